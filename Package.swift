@@ -1,0 +1,48 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "interven-sim",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "interven-sim", targets: ["IntervenSimCLI"]),
+        .library(name: "IntervenCore", targets: ["IntervenCore"]),
+        .library(name: "IntervenLoading", targets: ["IntervenLoading"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The pure core: no I/O, no actors, no clock reads, no randomness of its own.
+        .target(name: "IntervenCore"),
+        // Adapters that turn YAML documents into core values, with line/column errors.
+        .target(
+            name: "IntervenLoading",
+            dependencies: ["IntervenCore", .product(name: "Yams", package: "Yams")],
+            // Resources/default.yaml is a link to Scenarios/rules/default.yaml: the one copy of
+            // every default, compiled into the binary so it works from any directory.
+            resources: [.embedInCode("Resources/default.yaml")]
+        ),
+        // jemalloc, linked into the executable only (Debian: libjemalloc-dev).
+        .systemLibrary(
+            name: "CJemalloc",
+            pkgConfig: "jemalloc",
+            providers: [.apt(["libjemalloc-dev"])]
+        ),
+        .executableTarget(
+            name: "IntervenSimCLI",
+            dependencies: [
+                "IntervenCore",
+                "IntervenLoading",
+                "CJemalloc",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/interven-sim"
+        ),
+        .testTarget(name: "IntervenCoreTests", dependencies: ["IntervenCore", "IntervenLoading"]),
+        .testTarget(name: "IntervenLoadingTests", dependencies: ["IntervenLoading", "IntervenCore"]),
+        .testTarget(name: "CLITests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

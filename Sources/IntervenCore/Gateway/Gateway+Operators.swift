@@ -1,0 +1,187 @@
+extension Gateway {
+    private func checkAgent(_ agent: AgentIndex) throws(GatewayError) -> Int {
+        guard agent >= 0 && Int(agent) < roster.count else { throw GatewayError(.unknownAgent, "no agent with index \(agent)") }
+        return Int(agent)
+    }
+
+    private func name(_ agent: AgentIndex) -> String { roster.names[Int(agent)] }
+
+    // MARK: Agents (SPEC §3)
+
+    /// Suspends an agent: every request is denied (`AGENT_SUSPENDED`) until reactivated.
+    public mutating func suspend(_ agent: AgentIndex, at time: SimTime) throws(GatewayError) {
+        let a = try checkAgent(agent)
+        guard !trust.suspended[a] else { throw GatewayError(.agentSuspended, "agent \(name(agent)) is already suspended") }
+        trust.settleIdle(a, until: time)
+        trust.setSuspended(a, true)
+    }
+
+    /// Lifts a suspension, keeping the trust score and counters as they are.
+    public mutating func reactivate(_ agent: AgentIndex, at time: SimTime) throws(GatewayError) {
+        let a = try checkAgent(agent)
+        guard trust.suspended[a] else { throw GatewayError(.agentNotSuspended, "agent \(name(agent)) is not suspended") }
+        trust.settleIdle(a, until: time)
+        trust.setSuspended(a, false)
+    }
+
+    /// Operator reset: trust back to the initial score, counters zeroed, pin cleared.
+    ///
+    /// Refused for a suspended agent: reactivate it first.
+    public mutating func resetTrust(_ agent: AgentIndex, at time: SimTime) throws(GatewayError) {
+        let a = try checkAgent(agent)
+        guard !trust.suspended[a] else {
+            throw GatewayError(.agentSuspended, "cannot reset trust of agent \(name(agent)): it is suspended (reactivate it first)")
+        }
+        trust.settleIdle(a, until: time)
+        trust.reset(a, at: time)
+    }
+
+    /// Mints an ephemeral key for an agent; scans carry the returned index as `ephemeralKey`.
+    public mutating func mintEphemeralKey(for agent: AgentIndex, scope: EphemeralScope, at time: SimTime) -> Int32 {
+        let tools = scope.tools.map { symbols.intern($0) }
+        return ephemeral.mint(agent: agent, scope: scope, tools: tools, at: time)
+    }
+
+    /// Adds a per-agent override (rules or a quarantine) from now on.
+    public mutating func addOverride(_ override: AgentOverride) {
+        runtimeOverrides.append(override)
+        recompileNow()
+    }
+
+    /// Adds an indicator (host or IP) to a feed, or to the denylist with feed `denylist`.
+    public mutating func addIndicator(_ host: String, feed: String) throws(GatewayError) {
+        var r = rules
+        if feed == "denylist" {
+            r.threatIntel.denylist.append(host)
+        } else if let k = r.threatIntel.feeds.firstIndex(where: { $0.name == feed }) {
+            r.threatIntel.feeds[k].indicators.append(host)
+        } else {
+            throw GatewayError(.unknownFeed, "no threat-intel feed '\(feed)' (feeds: \((r.threatIntel.feeds.map(\.name) + ["denylist"]).joined(separator: ", ")))")
+        }
+        updateRules(r)
+    }
+
+    /// Replaces the rules mid-run (a timeline "change a rules value"); state carries over.
+    ///
+    /// Counter windows keep the values the gateway started with.
+    public mutating func updateRules(_ newRules: Rules) {
+        rules = newRules
+        trust.updateRules(newRules)
+        var s = symbols
+        correlator.reconfigure(rules: newRules, symbols: &s)
+        symbols = s
+        recompileNow()
+    }
+
+    // MARK: Approvals (SPEC §5)
+
+    /// An analyst's decision on a pending approval.
+    ///
+    /// Approving opens the grant window for identical retries; denying opens the deny window and
+    /// lowers trust by `trust.analyst_deny`. Expired or decided approvals are refused.
+    public mutating func decideApproval(_ id: ApprovalID, approve: Bool, by actor: String, at time: SimTime) throws(GatewayError) {
+        approvalBook.expire(before: time)
+        let a = try approvalBook.decide(id, approve: approve, by: actor, at: time,
+                                        grantWindow: rules.approvals.grantWindow, denyWindow: rules.approvals.denyWindow)
+        if !approve {
+            let agent = Int(a.id.agent)
+            trust.settleIdle(agent, until: time)
+            var opened: Int32 = 0
+            lowerForOperator(agent, by: rules.trust.analystDeny, cause: .analystDeny, at: time, trace: a.trace, opened: &opened)
+        }
+    }
+
+    /// An approval by id.
+    public func approval(_ id: ApprovalID) -> Approval? { approvalBook.approval(id) }
+
+    /// Every approval, in the order created.
+    public var approvals: [Approval] { approvalBook.approvals }
+
+    /// The most recent approval of an agent still pending at `time`.
+    public func latestPendingApproval(of agent: AgentIndex, at time: SimTime) -> ApprovalID? {
+        approvalBook.latestPending(agent: agent, at: time)
+    }
+
+    // MARK: Incidents (SPEC §4)
+
+    /// Moves an incident along its lifecycle; see `IncidentDesk` for what is legal.
+    public mutating func transition(_ id: IncidentID, to status: IncidentStatus, resolution: Resolution? = nil,
+                                    by actor: String, at time: SimTime) throws(GatewayError) {
+        try desk.transition(id, to: status, resolution: resolution, by: actor, at: time)
+    }
+
+    /// Appends a note to an incident (notes are append-only).
+    public mutating func addNote(_ id: IncidentID, author: String, text: String, at time: SimTime) throws(GatewayError) {
+        try desk.addNote(id, author: author, text: text, at: time)
+    }
+
+    /// Takes an operator response action on an incident and records it there.
+    public mutating func respond(_ id: IncidentID, with action: OperatorAction, by actor: String, at time: SimTime) throws(GatewayError) {
+        let i = try desk.index(of: id)
+        let incident = desk.incidents[i]
+        guard incident.status != .closed else {
+            throw GatewayError(.incidentClosed, "incident \(id) is closed: no further response actions")
+        }
+        let agent = incident.agent
+        let recorded: ResponseAction
+        switch action {
+        case .suspendAgent:
+            if !trust.suspended[Int(agent)] { try suspend(agent, at: time) }
+            recorded = ResponseAction(kind: .suspendAgent, time: time, actor: actor, detail: name(agent))
+        case .rotateKey:
+            telemetry.rotateKey(Int(agent))
+            recorded = ResponseAction(kind: .rotateKey, time: time, actor: actor, detail: keyPrefix(of: agent))
+        case .notify(let channel):
+            recorded = ResponseAction(kind: .notifyChannel, time: time, actor: actor, detail: channel)
+        case .openTicket(let system):
+            recorded = ResponseAction(kind: .openTicket, time: time, actor: actor, detail: system)
+        }
+        desk.record(recorded, on: i)
+    }
+
+    /// Opens a manual incident from one or more traces of an agent (never deduplicated, no
+    /// automatic responses: the operator chooses them).
+    @discardableResult
+    public mutating func openManualIncident(agent: AgentIndex, traces: [TraceRef], severity: Severity, by actor: String,
+                                            title: String? = nil, at time: SimTime) throws(GatewayError) -> IncidentID {
+        _ = try checkAgent(agent)
+        guard !traces.isEmpty else { throw GatewayError(.noTraces, "a manual incident needs at least one trace") }
+        let i = desk.open(agent: agent, trigger: IncidentTrigger(kind: .manual), severity: severity,
+                          title: title ?? "Manually opened by \(actor)", openedBy: actor, traces: traces, at: time)
+        return desk.incidents[i].id
+    }
+
+    // MARK: Reading state
+
+    /// Applies idle recovery to every agent and expires approvals up to `time` (for snapshots).
+    public mutating func settle(until time: SimTime) {
+        approvalBook.expire(before: time)
+        for a in 0..<roster.count where !trust.suspended[a] { trust.settleIdle(a, until: time) }
+    }
+
+    /// The agent's API key prefix (`iv_live_` and 4 hex digits, changed by a key rotation).
+    public func keyPrefix(of agent: AgentIndex) -> String {
+        let h = stableHash(roster.ids[Int(agent)], seed: UInt64(telemetry.keyGeneration[Int(agent)]))
+        let hex = String(h >> 48, radix: 16)
+        return "iv_live_" + String(repeating: "0", count: 4 - hex.count) + hex
+    }
+
+    /// Lifetime calls of an agent.
+    public func totalCalls(of agent: AgentIndex) -> UInt64 { telemetry.totalCalls[Int(agent)] }
+    /// First scan time, or `.never`.
+    public func firstSeen(of agent: AgentIndex) -> SimTime { telemetry.firstSeen[Int(agent)] }
+    /// Last scan time, or `.never`.
+    public func lastSeen(of agent: AgentIndex) -> SimTime { telemetry.lastSeen[Int(agent)] }
+    /// Most used tools, most first (exact while an agent uses at most four tools).
+    public func topTools(of agent: AgentIndex) -> [(tool: String, calls: Int)] { telemetry.topTools(Int(agent), symbols: symbols) }
+    /// Reason-code counts of the agent's non-ALLOW decisions, by code.
+    public func reasonCounts(of agent: AgentIndex) -> [(code: String, count: Int)] { telemetry.reasons(Int(agent), symbols: symbols) }
+    /// Whether the agent is in scrutiny at `time`.
+    public func inScrutiny(_ agent: AgentIndex, at time: SimTime) -> Bool { trust.inScrutiny(Int(agent), at: time) }
+    /// The agent's trust score now.
+    public func trustScore(of agent: AgentIndex) -> Score { trust.score[Int(agent)] }
+    /// Whether the agent is suspended.
+    public func isSuspended(_ agent: AgentIndex) -> Bool { trust.suspended[Int(agent)] }
+    /// The name of a threat-intel feed by index (the last is `denylist`).
+    public func feedName(_ index: Int16) -> String { threatIntelFeedNames[Int(index)] }
+}

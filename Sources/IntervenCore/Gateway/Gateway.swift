@@ -1,0 +1,347 @@
+/// The detection side of the gateway for one tenant: decisions, trust, correlation, incidents
+/// and approvals, as one synchronous value (SPEC §2–5).
+///
+/// `process(_:)` decides one scan and applies everything it causes before returning. It reads
+/// no clock and draws no random number: the same scans and operator actions in the same order
+/// give the same state. Scans of one agent must arrive in time order.
+public struct Gateway: Sendable {
+    public internal(set) var rules: Rules
+    public internal(set) var symbols: SymbolTable
+    public internal(set) var roster: AgentRoster
+    public internal(set) var trust: TrustEngine
+    public internal(set) var desk = IncidentDesk()
+    /// Anomaly signals, in the order they fired.
+    public internal(set) var anomalies: [AnomalySignal] = []
+    var approvalBook = ApprovalBook()
+    var ephemeral = EphemeralKeys()
+    var correlator: Correlator
+    var telemetry = AgentTelemetry()
+    private var policies: CompiledPolicies
+    private var threatIntel: ThreatIntelIndex
+    var runtimeOverrides: [AgentOverride] = []
+    private var compiledSymbols = 0
+    private var compiledAgents = 0
+
+    /// A gateway with these rules over a roster; symbols used by scans must come from `intern`.
+    public init(rules: Rules, roster: AgentRoster, symbols: SymbolTable = SymbolTable()) {
+        self.rules = rules
+        self.roster = roster
+        var s = symbols
+        correlator = Correlator(rules: rules, symbols: &s)
+        policies = CompiledPolicies(rules: rules, symbols: &s, roster: roster, extraOverrides: [])
+        threatIntel = ThreatIntelIndex(rules: rules.threatIntel, symbols: s)
+        self.symbols = s
+        trust = TrustEngine(rules: rules)
+        grow()
+        compiledSymbols = self.symbols.count
+        compiledAgents = roster.count
+    }
+
+    // MARK: Set-up
+
+    /// The symbol for a string (tool, operation, host, URL, principal), interning it if new.
+    public mutating func intern(_ s: String) -> Symbol { symbols.intern(s) }
+
+    /// Adds an agent; it starts at the initial trust.
+    public mutating func addAgent(name: String, runtime: Runtime, label: GroundTruth = .benign) -> AgentIndex {
+        let a = roster.add(name: name, runtime: runtime, label: label)
+        grow()
+        return a
+    }
+
+    /// Changes an agent's ground-truth label (scoring only).
+    public mutating func setLabel(_ label: GroundTruth, for agent: AgentIndex) { roster.setLabel(label, for: agent) }
+
+    /// Whether trust changes are kept for `drainTrustChanges()`.
+    public var recordsTrustChanges: Bool {
+        get { trust.recordsChanges }
+        set { trust.recordsChanges = newValue }
+    }
+
+    /// Returns and forgets the trust changes recorded since the last call.
+    public mutating func drainTrustChanges() -> [TrustChange] { trust.drainChanges() }
+
+    private mutating func grow() {
+        let n = roster.count
+        trust.grow(to: n); desk.grow(to: n); approvalBook.grow(to: n); correlator.grow(to: n); telemetry.grow(to: n)
+    }
+
+    mutating func recompileNow() { recompile() }
+
+    var threatIntelFeedNames: [String] { threatIntel.feedNames }
+
+    mutating func lowerForOperator(_ a: Int, by delta: Score, cause: TrustCause, at t: SimTime, trace: TraceRef?, opened: inout Int32) {
+        lower(a, by: delta, cause: cause, at: t, trace: trace, opened: &opened)
+    }
+
+    private mutating func recompile() {
+        grow()
+        var s = symbols
+        policies = CompiledPolicies(rules: rules, symbols: &s, roster: roster, extraOverrides: runtimeOverrides)
+        threatIntel = ThreatIntelIndex(rules: rules.threatIntel, symbols: s)
+        symbols = s
+        compiledSymbols = symbols.count
+        compiledAgents = roster.count
+    }
+
+    // MARK: The scan path
+
+    /// Decides one scan (SPEC §2) and applies its trust movements, incidents and approvals.
+    public mutating func process(_ scan: Scan) -> Verdict {
+        if symbols.count != compiledSymbols || roster.count != compiledAgents { recompile() }
+        let a = Int(scan.agent)
+        let t = scan.time
+        trust.settleIdle(a, until: t)
+        approvalBook.expire(before: t)
+        telemetry.record(a, tool: scan.tool, at: t)
+        var v = Verdict()
+        v.band = rules.riskBands.band(of: scan.risk)
+        v.inScrutiny = trust.inScrutiny(a, at: t)
+
+        // 1. A suspended agent is denied everything.
+        if trust.suspended[a] {
+            v.decision = .deny
+            v.reasons.insert(.agentSuspended)
+            v.isGateDeny = true
+            finishGate(scan, &v)
+            return v
+        }
+        // 2. An ephemeral key outside its scope, expired or out of uses.
+        if scan.ephemeralKey >= 0, let violation = ephemeral.check(scan.ephemeralKey, tool: scan.tool, verb: scan.verb, at: t) {
+            v.decision = .deny
+            v.reasons.insert(.ephemeralScopeViolation)
+            v.violation = violation
+            finish(scan, &v, feed: -1, policy: PolicyOutcome(), approvalRetry: false)
+            return v
+        }
+        // 3. An identical retry inside a grant or deny window.
+        if let grant = approvalBook.grant(agent: scan.agent, signature: scan.signature, at: t) {
+            if grant.allow {
+                v.decision = .allow
+                v.reasons.insert(.recentApprovalGrant)
+                finish(scan, &v, feed: -1, policy: PolicyOutcome(), approvalRetry: grant.firstUse)
+            } else {
+                v.decision = .deny
+                v.reasons.insert(.recentDenyGrant)
+                v.isGateDeny = true
+                finishGate(scan, &v)
+            }
+            return v
+        }
+        // 4. Policies (per-agent before tenant; strictest wins; DENY at any level wins).
+        let feed = threatIntel.feed(of: scan.host, symbols)
+        let runtime = roster.runtimes[a]
+        let outcome = policies.evaluate(scan, runtime: runtime, trust: trust.score[a], threatIntel: feed >= 0, symbols: symbols)
+        v.decision = outcome.decision
+        if outcome.quarantined {
+            v.reasons.insert(.agentQuarantined)
+        } else if let r = outcome.rule {
+            v.rule = r.id
+            if outcome.decision != .allow {
+                if r.reasonCode != .none { v.reasons.custom = r.reasonCode } else { v.reasons.insert(.policyMatch) }
+            }
+        }
+        // 5. Threat intel.
+        if feed >= 0 {
+            v.decision = .deny
+            v.reasons.insert(.threatIntelMatch)
+            v.threatFeed = feed
+        }
+        // 6. Scrutiny turns some would-be ALLOWs into REQUIRE_APPROVAL.
+        if v.decision == .allow && v.inScrutiny && needsApprovalInScrutiny(scan, band: v.band) {
+            v.decision = .requireApproval
+            v.reasons.insert(.trustScrutiny)
+        }
+        if v.decision == .requireApproval {
+            v.approval = approvalBook.request(agent: scan.agent, signature: scan.signature,
+                                              trace: TraceRef(trace: scan.trace, time: t), ttl: rules.approvals.pendingTTL)
+        }
+        finish(scan, &v, feed: feed, policy: outcome, approvalRetry: false)
+        return v
+    }
+
+    @inline(__always) private func needsApprovalInScrutiny(_ scan: Scan, band: RiskBand) -> Bool {
+        let s = rules.scrutiny
+        if s.verbs.contains(scan.verb) { return true }
+        if s.external && scan.isExternal { return true }
+        if let m = s.minBand, band >= m { return true }
+        return false
+    }
+
+    /// Bookkeeping common to every decided scan.
+    @inline(__always) private mutating func record(_ scan: Scan, _ v: Verdict) {
+        let a = Int(scan.agent), t = scan.time
+        trust.touch(a, at: t)
+        trust.count(CounterKind.decisions(v.decision), a, at: t)
+        if v.decision == .deny { trust.count(.deny, a, at: t) }
+        if v.decision == .requireApproval { trust.count(.approval, a, at: t) }
+        if v.band >= rules.counters.highRiskBand { trust.count(.highRisk, a, at: t) }
+        if v.band == .critical { trust.count(.critical, a, at: t) }
+        if v.threatFeed >= 0 { trust.count(.threatIntel, a, at: t) }
+        if v.decision != .allow { telemetry.recordReasons(a, v.reasons) }
+    }
+
+    /// A gate deny: recorded, breaks the clean streak, moves no trust and feeds no correlation
+    /// (unless the rules say otherwise).
+    private mutating func finishGate(_ scan: Scan, _ v: inout Verdict) {
+        let a = Int(scan.agent), t = scan.time
+        record(scan, v)
+        _ = trust.countStreak(a, denied: true)
+        let tr = TraceRef(trace: scan.trace, time: t)
+        if rules.trust.gateDeniesLowerTrust {
+            lower(a, by: rules.trust.deny, cause: .deny, at: t, trace: tr)
+        }
+        if rules.triggers.countGateDenies {
+            v.incidentsOpened += noteDeny(scan, band: v.band, trace: tr)
+        }
+        v.trustAfter = trust.score[a]
+    }
+
+    private mutating func finish(_ scan: Scan, _ v: inout Verdict, feed: Int16, policy: PolicyOutcome, approvalRetry: Bool) {
+        let a = Int(scan.agent), t = scan.time
+        let tr = TraceRef(trace: scan.trace, time: t)
+        let denied = v.decision == .deny
+        record(scan, v)
+        var opened: Int32 = 0
+
+        // Trust movements of the decision itself.
+        if denied {
+            if feed >= 0 {
+                lower(a, by: rules.trust.threatIntel, cause: .threatIntel, at: t, trace: tr, opened: &opened)
+            } else if v.band >= rules.triggers.criticalBand {
+                lower(a, by: rules.trust.criticalDeny, cause: .criticalDeny, at: t, trace: tr, opened: &opened)
+            } else {
+                lower(a, by: rules.trust.deny, cause: .deny, at: t, trace: tr, opened: &opened)
+            }
+        }
+        if trust.countStreak(a, denied: denied) {
+            trust.move(a, by: rules.trust.cleanStreakReward, cause: .cleanStreak, at: t)
+        }
+        if approvalRetry {
+            trust.move(a, by: rules.trust.approvalRetry, cause: .approvalRetry, at: t)
+        }
+
+        // Incident triggers.
+        let triggers = rules.triggers
+        if denied {
+            opened += noteDeny(scan, band: v.band, trace: tr)
+            if triggers.criticalDeny.enabled && v.band >= triggers.criticalBand {
+                opened += raise(.criticalDeny, agent: a, severity: triggers.criticalDeny.severity, trace: tr, at: t) {
+                    "Critical-band deny — \($0.symbols[scan.tool]).\($0.symbols[scan.operation])"
+                }
+            }
+        }
+        if feed >= 0 && triggers.threatIntel.enabled {
+            let name = threatIntel.feedNames[Int(feed)]
+            let key = symbols.intern(name)
+            opened += raise(IncidentTrigger(kind: .threatIntel, key: key), agent: a, severity: triggers.threatIntel.severity,
+                            traces: [tr], at: t) { _ in "Threat-intel match — \(name)" }
+        }
+        if let violation = v.violation, triggers.ephemeralScope.enabled {
+            opened += raise(.ephemeralScope, agent: a, severity: triggers.ephemeralScope.severity, trace: tr, at: t) {
+                "Ephemeral key scope violation — \(violation) (\($0.symbols[scan.tool]) \(scan.verb))"
+            }
+        }
+        if policy.opensIncident {
+            for r in policies.incidentRules(scan, runtime: roster.runtimes[a], trust: trust.score[a],
+                                            threatIntel: feed >= 0, symbols: symbols) {
+                opened += raise(IncidentTrigger(kind: .policy, key: r.id), agent: a, severity: r.incidentSeverity,
+                                traces: [tr], at: t) { "Policy \($0.symbols[r.id]) — \(r.name)" }
+            }
+        }
+        // Read then write.
+        if scan.verb == .read && !denied && !scan.dataClasses.isDisjoint(with: triggers.sensitiveClasses) {
+            correlator.noteSensitiveRead(a, at: t, trace: scan.trace)
+        }
+        if triggers.readThenWrite.enabled && scan.isExternal && triggers.writeVerbs.contains(scan.verb),
+           let read = correlator.readBefore(write: a, at: t) {
+            opened += raise(IncidentTrigger(kind: .readThenWrite), agent: a, severity: triggers.readThenWrite.severity,
+                            traces: [read, tr], at: t) {
+                "Read-then-write exfiltration — \($0.symbols[scan.tool]).\($0.symbols[scan.operation]) to \($0.symbols[scan.host])"
+            }
+        }
+        // Anomaly signals.
+        let c = rules.correlation
+        if c.privilegeEscalation,
+           let create = correlator.noteEscalation(a, tool: scan.tool, operation: scan.operation, at: t, trace: scan.trace) {
+            anomaly(.privilegeEscalation, agent: a, traces: [create, tr], at: t, opened: &opened)
+        }
+        if c.massActionBurst && c.mutatingVerbs.contains(scan.verb) && correlator.noteMutating(a, tool: scan.tool, at: t) {
+            anomaly(.massActionBurst, agent: a, traces: [tr], at: t, opened: &opened)
+        }
+        v.incidentsOpened += opened
+        v.trustAfter = trust.score[a]
+    }
+
+    /// Feeds the repeated-deny window; returns the number of incidents opened.
+    private mutating func noteDeny(_ scan: Scan, band: RiskBand, trace: TraceRef) -> Int32 {
+        let a = Int(scan.agent)
+        guard correlator.noteDeny(a, at: scan.time, trace: scan.trace), rules.triggers.repeatedDeny.enabled else { return 0 }
+        let r = rules.triggers
+        if desk.hasOpen(agent: scan.agent, kind: .repeatedDeny) {
+            return raise(.repeatedDeny, agent: a, severity: r.repeatedDeny.severity, trace: trace, at: scan.time) { _ in "" }
+        }
+        return raise(IncidentTrigger(kind: .repeatedDeny), agent: a, severity: r.repeatedDeny.severity,
+                     traces: correlator.recentDenies(a), at: scan.time) { _ in
+            "Repeated denies — \(r.repeatedDenyCount) within \(r.repeatedDenyWindow)"
+        }
+    }
+
+    private mutating func anomaly(_ kind: AnomalyKind, agent a: Int, traces: [TraceRef], at t: SimTime, opened: inout Int32) {
+        anomalies.append(AnomalySignal(time: t, agent: AgentIndex(a), kind: kind, traces: traces))
+        trust.count(.anomaly, a, at: t)
+        lower(a, by: rules.trust.anomaly, cause: .anomaly, at: t, trace: traces.last, opened: &opened)
+    }
+
+    /// Lowers trust and opens (or links) a trust-collapse incident when the fall is a collapse.
+    private mutating func lower(_ a: Int, by delta: Score, cause: TrustCause, at t: SimTime, trace: TraceRef?, opened: inout Int32) {
+        guard trust.move(a, by: delta, cause: cause, at: t), rules.triggers.trustCollapse.enabled else { return }
+        let r = rules.triggers
+        opened += raise(IncidentTrigger(kind: .trustCollapse), agent: a, severity: r.trustCollapse.severity,
+                        traces: trace.map { [$0] } ?? [], at: t) { _ in
+            "Trust collapse — fell more than \(r.trustCollapseDrop) within \(r.trustCollapseWindow)"
+        }
+    }
+
+    private mutating func lower(_ a: Int, by delta: Score, cause: TrustCause, at t: SimTime, trace: TraceRef?) {
+        var ignored: Int32 = 0
+        lower(a, by: delta, cause: cause, at: t, trace: trace, opened: &ignored)
+    }
+
+    /// `raise` for an unkeyed trigger with one trace (links without building arrays when open).
+    @inline(__always)
+    private mutating func raise(_ kind: TriggerKind, agent a: Int, severity: Severity, trace: TraceRef, at t: SimTime,
+                                title: (Gateway) -> String) -> Int32 {
+        raise(IncidentTrigger(kind: kind), agent: a, severity: severity, traces: CollectionOfOne(trace), at: t, title: title)
+    }
+
+    /// Opens an incident for an automatic trigger, or links the traces to the open one; runs
+    /// the auto-responses of a new incident. Returns the number of incidents opened.
+    private mutating func raise(_ trigger: IncidentTrigger, agent a: Int, severity: Severity, traces: some Collection<TraceRef>,
+                                at t: SimTime, title: (Gateway) -> String) -> Int32 {
+        let agent = AgentIndex(a)
+        if let open = desk.openIndex(agent: agent, trigger: trigger) {
+            desk.link(open, traces)
+            return 0
+        }
+        let text = title(self)
+        let index = desk.open(agent: agent, trigger: trigger, severity: severity, title: text, openedBy: nil,
+                              traces: Array(traces), at: t)
+        desk.markOpen(index)
+        var opened: Int32 = 1
+        let auto = rules.autoResponse
+        if auto.alert {
+            desk.alert(for: index, at: t)
+            desk.record(ResponseAction(kind: .alert, time: t, actor: "auto", detail: "tenant-wide"), on: index)
+        }
+        if auto.pinScrutiny && auto.pinDuration.milliseconds > 0 {
+            trust.pin(a, until: t + auto.pinDuration)
+            desk.record(ResponseAction(kind: .pinScrutiny, time: t, actor: "auto", detail: auto.pinDuration.description), on: index)
+        }
+        if auto.lowerTrust && rules.trust.incidentOpen != .zero {
+            desk.record(ResponseAction(kind: .lowerTrust, time: t, actor: "auto", detail: rules.trust.incidentOpen.description), on: index)
+            lower(a, by: rules.trust.incidentOpen, cause: .incidentOpen, at: t, trace: traces.first, opened: &opened)
+        }
+        return opened
+    }
+}

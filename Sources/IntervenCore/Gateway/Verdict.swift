@@ -1,0 +1,43 @@
+/// What the gateway answered one scan, and the agent's trust after it.
+public struct Verdict: Sendable, Equatable {
+    public var decision: Decision = .allow
+    public var reasons = ReasonSet()
+    public var band: RiskBand = .low
+    /// The `rule_id` of the policy reported as matched, or `.none`.
+    public var rule: Symbol = .none
+    /// Trust after everything this scan caused (movements, incidents, auto-responses).
+    public var trustAfter: Score = .zero
+    /// The approval created (or reused) by a REQUIRE_APPROVAL.
+    public var approval: ApprovalID? = nil
+    /// A deny from SPEC §2 steps 1 or 3 (suspended, recent deny grant): no trust movement, no correlation.
+    public var isGateDeny = false
+    /// Whether the agent was in scrutiny when the scan was decided.
+    public var inScrutiny = false
+    /// The feed index of a threat-intel match, or -1.
+    public var threatFeed: Int16 = -1
+    /// Why an ephemeral key refused the scan.
+    public var violation: ScopeViolation? = nil
+    /// How many incidents this scan opened (not counting links to open ones).
+    public var incidentsOpened: Int32 = 0
+    public init() {}
+}
+
+/// A correlation pattern that fired as an anomaly signal (lowers trust, opens no incident).
+public struct AnomalySignal: Sendable, Equatable {
+    public var time: SimTime
+    public var agent: AgentIndex
+    public var kind: AnomalyKind
+    public var traces: [TraceRef]
+}
+
+/// An operator's response action on an incident (SPEC §4).
+public enum OperatorAction: Sendable, Equatable {
+    /// Temporary deny-all until reactivated.
+    case suspendAgent
+    /// Revoke the current key and force a re-mint.
+    case rotateKey
+    /// A one-off summary to a channel.
+    case notify(channel: String)
+    /// A ticket in an issue tracker.
+    case openTicket(system: String)
+}

@@ -1,0 +1,40 @@
+/// The agents of one tenant: names, derived ids, runtimes and ground truth, by dense index.
+///
+/// Strings live here, off the per-scan path; the gateway only sees `AgentIndex`.
+public struct AgentRoster: Sendable {
+    /// Agent names, by index.
+    public private(set) var names: [String] = []
+    /// Agent UUIDs derived from (seed, name), by index.
+    public private(set) var ids: [String] = []
+    public private(set) var runtimes: [Runtime] = []
+    /// Ground-truth labels (for scoring only; detection never reads them).
+    public private(set) var labels: [GroundTruth] = []
+    private var byName: [String: AgentIndex] = [:]
+    /// The seed ids are derived from.
+    public let seed: UInt64
+
+    /// An empty roster whose agent ids derive from `seed`.
+    public init(seed: UInt64) { self.seed = seed }
+
+    /// How many agents there are.
+    public var count: Int { names.count }
+
+    /// Adds an agent and returns its index; a name must be unique.
+    @discardableResult
+    public mutating func add(name: String, runtime: Runtime, label: GroundTruth = .benign) -> AgentIndex {
+        precondition(byName[name] == nil, "duplicate agent name \(name)")
+        let index = AgentIndex(names.count)
+        names.append(name)
+        ids.append(uuidString(stableHash(name, seed: seed), stableHash(name, seed: seed &+ 1)))
+        runtimes.append(runtime)
+        labels.append(label)
+        byName[name] = index
+        return index
+    }
+
+    /// The index of an agent by name.
+    public func index(of name: String) -> AgentIndex? { byName[name] }
+
+    /// Changes an agent's ground truth (a compromised agent may turn so at a scripted time).
+    public mutating func setLabel(_ label: GroundTruth, for agent: AgentIndex) { labels[Int(agent)] = label }
+}

@@ -1,0 +1,165 @@
+/// Why an agent's trust moved (SPEC §3).
+public enum TrustCause: UInt8, CaseIterable, Sendable, CustomStringConvertible {
+    case deny, criticalDeny, threatIntel, anomaly, analystDeny, incidentOpen, cleanStreak, approvalRetry, idle, reset
+    /// `deny`, `critical_deny`, `threat_intel`, ... as written in trust.csv.
+    public var description: String {
+        ["deny", "critical_deny", "threat_intel", "anomaly", "analyst_deny", "incident_open", "clean_streak",
+         "approval_retry", "idle", "reset"][Int(rawValue)]
+    }
+}
+
+/// One change of an agent's trust score.
+public struct TrustChange: Sendable, Equatable {
+    public var time: SimTime
+    public var agent: AgentIndex
+    public var before: Score
+    public var after: Score
+    public var cause: TrustCause
+}
+
+/// Per-agent trust state (SPEC §3) in flat arrays indexed by `AgentIndex`.
+///
+/// Scores are fixed-point; every movement clamps to [0, 1]. Idle recovery is credited lazily,
+/// at the instant each full idle period ended, when the agent is next seen (or settled), so a
+/// quiet agent costs nothing while it is quiet.
+public struct TrustEngine: Sendable {
+    private(set) var rules: TrustRules
+    private var collapseWindow: SimDuration
+    private var collapseDrop: Score
+    private var collapseEnabled: Bool
+
+    public private(set) var score: [Score] = []
+    public private(set) var suspended: [Bool] = []
+    /// Scrutiny pinned until this time (exclusive), or `.never`.
+    public private(set) var pinnedUntil: [SimTime] = []
+    public private(set) var cleanStreak: [Int32] = []
+    /// Last scan time, or `.never`.
+    public private(set) var lastActivity: [SimTime] = []
+    /// The instant idle recovery was last credited up to.
+    private var idleCreditedUntil: [SimTime] = []
+    private var history: [TrustHistory] = []
+    private(set) var counters: RollingCounters
+
+    /// Trust changes since the last `drainChanges`, when recording is on.
+    public private(set) var changes: [TrustChange] = []
+    /// Whether to keep `changes`.
+    public var recordsChanges = false
+
+    init(rules: Rules) {
+        self.rules = rules.trust
+        collapseWindow = rules.triggers.trustCollapseWindow
+        collapseDrop = rules.triggers.trustCollapseDrop
+        collapseEnabled = rules.triggers.trustCollapse.enabled
+        counters = RollingCounters(rules: rules.counters)
+    }
+
+    /// Takes new movements and collapse thresholds mid-run (counter windows stay).
+    mutating func updateRules(_ r: Rules) {
+        rules = r.trust
+        collapseWindow = r.triggers.trustCollapseWindow
+        collapseDrop = r.triggers.trustCollapseDrop
+        collapseEnabled = r.triggers.trustCollapse.enabled
+    }
+
+    /// Makes room for agents up to `count`; new agents start at the initial trust.
+    mutating func grow(to count: Int) {
+        let n = count - score.count
+        guard n > 0 else { return }
+        score.append(contentsOf: repeatElement(rules.initial, count: n))
+        suspended.append(contentsOf: repeatElement(false, count: n))
+        pinnedUntil.append(contentsOf: repeatElement(.never, count: n))
+        cleanStreak.append(contentsOf: repeatElement(0, count: n))
+        lastActivity.append(contentsOf: repeatElement(.never, count: n))
+        idleCreditedUntil.append(contentsOf: repeatElement(.never, count: n))
+        history.append(contentsOf: repeatElement(TrustHistory(), count: n))
+        counters.grow(to: count)
+    }
+
+    /// Whether the agent is in scrutiny at `time`: trust below the threshold, or pinned.
+    public func inScrutiny(_ agent: Int, at time: SimTime) -> Bool {
+        score[agent] < rules.scrutinyThreshold || time < pinnedUntil[agent]
+    }
+
+    /// Moves trust by `delta` (clamped to [0, 1]) and reports whether this fall is a trust collapse.
+    @discardableResult
+    mutating func move(_ agent: Int, by delta: Score, cause: TrustCause, at time: SimTime) -> Bool {
+        let before = score[agent]
+        let after = (before + delta).clampedToUnit
+        guard after != before else { return false }
+        score[agent] = after
+        // The score in force before the first change (the initial score, or the score an
+        // operator reset set) was never recorded; without it a fall from there is not seen.
+        if history[agent].isEmpty { history[agent].record(before, at: time) }
+        history[agent].record(after, at: time)
+        if recordsChanges {
+            changes.append(TrustChange(time: time, agent: AgentIndex(agent), before: before, after: after, cause: cause))
+        }
+        guard collapseEnabled, after < before else { return false }
+        let peak = history[agent].maximum(over: collapseWindow, now: time, current: after)
+        return peak - after > collapseDrop
+    }
+
+    /// Credits idle recovery for every full idle period that ended at or before `time`.
+    @inline(__always) mutating func settleIdle(_ agent: Int, until time: SimTime) {
+        guard rules.idlePeriod.milliseconds > 0 else { return }
+        let from = idleCreditedUntil[agent]
+        guard from != .never else { return }
+        let periods = (time.milliseconds - from.milliseconds) / rules.idlePeriod.milliseconds
+        guard periods > 0 else { return }
+        let at = from + rules.idlePeriod * periods
+        idleCreditedUntil[agent] = at
+        if score[agent] < Score.one {
+            let reward = Score(micros: Int32(clamping: Int64(rules.idleReward.micros) * periods))
+            move(agent, by: reward, cause: .idle, at: at)
+        }
+    }
+
+    /// Marks the agent active at `time` (idle periods count from here).
+    @inline(__always) mutating func touch(_ agent: Int, at time: SimTime) {
+        lastActivity[agent] = time
+        idleCreditedUntil[agent] = time
+    }
+
+    /// Counts a scan toward the clean streak; returns true when the streak completed.
+    @inline(__always) mutating func countStreak(_ agent: Int, denied: Bool) -> Bool {
+        if denied { cleanStreak[agent] = 0; return false }
+        guard rules.cleanStreakLength > 0 else { return false }
+        cleanStreak[agent] += 1
+        if cleanStreak[agent] >= rules.cleanStreakLength { cleanStreak[agent] = 0; return true }
+        return false
+    }
+
+    mutating func pin(_ agent: Int, until time: SimTime) {
+        if pinnedUntil[agent] < time { pinnedUntil[agent] = time }
+    }
+
+    mutating func setSuspended(_ agent: Int, _ value: Bool) { suspended[agent] = value }
+
+    /// Operator reset: trust back to initial, trust counters zeroed, pin cleared, streak restarted.
+    mutating func reset(_ agent: Int, at time: SimTime) {
+        let before = score[agent]
+        score[agent] = rules.initial
+        pinnedUntil[agent] = .never
+        cleanStreak[agent] = 0
+        history[agent].clear()
+        counters.resetTrustCounters(agent: agent)
+        if recordsChanges && before != rules.initial {
+            changes.append(TrustChange(time: time, agent: AgentIndex(agent), before: before, after: rules.initial, cause: .reset))
+        }
+    }
+
+    @inline(__always) mutating func count(_ kind: CounterKind, _ agent: Int, at time: SimTime) {
+        counters.add(kind, agent: agent, at: time)
+    }
+
+    /// A rolling counter's value for an agent at `time`.
+    public func counter(_ kind: CounterKind, agent: AgentIndex, at time: SimTime) -> Int {
+        counters.count(kind, agent: Int(agent), at: time)
+    }
+
+    /// Returns and forgets the recorded trust changes.
+    public mutating func drainChanges() -> [TrustChange] {
+        defer { changes.removeAll(keepingCapacity: true) }
+        return changes
+    }
+}

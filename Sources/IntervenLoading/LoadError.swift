@@ -1,0 +1,92 @@
+/// Why a rules file (or a `--set` override) could not be loaded, and where.
+///
+/// The error carries the file, line and column of the offending value so that the CLI can print
+/// one line a user can jump to: `rules/strict.yaml:12:5: unknown key 'windw' in
+/// triggers.repeated_deny; did you mean 'window'?`.
+public struct LoadError: Error, CustomStringConvertible, Sendable {
+    /// What kind of problem the input has; new kinds can be added without breaking callers.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Kind: Hashable, Sendable {
+            case syntax, unknownKey, wrongType, invalidValue, outOfRange, missingValue, duplicateKey
+            case fileNotFound, unreadableFile, invalidOverride
+        }
+        private let kind: Kind
+        private init(_ kind: Kind) { self.kind = kind }
+
+        /// The text is not valid YAML.
+        public static let syntax = Code(.syntax)
+        /// A mapping holds a key the format does not know.
+        public static let unknownKey = Code(.unknownKey)
+        /// A value has the wrong shape: a string where a number belongs, a list where a mapping belongs.
+        public static let wrongType = Code(.wrongType)
+        /// A value has the right shape but is not one of the accepted ones (an unknown severity name).
+        public static let invalidValue = Code(.invalidValue)
+        /// A number, score or duration lies outside its allowed range.
+        public static let outOfRange = Code(.outOfRange)
+        /// A required value is absent or null.
+        public static let missingValue = Code(.missingValue)
+        /// A key appears twice in one mapping, or an id twice in one list.
+        public static let duplicateKey = Code(.duplicateKey)
+        /// The named file does not exist.
+        public static let fileNotFound = Code(.fileNotFound)
+        /// The named file exists but cannot be read as UTF-8 text.
+        public static let unreadableFile = Code(.unreadableFile)
+        /// A `--set` override is not of the form `path.to.key=value`.
+        public static let invalidOverride = Code(.invalidOverride)
+
+        /// The code's name, e.g. `unknownKey`.
+        public var description: String {
+            switch kind {
+            case .syntax: "syntax"
+            case .unknownKey: "unknownKey"
+            case .wrongType: "wrongType"
+            case .invalidValue: "invalidValue"
+            case .outOfRange: "outOfRange"
+            case .missingValue: "missingValue"
+            case .duplicateKey: "duplicateKey"
+            case .fileNotFound: "fileNotFound"
+            case .unreadableFile: "unreadableFile"
+            case .invalidOverride: "invalidOverride"
+            }
+        }
+    }
+
+    /// What kind of problem this is.
+    public var code: Code
+    /// The file the offending value came from, or `--set PATH=VALUE` for an override.
+    public var file: String
+    /// The 1-based line of the offending value; 0 when unknown.
+    public var line: Int
+    /// The 1-based column (in Unicode scalars) of the offending value; 0 when unknown.
+    public var column: Int
+    /// What is wrong: where (the key path), what was expected and what was found.
+    public var message: String
+
+    init(_ code: Code, file: String, line: Int = 0, column: Int = 0, _ message: String) {
+        self.code = code
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    /// One line: `FILE:LINE:COLUMN: MESSAGE` (`FILE: MESSAGE` when the position is unknown).
+    public var description: String {
+        var place = file
+        if line > 0 {
+            place += ":\(line)"
+            if column > 0 { place += ":\(column)" }
+        }
+        return place + ": " + LoadError.oneLine(message)
+    }
+
+    /// The text with line breaks shown as `\n`, so that a message never spans lines.
+    static func oneLine(_ text: String) -> String {
+        guard text.contains(where: \.isNewline) else { return text }
+        var out = ""
+        for c in text {
+            if c == "\r\n" || c == "\n" { out += "\\n" } else if c == "\r" { out += "\\r" } else if c.isNewline { out += " " } else { out.append(c) }
+        }
+        return out
+    }
+}

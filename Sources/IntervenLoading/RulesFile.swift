@@ -1,0 +1,81 @@
+import Foundation
+import IntervenCore
+import Yams
+
+/// Loads and renders a tenant's rules file (YAML) laid over the shipped defaults.
+///
+/// The effective rules are the shipped `Scenarios/rules/default.yaml` (compiled into the binary),
+/// with the user's file laid over it, then each `--set path=value` override over that. Mappings
+/// merge key by key, so a file sets only what it changes; lists and scalars replace whole.
+public enum RulesFile {
+    /// The name errors give for the compiled-in defaults.
+    static let defaultsSource = "Scenarios/rules/default.yaml"
+
+    /// The shipped defaults, decoded once per process.
+    private static let cachedDefaults: Result<Rules, LoadError> = Result { () throws(LoadError) -> Rules in
+        try decode(text: nil, source: "", overrides: [])
+    }
+
+    /// The shipped defaults (Scenarios/rules/default.yaml, compiled in).
+    public static func defaults() throws(LoadError) -> Rules {
+        try cachedDefaults.get()
+    }
+
+    /// Loads a rules file laid over the defaults, then `--set` overrides.
+    ///
+    /// With a nil `path`, the defaults alone are used under the overrides. Throws `.fileNotFound`
+    /// for a missing file and a positioned `LoadError` for anything wrong inside it.
+    public static func load(path: String?, overrides: [String] = []) throws(LoadError) -> Rules {
+        guard let path else { return try decode(text: nil, source: "", overrides: overrides) }
+        return try decode(text: readFile(path), source: path, overrides: overrides)
+    }
+
+    /// Same, from text (source names the file in errors).
+    public static func load(text: String, source: String, overrides: [String] = []) throws(LoadError) -> Rules {
+        try decode(text: text, source: source, overrides: overrides)
+    }
+
+    /// The effective rules as YAML, with `# default: X` after changed values.
+    ///
+    /// The text is a complete rules file in the key order of the shipped defaults; loading it
+    /// gives back the same `Rules`.
+    public static func render(_ rules: Rules) -> String {
+        RulesRendering(rules: rules, defaults: try? defaults()).text()
+    }
+
+    // MARK: Internals
+
+    /// Parses every layer first (so a syntax error anywhere is found before any value is read),
+    /// then decodes the layered view.
+    private static func decode(text: String?, source: String, overrides: [String]) throws(LoadError) -> Rules {
+        let defaultsText = String(decoding: PackageResources.default_yaml, as: UTF8.self)
+        var layers: [(node: Yams.Node?, origin: LayerOrigin)] = [
+            (try YAMLDocument.parse(defaultsText, source: defaultsSource), LayerOrigin(source: defaultsSource)),
+        ]
+        if let text {
+            layers.append((try YAMLDocument.parse(text, source: source), LayerOrigin(source: source)))
+        }
+        for argument in overrides {
+            layers.append(try Override.layer(argument))
+        }
+        return try RulesDecoding.decode(LayeredNode.root(layers))
+    }
+
+    /// The text of a file, or `.fileNotFound` / `.unreadableFile` naming it.
+    static func readFile(_ path: String) throws(LoadError) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw LoadError(.fileNotFound, file: path, "no such rules file")
+        }
+        guard !isDirectory.boolValue else {
+            throw LoadError(.unreadableFile, file: path, "is a directory, not a rules file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LoadError(.unreadableFile, file: path, "cannot be read (check its permissions)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw LoadError(.unreadableFile, file: path, "is not UTF-8 text")
+        }
+        return text
+    }
+}

@@ -1,0 +1,64 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The documented exit codes of `interven-sim`.
+enum ExitStatus {
+    /// Everything ran and (later) every expectation held.
+    static let success: Int32 = 0
+    /// A check found a failed expectation.
+    static let checkFailed: Int32 = 1
+    /// Invalid input: malformed file, unknown key, bad value or flag, missing file.
+    static let invalidInput: Int32 = 2
+    /// A failure while running or writing output.
+    static let runtimeFailure: Int32 = 3
+}
+
+/// An error the CLI reports as one line with a chosen exit code.
+struct CLIFailure: Error {
+    let message: String
+    let exitCode: Int32
+
+    /// Invalid input (exit code 2).
+    static func invalidInput(_ message: String) -> CLIFailure { CLIFailure(message: message, exitCode: ExitStatus.invalidInput) }
+    /// A failure while running (exit code 3).
+    static func runtime(_ message: String) -> CLIFailure { CLIFailure(message: message, exitCode: ExitStatus.runtimeFailure) }
+}
+
+/// Writes `error: message` to stderr (one line per message line).
+func printError(_ message: String) {
+    let text = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
+    let line = "error: " + text.trimmingCharacters(in: " \n")
+    writeStandardError(line + "\n")
+}
+
+/// Writes a line to stderr.
+func printStatus(_ message: String) { writeStandardError(message + "\n") }
+
+/// Writes text to file descriptor 2 (the C `stderr` global is not concurrency-safe in Swift 6).
+func writeStandardError(_ text: String) {
+    var bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress! + offset, $0.count - offset) }
+        if n <= 0 { break }
+        offset += n
+    }
+}
+
+/// Ends the process with a code (flushing stdout first).
+func exitProcess(_ code: Int32) -> Never {
+    fflush(nil)
+    exit(code)
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s = s.dropFirst() }
+        while let l = s.last, set.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}
