@@ -125,7 +125,7 @@ struct Correlator: Sendable {
     /// The sensitive read an external write at `time` follows within the window, if any.
     @inline(__always) func readBefore(write agent: Int, at time: SimTime) -> TraceRef? {
         let r = readTime[agent]
-        guard r != .never, time.milliseconds - r.milliseconds < readWindow else { return nil }
+        guard r != .never, time.milliseconds - r.milliseconds <= readWindow else { return nil }
         return TraceRef(trace: readTrace[agent], time: r)
     }
 
