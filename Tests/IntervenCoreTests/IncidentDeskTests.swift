@@ -131,7 +131,7 @@ struct IncidentNoteTests {
         #expect(notes.map(\.text) == ["looks like a misconfigured bot", "owner contacted", "looks like a misconfigured bot"])
     }
 
-    @Test("an empty or blank note is refused and adds nothing", arguments: ["", "   ", "\t "])
+    @Test("an empty or blank note is refused and adds nothing", arguments: ["", "   ", "\t ", "\n\n", " \r\n "])
     func emptyRefused(text: String) throws {
         var r = try rigWithIncident()
         let id = try r.incidentID()

@@ -79,6 +79,41 @@ struct PolicyTests {
         #expect(ops.decision == tenant)
     }
 
+    @Test("a per-agent rule that is not ALLOW does not loosen a stricter tenant rule: the strictest wins")
+    func agentNonAllowDoesNotLoosen() throws {
+        var rules = try defaults()
+        var m = RuleMatch()
+        m.toolNames = ["slack"]
+        rules.agentOverrides = [AgentOverride(agent: "fin-bot-*", rules: [
+            PolicyRule(id: "A-RA", name: "review slack", match: m, action: .requireApproval, reasonCode: "AGENT_REVIEW"),
+        ])]
+        var r = Rig(rules, agents: ["fin-bot-1"])
+        // Tenant P5 sanitizes Slack PII; the agent's REQUIRE_APPROVAL is looser, so SANITIZE stands.
+        let pii = r.scan(at(m: 1), tool: "slack", op: "post_message", verb: .write, classes: .pii)
+        #expect(pii.decision == .sanitize)
+        #expect(r.g.symbols[pii.rule] == "P5")
+        // With no tenant rule matching, the agent's rule decides.
+        let plain = r.scan(at(m: 2), tool: "slack", op: "post_message", verb: .write)
+        #expect(plain.decision == .requireApproval)
+        #expect(plain.reasons.names(in: r.g.symbols) == ["AGENT_REVIEW"])
+    }
+
+    @Test("a per-agent ALLOW drops tenant REQUIRE_APPROVAL but other per-agent rules still count")
+    func agentAllowWithStricterAgentRule() throws {
+        var rules = try defaults()
+        var pii = RuleCondition()
+        pii.hasDataClass = .pii
+        rules.agentOverrides = [AgentOverride(agent: "fin-bot-*", rules: [
+            allowRule("A1", operations: ["merge_pr"]),
+            PolicyRule(id: "A2", name: "sanitize PII", match: .tools(["github"]), condition: pii, action: .sanitize),
+        ])]
+        var r = Rig(rules, agents: ["fin-bot-1"])
+        #expect(r.scan(at(m: 1), tool: "github", op: "merge_pr", verb: .write).decision == .allow)
+        let v = r.scan(at(m: 2), tool: "github", op: "merge_pr", verb: .write, classes: .pii)
+        #expect(v.decision == .sanitize)
+        #expect(r.g.symbols[v.rule] == "A2")
+    }
+
     @Test("an override added mid-run applies from the next scan")
     func overrideAddedMidRun() throws {
         var r = Rig(try defaults(), agents: ["fin-bot-1"])

@@ -120,6 +120,17 @@ struct TrustTests {
         #expect(r.scan(at(h: 4, m: 59)).trustAfter == sc("0.93"))
     }
 
+    @Test("a suspended agent's idle hours are credited by settling, as its next scan would")
+    func settleSuspended() throws {
+        var rules = try defaults()
+        rules.trust.initial = sc("0.9")
+        var r = Rig(rules)
+        r.scan(at(h: 1))
+        try r.g.suspend(0, at: at(h: 1, m: 1))
+        r.g.settle(until: at(h: 3, m: 30))
+        #expect(r.trust() == sc("0.92"))
+    }
+
     @Test("an agent never seen gets no idle credit")
     func neverSeen() throws {
         var rules = try defaults()
@@ -242,6 +253,17 @@ struct OperatorTrustTests {
         #expect(CounterKind.trustCounters.map { r.g.trust.counter($0, agent: 0, at: t) } == countersBefore)
         #expect(countersBefore.reduce(0, +) > 0)
         #expect(r.g.inScrutiny(0, at: t))
+    }
+
+    @Test("reset also empties the repeated-deny window: one deny after it opens nothing")
+    func resetEmptiesDenyWindow() throws {
+        var r = Rig(try defaults())
+        for k in 0..<4 { r.deny(at(m: Int64(k))) }
+        try r.g.resetTrust(0, at: at(m: 5))
+        r.deny(at(m: 6))
+        #expect(r.incidents(.repeatedDeny).isEmpty)
+        for k in 7..<11 { r.deny(at(m: Int64(k))) }
+        #expect(r.incidents(.repeatedDeny).count == 1, "five denies after the reset do open one")
     }
 
     @Test("reset after reactivation restores 1.0, zeroes the counters and clears the pin")

@@ -82,12 +82,16 @@ struct OverrideSet: Sendable {
     var rules: [CompiledRule]
 }
 
-/// What policy evaluation (SPEC §2 step 4) decided.
+/// What policy evaluation (SPEC §2 step 4) decided; plain data, so returning it copies no rule.
 struct PolicyOutcome {
     /// The decision before threat intel and scrutiny; ALLOW when nothing matched.
     var decision: Decision = .allow
-    /// The rule reported as "the policy that matched", if any.
-    var rule: CompiledRule? = nil
+    /// The `rule_id` reported as "the policy that matched", or `.none`.
+    var ruleID: Symbol = .none
+    /// The reported rule's `reason_code`, or `.none`.
+    var reasonCode: Symbol = .none
+    /// Whether any rule matched.
+    var matched = false
     /// Whether the agent is quarantined.
     var quarantined = false
     /// Whether any matched rule is OPEN_INCIDENT (the gateway then collects them all).
@@ -101,9 +105,14 @@ struct CompiledPolicies: Sendable {
     let overrideSets: [OverrideSet]
     /// For each agent, an index into `overrideSets`, or -1.
     let overrideOf: [Int32]
+    /// Tenant rules that can match a tool, per tool symbol known when compiled (CSR layout:
+    /// `candidates[candidateStart[s] ..< candidateStart[s + 1]]`), in priority order.
+    private let candidateStart: [Int32]
+    private let candidates: [Int32]
 
     init(rules: Rules, symbols: inout SymbolTable, roster: AgentRoster, extraOverrides: [AgentOverride]) {
-        tenant = Self.sorted(rules.policies).map { CompiledRule($0, symbols: &symbols, roster: roster) }
+        let compiledTenant = Self.sorted(rules.policies).map { CompiledRule($0, symbols: &symbols, roster: roster) }
+        tenant = compiledTenant
         let entries = rules.agentOverrides + extraOverrides
         var compiledEntries: [(globs: [Glob], quarantine: Bool, rules: [CompiledRule])] = []
         for e in entries {
@@ -130,48 +139,77 @@ struct CompiledPolicies: Sendable {
         }
         overrideSets = sets
         overrideOf = of
+        var start: [Int32] = [0]
+        var list: [Int32] = []
+        start.reserveCapacity(symbols.count + 1)
+        for sym in 0..<symbols.count {
+            for (k, r) in compiledTenant.enumerated() {
+                if let t = r.tools, !t.bits.contains(sym) { continue }
+                list.append(Int32(k))
+            }
+            start.append(Int32(list.count))
+        }
+        candidateStart = start
+        candidates = list
     }
 
     private static func sorted(_ rules: [PolicyRule]) -> [PolicyRule] {
         rules.enumerated().sorted { ($0.element.priority, $0.offset) < ($1.element.priority, $1.offset) }.map(\.element)
     }
 
-    /// SPEC §2 step 4: per-agent rules before tenant rules; strictest wins; DENY at any level
-    /// wins; a matching per-agent rule set overrides tenant rules that are not DENY.
+    /// SPEC §2 step 4. Every matching rule contributes its action and the strictest wins
+    /// (per-agent rules first, so they win ties). A matching per-agent ALLOW loosens tenant
+    /// REQUIRE_APPROVAL and SANITIZE for that agent (they no longer contribute), never a DENY.
     @inline(__always)
     func evaluate(_ scan: Scan, runtime: Runtime, trust: Score, threatIntel: Bool, symbols: SymbolTable) -> PolicyOutcome {
         var out = PolicyOutcome()
         let slot = Int(scan.agent) < overrideOf.count ? overrideOf[Int(scan.agent)] : -1
-        var agentMatched = false
+        var agentAllows = false
         if slot >= 0 {
-            let set = overrideSets[Int(slot)]
-            if set.quarantine {
+            if overrideSets[Int(slot)].quarantine {
                 out.decision = .deny
+                out.matched = true
                 out.quarantined = true
                 return out
             }
-            for r in set.rules where r.matches(scan, runtime: runtime, trust: trust, threatIntel: threatIntel, symbols: symbols) {
-                if r.action == .openIncident { out.opensIncident = true }
-                if !agentMatched || r.decision > out.decision { out.decision = r.decision; out.rule = r }
-                agentMatched = true
+            overrideSets[Int(slot)].rules.withUnsafeBufferPointer { rules in
+                for i in rules.indices where rules[i].matches(scan, runtime: runtime, trust: trust, threatIntel: threatIntel, symbols: symbols) {
+                    Self.contribute(rules[i], to: &out)
+                    if rules[i].decision == .allow { agentAllows = true }
+                }
             }
         }
-        var tenantDecision = Decision.allow
-        var tenantRule: CompiledRule? = nil
-        var tenantMatched = false
-        for r in tenant where r.matches(scan, runtime: runtime, trust: trust, threatIntel: threatIntel, symbols: symbols) {
-            if r.action == .openIncident { out.opensIncident = true }
-            if !tenantMatched || r.decision > tenantDecision { tenantDecision = r.decision; tenantRule = r }
-            tenantMatched = true
-        }
-        if agentMatched {
-            // A per-agent result stands, unless the tenant says DENY (DENY at any level wins).
-            if out.decision != .deny && tenantDecision == .deny { out.decision = .deny; out.rule = tenantRule }
-        } else if tenantMatched {
-            out.decision = tenantDecision
-            out.rule = tenantRule
+        tenant.withUnsafeBufferPointer { rules in
+            let t = Int(scan.tool.raw)
+            if t + 1 < candidateStart.count {
+                candidates.withUnsafeBufferPointer { list in
+                    for c in Int(candidateStart[t])..<Int(candidateStart[t + 1]) {
+                        let r = Int(list[c])
+                        guard !agentAllows || rules[r].decision == .deny else { continue }
+                        if rules[r].matches(scan, runtime: runtime, trust: trust, threatIntel: threatIntel, symbols: symbols) {
+                            Self.contribute(rules[r], to: &out)
+                        }
+                    }
+                }
+            } else {
+                for r in rules.indices where !agentAllows || rules[r].decision == .deny {
+                    if rules[r].matches(scan, runtime: runtime, trust: trust, threatIntel: threatIntel, symbols: symbols) {
+                        Self.contribute(rules[r], to: &out)
+                    }
+                }
+            }
         }
         return out
+    }
+
+    @inline(__always) private static func contribute(_ r: CompiledRule, to out: inout PolicyOutcome) {
+        if r.action == .openIncident { out.opensIncident = true }
+        if !out.matched || r.decision > out.decision {
+            out.decision = r.decision
+            out.ruleID = r.id
+            out.reasonCode = r.reasonCode
+        }
+        out.matched = true
     }
 
     /// Every matched OPEN_INCIDENT rule, per-agent first (slow path, only when one matched).

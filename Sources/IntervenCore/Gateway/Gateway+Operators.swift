@@ -24,7 +24,8 @@ extension Gateway {
         trust.setSuspended(a, false)
     }
 
-    /// Operator reset: trust back to the initial score, counters zeroed, pin cleared.
+    /// Operator reset: trust back to the initial score, counters zeroed (including the
+    /// repeated-deny window), pin cleared.
     ///
     /// Refused for a suspended agent: reactivate it first.
     public mutating func resetTrust(_ agent: AgentIndex, at time: SimTime) throws(GatewayError) {
@@ -34,6 +35,7 @@ extension Gateway {
         }
         trust.settleIdle(a, until: time)
         trust.reset(a, at: time)
+        correlator.resetDenies(a)
     }
 
     /// Mints an ephemeral key for an agent; scans carry the returned index as `ephemeralKey`.
@@ -156,7 +158,7 @@ extension Gateway {
     /// Applies idle recovery to every agent and expires approvals up to `time` (for snapshots).
     public mutating func settle(until time: SimTime) {
         approvalBook.expire(before: time)
-        for a in 0..<roster.count where !trust.suspended[a] { trust.settleIdle(a, until: time) }
+        for a in 0..<roster.count { trust.settleIdle(a, until: time) }
     }
 
     /// The agent's API key prefix (`iv_live_` and 4 hex digits, changed by a key rotation).

@@ -135,10 +135,10 @@ public struct Gateway: Sendable {
         v.decision = outcome.decision
         if outcome.quarantined {
             v.reasons.insert(.agentQuarantined)
-        } else if let r = outcome.rule {
-            v.rule = r.id
+        } else if outcome.matched {
+            v.rule = outcome.ruleID
             if outcome.decision != .allow {
-                if r.reasonCode != .none { v.reasons.custom = r.reasonCode } else { v.reasons.insert(.policyMatch) }
+                if outcome.reasonCode != .none { v.reasons.custom = outcome.reasonCode } else { v.reasons.insert(.policyMatch) }
             }
         }
         // 5. Threat intel.

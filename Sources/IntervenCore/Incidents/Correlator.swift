@@ -108,6 +108,12 @@ struct Correlator: Sendable {
         return time.milliseconds - oldest <= denyWindow
     }
 
+    /// Forgets an agent's repeated-deny window (operator trust reset: "all counters zeroed").
+    mutating func resetDenies(_ agent: Int) {
+        denyFilled[agent] = 0
+        denyNext[agent] = 0
+    }
+
     /// The traces of the agent's last `denyCapacity` denies, oldest first.
     func recentDenies(_ agent: Int) -> [TraceRef] {
         let filled = Int(denyFilled[agent])

@@ -132,7 +132,7 @@ public struct IncidentDesk: Sendable {
     /// Appends a note; notes are never edited or removed.
     mutating func addNote(_ id: IncidentID, author: String, text: String, at time: SimTime) throws(GatewayError) {
         let i = try index(of: id)
-        guard !text.trimmingSpaces().isEmpty else { throw GatewayError(.emptyNote, "incident \(id): a note needs text") }
+        guard text.contains(where: { !$0.isWhitespace }) else { throw GatewayError(.emptyNote, "incident \(id): a note needs text") }
         incidents[i].notes.append(Note(author: author, time: time, text: text))
     }
 
