@@ -30,8 +30,12 @@ struct ApprovalBook: Sendable {
     struct Grant { var allow: Bool; var until: SimTime; var approval: Int32; var retried: Bool }
 
     private(set) var approvals: [Approval] = []
+    /// (agent, ordinal) → index in `approvals`, for approvals before `indexedUpTo`. Built lazily
+    /// when an analyst decides, so creating an approval on the scan path touches no big table.
     private var indexOfID: [ApprovalID: Int32] = [:]
-    private var pendingOf: [Key: Int32] = [:]
+    private var indexedUpTo = 0
+    /// (agent, signature) → index of the pending approval.
+    private var pendingOf = IntTable()
     private var grants: [Key: Grant] = [:]
     /// The latest grant end per agent, so agents without grants skip the lookup.
     private var grantHorizon: [SimTime] = []
@@ -58,15 +62,14 @@ struct ApprovalBook: Sendable {
 
     /// Creates (or reuses) the pending approval for a REQUIRE_APPROVAL decision.
     mutating func request(agent: AgentIndex, signature: UInt64, trace: TraceRef, ttl: SimDuration) -> ApprovalID {
-        let key = Key(agent: agent, signature: signature)
-        if let i = pendingOf[key], approvals[Int(i)].status == .pending, trace.time <= approvals[Int(i)].expiresAt {
+        if let i = pendingOf.value(UInt64(UInt32(agent)), signature), approvals[Int(i)].status == .pending,
+           trace.time <= approvals[Int(i)].expiresAt {
             return approvals[Int(i)].id
         }
         let id = ApprovalID(agent: agent, ordinal: nextOrdinal[Int(agent)])
         nextOrdinal[Int(agent)] += 1
         approvals.append(Approval(id: id, signature: signature, trace: trace, createdAt: trace.time, expiresAt: trace.time + ttl))
-        indexOfID[id] = Int32(approvals.count - 1)
-        pendingOf[key] = Int32(approvals.count - 1)
+        pendingOf.set(Int32(approvals.count - 1), UInt64(UInt32(agent)), signature)
         return id
     }
 
@@ -77,13 +80,23 @@ struct ApprovalBook: Sendable {
             if a.status == .pending {
                 guard a.expiresAt < time else { break }
                 approvals[sweep].status = .expired
-                pendingOf[Key(agent: a.id.agent, signature: a.signature)] = nil
+                pendingOf.remove(UInt64(UInt32(a.id.agent)), a.signature)
             }
             sweep += 1
         }
     }
 
-    func approval(_ id: ApprovalID) -> Approval? { indexOfID[id].map { approvals[Int($0)] } }
+    func approval(_ id: ApprovalID) -> Approval? {
+        if let i = indexOfID[id] { return approvals[Int(i)] }
+        return approvals[indexedUpTo...].first { $0.id == id }
+    }
+
+    private mutating func catchUpIndex() {
+        while indexedUpTo < approvals.count {
+            indexOfID[approvals[indexedUpTo].id] = Int32(indexedUpTo)
+            indexedUpTo += 1
+        }
+    }
 
     /// The most recent approval of an agent that is still pending at `time`.
     func latestPending(agent: AgentIndex, at time: SimTime) -> ApprovalID? {
@@ -93,13 +106,16 @@ struct ApprovalBook: Sendable {
     /// An analyst's decision; opens the grant or deny window for identical retries.
     mutating func decide(_ id: ApprovalID, approve: Bool, by actor: String, at time: SimTime,
                          grantWindow: SimDuration, denyWindow: SimDuration) throws(GatewayError) -> Approval {
-        guard let i32 = indexOfID[id] else { throw GatewayError(.unknownApproval, "no approval \(id)") }
+        catchUpIndex()
+        guard let i32 = indexOfID[id] else {
+            throw GatewayError(.unknownApproval, "no approval \(id)")
+        }
         let i = Int(i32)
         var a = approvals[i]
         if a.status == .pending && time > a.expiresAt {
             a.status = .expired
             approvals[i] = a
-            pendingOf[Key(agent: a.id.agent, signature: a.signature)] = nil
+            pendingOf.remove(UInt64(UInt32(a.id.agent)), a.signature)
         }
         guard a.status == .pending else {
             throw GatewayError(a.status == .expired ? .approvalExpired : .approvalNotPending,
@@ -110,7 +126,7 @@ struct ApprovalBook: Sendable {
         a.decidedBy = actor
         approvals[i] = a
         let key = Key(agent: a.id.agent, signature: a.signature)
-        pendingOf[key] = nil
+        pendingOf.remove(UInt64(UInt32(a.id.agent)), a.signature)
         let until = time + (approve ? grantWindow : denyWindow)
         grants[key] = Grant(allow: approve, until: until, approval: i32, retried: false)
         if grantHorizon[Int(a.id.agent)] < until { grantHorizon[Int(a.id.agent)] = until }

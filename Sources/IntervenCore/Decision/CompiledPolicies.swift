@@ -174,7 +174,7 @@ struct CompiledPolicies: Sendable {
             }
             overrideSets[Int(slot)].rules.withUnsafeBufferPointer { rules in
                 for i in rules.indices where rules[i].matches(scan, runtime: runtime, trust: trust, threatIntel: threatIntel, symbols: symbols) {
-                    Self.contribute(rules[i], to: &out)
+                    Self.contribute(rules[i].action, rules[i].id, rules[i].reasonCode, to: &out)
                     if rules[i].decision == .allow { agentAllows = true }
                 }
             }
@@ -187,14 +187,14 @@ struct CompiledPolicies: Sendable {
                         let r = Int(list[c])
                         guard !agentAllows || rules[r].decision == .deny else { continue }
                         if rules[r].matches(scan, runtime: runtime, trust: trust, threatIntel: threatIntel, symbols: symbols) {
-                            Self.contribute(rules[r], to: &out)
+                            Self.contribute(rules[r].action, rules[r].id, rules[r].reasonCode, to: &out)
                         }
                     }
                 }
             } else {
                 for r in rules.indices where !agentAllows || rules[r].decision == .deny {
                     if rules[r].matches(scan, runtime: runtime, trust: trust, threatIntel: threatIntel, symbols: symbols) {
-                        Self.contribute(rules[r], to: &out)
+                        Self.contribute(rules[r].action, rules[r].id, rules[r].reasonCode, to: &out)
                     }
                 }
             }
@@ -202,12 +202,13 @@ struct CompiledPolicies: Sendable {
         return out
     }
 
-    @inline(__always) private static func contribute(_ r: CompiledRule, to out: inout PolicyOutcome) {
-        if r.action == .openIncident { out.opensIncident = true }
-        if !out.matched || r.decision > out.decision {
-            out.decision = r.decision
-            out.ruleID = r.id
-            out.reasonCode = r.reasonCode
+    @inline(__always)
+    private static func contribute(_ action: PolicyAction, _ id: Symbol, _ reasonCode: Symbol, to out: inout PolicyOutcome) {
+        if action == .openIncident { out.opensIncident = true }
+        if !out.matched || action.decision > out.decision {
+            out.decision = action.decision
+            out.ruleID = id
+            out.reasonCode = reasonCode
         }
         out.matched = true
     }

@@ -25,7 +25,7 @@ struct Correlator: Sendable {
     private var createTime: [SimTime] = []
     private var createTrace: [TraceID] = []
     // Mass-action rings per (agent, tool), allocated from a pool on first use.
-    private var burstSlot: [UInt64: Int32] = [:]
+    private var burstSlot = IntTable()
     private var burstTimes: [Int64] = []
     private var burstNext: [Int32] = []
     private var burstFilled: [Int32] = []
@@ -90,7 +90,7 @@ struct Correlator: Sendable {
         burstWindow = rules.correlation.massActionWindow.milliseconds
         if max(1, rules.correlation.massActionCount) != burstCapacity {
             burstCapacity = max(1, rules.correlation.massActionCount)
-            burstSlot = [:]; burstTimes = []; burstNext = []; burstFilled = []
+            burstSlot = IntTable(); burstTimes = []; burstNext = []; burstFilled = []
         }
         configureEscalation(rules.correlation, symbols: &symbols)
     }
@@ -155,13 +155,12 @@ struct Correlator: Sendable {
     /// Mass-action burst: true when this mutating call makes `burstCapacity` calls to one tool
     /// within the window (the ring then restarts, so one burst gives one signal).
     @inline(__always) mutating func noteMutating(_ agent: Int, tool: Symbol, at time: SimTime) -> Bool {
-        let key = UInt64(UInt32(agent)) << 32 | UInt64(tool.raw)
         let slot: Int
-        if let s = burstSlot[key] {
+        if let s = burstSlot.value(UInt64(agent), UInt64(tool.raw)) {
             slot = Int(s)
         } else {
             slot = burstNext.count
-            burstSlot[key] = Int32(slot)
+            burstSlot.set(Int32(slot), UInt64(agent), UInt64(tool.raw))
             burstTimes.append(contentsOf: repeatElement(0, count: burstCapacity))
             burstNext.append(0)
             burstFilled.append(0)
