@@ -37,8 +37,6 @@ struct ApprovalBook: Sendable {
     /// (agent, signature) → index of the pending approval.
     private var pendingOf = IntTable()
     private var grants: [Key: Grant] = [:]
-    /// The latest grant end per agent, so agents without grants skip the lookup.
-    private var grantHorizon: [SimTime] = []
     private var nextOrdinal: [UInt32] = []
     /// Approvals before this index are no longer pending (expiry sweeps from here).
     private var sweep = 0
@@ -47,12 +45,11 @@ struct ApprovalBook: Sendable {
         let n = agents - nextOrdinal.count
         guard n > 0 else { return }
         nextOrdinal.append(contentsOf: repeatElement(0, count: n))
-        grantHorizon.append(contentsOf: repeatElement(.never, count: n))
     }
 
-    /// A live grant for an identical retry at `time`: (allow?, approval index, first use?).
+    /// A live grant for an identical retry at `time`: (allow?, first use?). Callers skip the
+    /// lookup for agents whose grant horizon has passed.
     @inline(__always) mutating func grant(agent: AgentIndex, signature: UInt64, at time: SimTime) -> (allow: Bool, firstUse: Bool)? {
-        guard time <= grantHorizon[Int(agent)] else { return nil }
         let key = Key(agent: agent, signature: signature)
         guard var g = grants[key], time <= g.until else { return nil }
         let first = !g.retried
@@ -129,7 +126,6 @@ struct ApprovalBook: Sendable {
         pendingOf.remove(UInt64(UInt32(a.id.agent)), a.signature)
         let until = time + (approve ? grantWindow : denyWindow)
         grants[key] = Grant(allow: approve, until: until, approval: i32, retried: false)
-        if grantHorizon[Int(a.id.agent)] < until { grantHorizon[Int(a.id.agent)] = until }
         return a
     }
 }

@@ -2,12 +2,8 @@
 /// reason-code counts of non-ALLOW decisions.
 struct AgentTelemetry: Sendable {
     static let topToolSlots = 4
-    private(set) var totalCalls: [UInt64] = []
-    private(set) var firstSeen: [SimTime] = []
-    private(set) var lastSeen: [SimTime] = []
-    /// Space-Saving top tools: exact while an agent uses at most `topToolSlots` tools.
-    private var toolSlots: [UInt32] = []
-    private var toolCounts: [UInt32] = []
+    /// One 48-byte record per agent: calls, first seen and the top-tool slots.
+    private var activity: [AgentActivity] = []
     /// Built-in reason-code counts, `ReasonCode.allCases.count` per agent.
     private var builtinReasons: [UInt32] = []
     /// Custom reason codes per agent: an index into `customReasons`, or -1.
@@ -17,30 +13,20 @@ struct AgentTelemetry: Sendable {
     private(set) var keyGeneration: [UInt32] = []
 
     mutating func grow(to agents: Int) {
-        let n = agents - totalCalls.count
+        let n = agents - activity.count
         guard n > 0 else { return }
-        totalCalls.append(contentsOf: repeatElement(0, count: n))
-        firstSeen.append(contentsOf: repeatElement(.never, count: n))
-        lastSeen.append(contentsOf: repeatElement(.never, count: n))
-        toolSlots.append(contentsOf: repeatElement(0, count: n * Self.topToolSlots))
-        toolCounts.append(contentsOf: repeatElement(0, count: n * Self.topToolSlots))
+        activity.append(contentsOf: repeatElement(AgentActivity(), count: n))
         keyGeneration.append(contentsOf: repeatElement(0, count: n))
         builtinReasons.append(contentsOf: repeatElement(0, count: n * ReasonCode.allCases.count))
         customSlot.append(contentsOf: repeatElement(-1, count: n))
     }
 
+    func totalCalls(_ agent: Int) -> UInt64 { activity[agent].calls }
+    func firstSeen(_ agent: Int) -> SimTime { activity[agent].firstSeen }
+
+    /// Counts a call; top tools by Space-Saving (exact while an agent uses at most four tools).
     @inline(__always) mutating func record(_ agent: Int, tool: Symbol, at time: SimTime) {
-        totalCalls[agent] &+= 1
-        if firstSeen[agent] == .never { firstSeen[agent] = time }
-        lastSeen[agent] = time
-        let base = agent * Self.topToolSlots
-        var minSlot = base
-        for s in base..<(base + Self.topToolSlots) {
-            if toolSlots[s] == tool.raw && toolCounts[s] > 0 { toolCounts[s] &+= 1; return }
-            if toolCounts[s] < toolCounts[minSlot] { minSlot = s }
-        }
-        toolSlots[minSlot] = tool.raw
-        toolCounts[minSlot] &+= 1
+        activity[agent].record(tool: tool.raw, at: time)
     }
 
     mutating func recordReasons(_ agent: Int, _ reasons: ReasonSet) {
@@ -63,9 +49,8 @@ struct AgentTelemetry: Sendable {
 
     /// Top tools by count (ties by name), most used first.
     func topTools(_ agent: Int, symbols: SymbolTable) -> [(tool: String, calls: Int)] {
-        let base = agent * Self.topToolSlots
-        return (base..<(base + Self.topToolSlots)).filter { toolCounts[$0] > 0 }
-            .map { (symbols[Symbol(raw: toolSlots[$0])], Int(toolCounts[$0])) }
+        activity[agent].slots.filter { $0.count > 0 }
+            .map { (symbols[Symbol(raw: $0.tool)], Int($0.count)) }
             .sorted { ($1.1, $0.0) < ($0.1, $1.0) }
     }
 
@@ -80,5 +65,37 @@ struct AgentTelemetry: Sendable {
             for (code, n) in customReasons[Int(customSlot[agent])] { out.append((symbols[code], Int(n))) }
         }
         return out.sorted { $0.0 < $1.0 }
+    }
+}
+
+/// Calls, first-seen time and top-tool slots of one agent (48 bytes).
+struct AgentActivity: Sendable {
+    var calls: UInt64 = 0
+    var firstSeen = SimTime.never
+    /// Four (tool << 32 | count) slots.
+    private var packed: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    /// The four slots as (tool, count); a slot with count 0 is unused.
+    var slots: [(tool: UInt32, count: UInt32)] {
+        withUnsafeBytes(of: packed) { raw in
+            raw.bindMemory(to: UInt64.self).map { (UInt32($0 >> 32), UInt32(truncatingIfNeeded: $0)) }
+        }
+    }
+
+    @inline(__always) mutating func record(tool: UInt32, at time: SimTime) {
+        calls &+= 1
+        if firstSeen == .never { firstSeen = time }
+        withUnsafeMutableBytes(of: &packed) { raw in
+            let p = raw.bindMemory(to: UInt64.self)
+            var minSlot = 0
+            for s in 0..<4 {
+                let count = UInt32(truncatingIfNeeded: p[s])
+                if count > 0 && UInt32(p[s] >> 32) == tool { p[s] &+= 1; return }
+                if count < UInt32(truncatingIfNeeded: p[minSlot]) { minSlot = s }
+            }
+            // Space-Saving: the least-counted slot takes the new tool and keeps its count + 1.
+            let count = UInt32(truncatingIfNeeded: p[minSlot]) &+ 1
+            p[minSlot] = UInt64(tool) << 32 | UInt64(count)
+        }
     }
 }

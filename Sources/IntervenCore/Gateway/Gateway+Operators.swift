@@ -11,7 +11,7 @@ extension Gateway {
     /// Suspends an agent: every request is denied (`AGENT_SUSPENDED`) until reactivated.
     public mutating func suspend(_ agent: AgentIndex, at time: SimTime) throws(GatewayError) {
         let a = try checkAgent(agent)
-        guard !trust.suspended[a] else { throw GatewayError(.agentSuspended, "agent \(name(agent)) is already suspended") }
+        guard !trust.isSuspended(a) else { throw GatewayError(.agentSuspended, "agent \(name(agent)) is already suspended") }
         trust.settleIdle(a, until: time)
         trust.setSuspended(a, true)
     }
@@ -19,7 +19,7 @@ extension Gateway {
     /// Lifts a suspension, keeping the trust score and counters as they are.
     public mutating func reactivate(_ agent: AgentIndex, at time: SimTime) throws(GatewayError) {
         let a = try checkAgent(agent)
-        guard trust.suspended[a] else { throw GatewayError(.agentNotSuspended, "agent \(name(agent)) is not suspended") }
+        guard trust.isSuspended(a) else { throw GatewayError(.agentNotSuspended, "agent \(name(agent)) is not suspended") }
         trust.settleIdle(a, until: time)
         trust.setSuspended(a, false)
     }
@@ -30,7 +30,7 @@ extension Gateway {
     /// Refused for a suspended agent: reactivate it first.
     public mutating func resetTrust(_ agent: AgentIndex, at time: SimTime) throws(GatewayError) {
         let a = try checkAgent(agent)
-        guard !trust.suspended[a] else {
+        guard !trust.isSuspended(a) else {
             throw GatewayError(.agentSuspended, "cannot reset trust of agent \(name(agent)): it is suspended (reactivate it first)")
         }
         trust.settleIdle(a, until: time)
@@ -85,6 +85,7 @@ extension Gateway {
         approvalBook.expire(before: time)
         let a = try approvalBook.decide(id, approve: approve, by: actor, at: time,
                                         grantWindow: rules.approvals.grantWindow, denyWindow: rules.approvals.denyWindow)
+        trust.extendGrantHorizon(Int(a.id.agent), to: time + (approve ? rules.approvals.grantWindow : rules.approvals.denyWindow))
         if !approve {
             let agent = Int(a.id.agent)
             trust.settleIdle(agent, until: time)
@@ -128,7 +129,7 @@ extension Gateway {
         let recorded: ResponseAction
         switch action {
         case .suspendAgent:
-            if !trust.suspended[Int(agent)] { try suspend(agent, at: time) }
+            if !trust.isSuspended(Int(agent)) { try suspend(agent, at: time) }
             recorded = ResponseAction(kind: .suspendAgent, time: time, actor: actor, detail: name(agent))
         case .rotateKey:
             telemetry.rotateKey(Int(agent))
@@ -169,11 +170,11 @@ extension Gateway {
     }
 
     /// Lifetime calls of an agent.
-    public func totalCalls(of agent: AgentIndex) -> UInt64 { telemetry.totalCalls[Int(agent)] }
+    public func totalCalls(of agent: AgentIndex) -> UInt64 { telemetry.totalCalls(Int(agent)) }
     /// First scan time, or `.never`.
-    public func firstSeen(of agent: AgentIndex) -> SimTime { telemetry.firstSeen[Int(agent)] }
+    public func firstSeen(of agent: AgentIndex) -> SimTime { telemetry.firstSeen(Int(agent)) }
     /// Last scan time, or `.never`.
-    public func lastSeen(of agent: AgentIndex) -> SimTime { telemetry.lastSeen[Int(agent)] }
+    public func lastSeen(of agent: AgentIndex) -> SimTime { trust.lastActivity(Int(agent)) }
     /// Most used tools, most first (exact while an agent uses at most four tools).
     public func topTools(of agent: AgentIndex) -> [(tool: String, calls: Int)] { telemetry.topTools(Int(agent), symbols: symbols) }
     /// Reason-code counts of the agent's non-ALLOW decisions, by code.
@@ -181,9 +182,9 @@ extension Gateway {
     /// Whether the agent is in scrutiny at `time`.
     public func inScrutiny(_ agent: AgentIndex, at time: SimTime) -> Bool { trust.inScrutiny(Int(agent), at: time) }
     /// The agent's trust score now.
-    public func trustScore(of agent: AgentIndex) -> Score { trust.score[Int(agent)] }
+    public func trustScore(of agent: AgentIndex) -> Score { trust.score(Int(agent)) }
     /// Whether the agent is suspended.
-    public func isSuspended(_ agent: AgentIndex) -> Bool { trust.suspended[Int(agent)] }
+    public func isSuspended(_ agent: AgentIndex) -> Bool { trust.isSuspended(Int(agent)) }
     /// The name of a threat-intel feed by index (the last is `denylist`).
     public func feedName(_ index: Int16) -> String { threatIntelFeedNames[Int(index)] }
 }

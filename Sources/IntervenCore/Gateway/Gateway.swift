@@ -99,7 +99,7 @@ public struct Gateway: Sendable {
         v.inScrutiny = trust.inScrutiny(a, at: t)
 
         // 1. A suspended agent is denied everything.
-        if trust.suspended[a] {
+        if trust.isSuspended(a) {
             v.decision = .deny
             v.reasons.insert(.agentSuspended)
             v.isGateDeny = true
@@ -115,7 +115,7 @@ public struct Gateway: Sendable {
             return v
         }
         // 3. An identical retry inside a grant or deny window.
-        if let grant = approvalBook.grant(agent: scan.agent, signature: scan.signature, at: t) {
+        if t <= trust.grantHorizon(a), let grant = approvalBook.grant(agent: scan.agent, signature: scan.signature, at: t) {
             if grant.allow {
                 v.decision = .allow
                 v.reasons.insert(.recentApprovalGrant)
@@ -131,7 +131,7 @@ public struct Gateway: Sendable {
         // 4. Policies (per-agent before tenant; strictest wins; DENY at any level wins).
         let feed = threatIntel.feed(of: scan.host, symbols)
         let runtime = roster.runtimes[a]
-        let outcome = policies.evaluate(scan, runtime: runtime, trust: trust.score[a], threatIntel: feed >= 0, symbols: symbols)
+        let outcome = policies.evaluate(scan, runtime: runtime, trust: trust.score(a), threatIntel: feed >= 0, symbols: symbols)
         v.decision = outcome.decision
         if outcome.quarantined {
             v.reasons.insert(.agentQuarantined)
@@ -194,7 +194,7 @@ public struct Gateway: Sendable {
         if rules.triggers.countGateDenies {
             v.incidentsOpened += noteDeny(scan, band: v.band, trace: tr)
         }
-        v.trustAfter = trust.score[a]
+        v.trustAfter = trust.score(a)
     }
 
     private mutating func finish(_ scan: Scan, _ v: inout Verdict, feed: Int16, policy: PolicyOutcome, approvalRetry: Bool) {
@@ -243,7 +243,7 @@ public struct Gateway: Sendable {
             }
         }
         if policy.opensIncident {
-            for r in policies.incidentRules(scan, runtime: roster.runtimes[a], trust: trust.score[a],
+            for r in policies.incidentRules(scan, runtime: roster.runtimes[a], trust: trust.score(a),
                                             threatIntel: feed >= 0, symbols: symbols) {
                 opened += raise(IncidentTrigger(kind: .policy, key: r.id), agent: a, severity: r.incidentSeverity,
                                 traces: [tr], at: t) { "Policy \($0.symbols[r.id]) — \(r.name)" }
@@ -270,7 +270,7 @@ public struct Gateway: Sendable {
             anomaly(.massActionBurst, agent: a, traces: [tr], at: t, opened: &opened)
         }
         v.incidentsOpened += opened
-        v.trustAfter = trust.score[a]
+        v.trustAfter = trust.score(a)
     }
 
     /// Feeds the repeated-deny window; returns the number of incidents opened.

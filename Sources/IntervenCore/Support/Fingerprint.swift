@@ -34,9 +34,9 @@ extension Gateway {
             for n in i.notes { f.combine(n.author); f.combine(n.time.milliseconds); f.combine(n.text) }
         }
         for a in 0..<roster.count {
-            f.combine(Int64(trust.score[a].micros))
-            f.combine(UInt64(trust.suspended[a] ? 1 : 0))
-            f.combine(trust.pinnedUntil[a].milliseconds)
+            f.combine(Int64(trust.score(a).micros))
+            f.combine(UInt64(trust.isSuspended(a) ? 1 : 0))
+            f.combine(trust.pinnedUntil(a).milliseconds)
         }
         return f
     }

@@ -27,12 +27,15 @@ public enum CounterKind: Int, CaseIterable, Sendable, CustomStringConvertible {
 ///
 /// A count covers the current slice and the 23 before it, so the window is exact to one slice
 /// (one hour for a 24 h window, 150 s for a 1 h window). Counts saturate at 65,535 per slice.
-/// Memory is fixed: 10 counters × 24 slices × 2 bytes per agent.
+/// Each (agent, counter) row is 56 contiguous bytes: the newest slice number, then 24 16-bit
+/// counts packed four to a word, so counting an event touches one cache line.
 struct RollingCounters: Sendable {
     static let slices = 24
+    private static let wordsPerRow = 1 + slices / 4
+    private static let kinds = CounterKind.allCases.count
+    private static let none = Int64.min
     private let sliceLength: [Int64]
-    private var slots: [UInt16] = []
-    private var heads: [Int64] = []
+    private var rows: [UInt64] = []
     private(set) var agentCount = 0
 
     init(rules: CounterRules) {
@@ -43,47 +46,62 @@ struct RollingCounters: Sendable {
 
     mutating func grow(to agents: Int) {
         guard agents > agentCount else { return }
-        let kinds = CounterKind.allCases.count
-        slots.append(contentsOf: repeatElement(0, count: (agents - agentCount) * kinds * Self.slices))
-        heads.append(contentsOf: repeatElement(Int64.min, count: (agents - agentCount) * kinds))
+        var row = [UInt64](repeating: 0, count: Self.wordsPerRow)
+        row[0] = UInt64(bitPattern: Self.none)
+        for _ in 0..<((agents - agentCount) * Self.kinds) { rows.append(contentsOf: row) }
         agentCount = agents
     }
 
+    @inline(__always) private static func slot(_ base: Int, _ slice: Int64) -> (word: Int, shift: UInt64) {
+        let k = Int(slice.modulo(slices))
+        return (base + 1 + (k >> 2), UInt64(k & 3) << 4)
+    }
+
     @inline(__always) mutating func add(_ kind: CounterKind, agent: Int, at time: SimTime) {
-        let row = agent * CounterKind.allCases.count + kind.rawValue
+        let base = (agent * Self.kinds + kind.rawValue) * Self.wordsPerRow
         let slice = time.milliseconds / sliceLength[kind.rawValue]
-        let base = row * Self.slices
-        let head = heads[row]
+        let head = Int64(bitPattern: rows[base])
         if slice > head {
-            let gap = head == Int64.min ? Int64(Self.slices) : min(slice - head, Int64(Self.slices))
-            var s = slice - gap + 1
-            while s <= slice { slots[base + Int(s.modulo(Self.slices))] = 0; s += 1 }
-            heads[row] = slice
+            if head == Self.none || slice - head >= Int64(Self.slices) {
+                for w in 1..<Self.wordsPerRow { rows[base + w] = 0 }
+            } else {
+                var s = head + 1
+                while s <= slice {
+                    let (w, shift) = Self.slot(base, s)
+                    rows[w] &= ~(0xFFFF << shift)
+                    s += 1
+                }
+            }
+            rows[base] = UInt64(bitPattern: slice)
         } else if slice <= head - Int64(Self.slices) {
             return
         }
-        let i = base + Int(slice.modulo(Self.slices))
-        if slots[i] != .max { slots[i] += 1 }
+        let (w, shift) = Self.slot(base, slice)
+        if (rows[w] >> shift) & 0xFFFF != 0xFFFF { rows[w] &+= 1 << shift }
     }
 
     /// The count of events within the window ending at `time`.
     func count(_ kind: CounterKind, agent: Int, at time: SimTime) -> Int {
-        let row = agent * CounterKind.allCases.count + kind.rawValue
-        let head = heads[row]
-        if head == Int64.min { return 0 }
+        let base = (agent * Self.kinds + kind.rawValue) * Self.wordsPerRow
+        let head = Int64(bitPattern: rows[base])
+        if head == Self.none { return 0 }
         let slice = time.milliseconds / sliceLength[kind.rawValue]
         var total = 0
         var s = max(slice - Int64(Self.slices) + 1, head - Int64(Self.slices) + 1)
-        while s <= min(head, slice) { total += Int(slots[row * Self.slices + Int(s.modulo(Self.slices))]); s += 1 }
+        while s <= min(head, slice) {
+            let (w, shift) = Self.slot(base, s)
+            total += Int((rows[w] >> shift) & 0xFFFF)
+            s += 1
+        }
         return total
     }
 
     /// Zeroes the trust counters of one agent.
     mutating func resetTrustCounters(agent: Int) {
         for k in CounterKind.trustCounters {
-            let row = agent * CounterKind.allCases.count + k.rawValue
-            heads[row] = Int64.min
-            for j in 0..<Self.slices { slots[row * Self.slices + j] = 0 }
+            let base = (agent * Self.kinds + k.rawValue) * Self.wordsPerRow
+            rows[base] = UInt64(bitPattern: Self.none)
+            for w in 1..<Self.wordsPerRow { rows[base + w] = 0 }
         }
     }
 }

@@ -28,15 +28,8 @@ public struct TrustEngine: Sendable {
     private var collapseDrop: Score
     private var collapseEnabled: Bool
 
-    public private(set) var score: [Score] = []
-    public private(set) var suspended: [Bool] = []
-    /// Scrutiny pinned until this time (exclusive), or `.never`.
-    public private(set) var pinnedUntil: [SimTime] = []
-    public private(set) var cleanStreak: [Int32] = []
-    /// Last scan time, or `.never`.
-    public private(set) var lastActivity: [SimTime] = []
-    /// The instant idle recovery was last credited up to.
-    private var idleCreditedUntil: [SimTime] = []
+    /// One record per agent, so a scan reads and writes one cache line of trust state.
+    private(set) var agents: [AgentTrust] = []
     private var history: [TrustHistory] = []
     private(set) var counters: RollingCounters
 
@@ -63,30 +56,40 @@ public struct TrustEngine: Sendable {
 
     /// Makes room for agents up to `count`; new agents start at the initial trust.
     mutating func grow(to count: Int) {
-        let n = count - score.count
+        let n = count - agents.count
         guard n > 0 else { return }
-        score.append(contentsOf: repeatElement(rules.initial, count: n))
-        suspended.append(contentsOf: repeatElement(false, count: n))
-        pinnedUntil.append(contentsOf: repeatElement(.never, count: n))
-        cleanStreak.append(contentsOf: repeatElement(0, count: n))
-        lastActivity.append(contentsOf: repeatElement(.never, count: n))
-        idleCreditedUntil.append(contentsOf: repeatElement(.never, count: n))
+        agents.append(contentsOf: repeatElement(AgentTrust(score: rules.initial), count: n))
         history.append(contentsOf: repeatElement(TrustHistory(), count: n))
         counters.grow(to: count)
     }
 
     /// Whether the agent is in scrutiny at `time`: trust below the threshold, or pinned.
     public func inScrutiny(_ agent: Int, at time: SimTime) -> Bool {
-        score[agent] < rules.scrutinyThreshold || time < pinnedUntil[agent]
+        agents[agent].score < rules.scrutinyThreshold || time < agents[agent].pinnedUntil
+    }
+
+    /// An agent's trust score.
+    @inline(__always) public func score(_ agent: Int) -> Score { agents[agent].score }
+    /// Whether an agent is suspended.
+    @inline(__always) public func isSuspended(_ agent: Int) -> Bool { agents[agent].suspended }
+    /// Until when an agent's scrutiny is pinned (exclusive), or `.never`.
+    public func pinnedUntil(_ agent: Int) -> SimTime { agents[agent].pinnedUntil }
+    /// An agent's last scan time, or `.never`.
+    public func lastActivity(_ agent: Int) -> SimTime { agents[agent].lastActivity }
+    /// The latest end of an approval grant or deny window of the agent.
+    @inline(__always) func grantHorizon(_ agent: Int) -> SimTime { agents[agent].grantHorizon }
+    /// Extends the agent's grant horizon (set when an analyst decides an approval).
+    mutating func extendGrantHorizon(_ agent: Int, to time: SimTime) {
+        if agents[agent].grantHorizon < time { agents[agent].grantHorizon = time }
     }
 
     /// Moves trust by `delta` (clamped to [0, 1]) and reports whether this fall is a trust collapse.
     @discardableResult
     mutating func move(_ agent: Int, by delta: Score, cause: TrustCause, at time: SimTime) -> Bool {
-        let before = score[agent]
+        let before = agents[agent].score
         let after = (before + delta).clampedToUnit
         guard after != before else { return false }
-        score[agent] = after
+        agents[agent].score = after
         // The score in force before the first change (the initial score, or the score an
         // operator reset set) was never recorded; without it a fall from there is not seen.
         if history[agent].isEmpty { history[agent].record(before, at: time) }
@@ -102,13 +105,13 @@ public struct TrustEngine: Sendable {
     /// Credits idle recovery for every full idle period that ended at or before `time`.
     @inline(__always) mutating func settleIdle(_ agent: Int, until time: SimTime) {
         guard rules.idlePeriod.milliseconds > 0 else { return }
-        let from = idleCreditedUntil[agent]
+        let from = agents[agent].idleCreditedUntil
         guard from != .never else { return }
         let periods = (time.milliseconds - from.milliseconds) / rules.idlePeriod.milliseconds
         guard periods > 0 else { return }
         let at = from + rules.idlePeriod * periods
-        idleCreditedUntil[agent] = at
-        if score[agent] < Score.one {
+        agents[agent].idleCreditedUntil = at
+        if agents[agent].score < Score.one {
             let reward = Score(micros: Int32(clamping: Int64(rules.idleReward.micros) * periods))
             move(agent, by: reward, cause: .idle, at: at)
         }
@@ -116,31 +119,31 @@ public struct TrustEngine: Sendable {
 
     /// Marks the agent active at `time` (idle periods count from here).
     @inline(__always) mutating func touch(_ agent: Int, at time: SimTime) {
-        lastActivity[agent] = time
-        idleCreditedUntil[agent] = time
+        agents[agent].lastActivity = time
+        agents[agent].idleCreditedUntil = time
     }
 
     /// Counts a scan toward the clean streak; returns true when the streak completed.
     @inline(__always) mutating func countStreak(_ agent: Int, denied: Bool) -> Bool {
-        if denied { cleanStreak[agent] = 0; return false }
+        if denied { agents[agent].cleanStreak = 0; return false }
         guard rules.cleanStreakLength > 0 else { return false }
-        cleanStreak[agent] += 1
-        if cleanStreak[agent] >= rules.cleanStreakLength { cleanStreak[agent] = 0; return true }
+        agents[agent].cleanStreak += 1
+        if agents[agent].cleanStreak >= rules.cleanStreakLength { agents[agent].cleanStreak = 0; return true }
         return false
     }
 
     mutating func pin(_ agent: Int, until time: SimTime) {
-        if pinnedUntil[agent] < time { pinnedUntil[agent] = time }
+        if agents[agent].pinnedUntil < time { agents[agent].pinnedUntil = time }
     }
 
-    mutating func setSuspended(_ agent: Int, _ value: Bool) { suspended[agent] = value }
+    mutating func setSuspended(_ agent: Int, _ value: Bool) { agents[agent].suspended = value }
 
     /// Operator reset: trust back to initial, trust counters zeroed, pin cleared, streak restarted.
     mutating func reset(_ agent: Int, at time: SimTime) {
-        let before = score[agent]
-        score[agent] = rules.initial
-        pinnedUntil[agent] = .never
-        cleanStreak[agent] = 0
+        let before = agents[agent].score
+        agents[agent].score = rules.initial
+        agents[agent].pinnedUntil = .never
+        agents[agent].cleanStreak = 0
         history[agent].clear()
         counters.resetTrustCounters(agent: agent)
         if recordsChanges && before != rules.initial {
@@ -162,4 +165,19 @@ public struct TrustEngine: Sendable {
         defer { changes.removeAll(keepingCapacity: true) }
         return changes
     }
+}
+
+/// The hot trust state of one agent (48 bytes).
+struct AgentTrust: Sendable {
+    var score: Score
+    var cleanStreak: Int32 = 0
+    /// Last scan time, or `.never`.
+    var lastActivity = SimTime.never
+    /// The instant idle recovery was last credited up to.
+    var idleCreditedUntil = SimTime.never
+    /// Scrutiny pinned until this time (exclusive), or `.never`.
+    var pinnedUntil = SimTime.never
+    /// The latest end of a grant or deny window, so agents without one skip the grant lookup.
+    var grantHorizon = SimTime.never
+    var suspended = false
 }
