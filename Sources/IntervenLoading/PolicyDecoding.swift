@@ -85,7 +85,7 @@ enum PolicyDecoding {
             try n.score(in: .zero ... .one, "a trust score")
         }
         r.threatIntelMatch = try c.child("threat_intel_match").optional { n throws(LoadError) in try n.bool() }
-        r.bodySizeGreaterThan = try c.child("body_size_bytes_gt").optional { n throws(LoadError) in try n.int(atLeast: 0) }
+        r.bodySizeGreaterThan = try c.child("body_size_bytes_gt").optional { n throws(LoadError) in try n.int(atLeast: 0, atMost: Int(Int32.max)) }
         return r
     }
 

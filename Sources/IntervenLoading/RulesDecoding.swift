@@ -76,7 +76,7 @@ enum RulesDecoding {
         r.analystDeny = try t.child("analyst_deny").score(in: movement, movementName, rangeNote: movementNote)
         r.incidentOpen = try t.child("incident_open").score(in: movement, movementName, rangeNote: movementNote)
         let streak = try t.section("clean_streak", keys: ["length", "reward"])
-        r.cleanStreakLength = try streak.child("length").int(atLeast: 0)
+        r.cleanStreakLength = try streak.child("length").int(atLeast: 0, atMost: 1_000_000)
         r.cleanStreakReward = try streak.child("reward").score(in: unit, "a reward")
         r.approvalRetry = try t.child("approval_retry").score(in: unit, "a reward")
         let idle = try t.section("idle_recovery", keys: ["period", "reward"])
@@ -126,7 +126,7 @@ enum RulesDecoding {
 
         let repeated = try t.section("repeated_deny", keys: ["enabled", "severity", "count", "window", "count_gate_denies"])
         r.repeatedDeny = try triggerSwitch(repeated)
-        r.repeatedDenyCount = try repeated.child("count").int(atLeast: 1)
+        r.repeatedDenyCount = try repeated.child("count").int(atLeast: 1, atMost: 10_000)
         r.repeatedDenyWindow = try repeated.child("window").duration(positive: true)
         r.countGateDenies = try repeated.child("count_gate_denies").bool()
 
@@ -164,7 +164,7 @@ enum RulesDecoding {
         r.escalationAttaches = try pe.child("attaches").list { item throws(LoadError) in try item.operationRef() }
         let burst = try c.section("mass_action_burst", keys: ["enabled", "count", "window", "mutating_verbs"])
         r.massActionBurst = try burst.child("enabled").bool()
-        r.massActionCount = try burst.child("count").int(atLeast: 1)
+        r.massActionCount = try burst.child("count").int(atLeast: 1, atMost: 10_000)
         r.massActionWindow = try burst.child("window").duration(positive: true)
         r.mutatingVerbs = try burst.child("mutating_verbs").verbSet()
         return r

@@ -1,17 +1,6 @@
 import IntervenCore
 import Yams
 
-/// A vocabulary type spelt by name in YAML files (`HIGH`, `WRITE`, `claude_code`).
-protocol NamedValue: CaseIterable, CustomStringConvertible {
-    init?(name: String)
-}
-
-extension Severity: NamedValue {}
-extension RiskBand: NamedValue {}
-extension Verb: NamedValue {}
-extension Runtime: NamedValue {}
-extension PolicyAction: NamedValue {}
-
 /// Typed readers for the value at a cursor; each refuses what it cannot read exactly, with the
 /// key path, what was expected and what was found.
 ///
@@ -55,15 +44,24 @@ extension LayeredNode {
         }
     }
 
-    /// A whole number written in decimal, at least `minimum` when given.
-    func int(atLeast minimum: Int? = nil) throws(LoadError) -> Int {
-        let what = minimum.map { "a whole number >= \($0)" } ?? "a whole number"
+    /// A whole number written in decimal, at least `minimum` and at most `maximum` when given.
+    ///
+    /// Counts that size per-agent windows take a `maximum`, so a typo such as 99999999999 is
+    /// refused here rather than exhausting memory when a run starts.
+    func int(atLeast minimum: Int? = nil, atMost maximum: Int? = nil) throws(LoadError) -> Int {
+        let what: String = switch (minimum, maximum) {
+        case let (lo?, hi?): "a whole number from \(lo) to \(hi)"
+        case let (lo?, nil): "a whole number >= \(lo)"
+        case let (nil, hi?): "a whole number <= \(hi)"
+        case (nil, nil): "a whole number"
+        }
         return try scalar(what) { text, quoted, at throws(LoadError) in
             guard !quoted, LayeredNode.isInteger(text) else {
                 throw expected(what, found: at, note: quoted ? "write the number without quotes" : "", code: .wrongType)
             }
             guard let value = Int(text) else { throw expected(what, found: at, note: "too large", code: .outOfRange) }
             if let minimum, value < minimum { throw expected(what, found: at, code: .outOfRange) }
+            if let maximum, value > maximum { throw expected(what, found: at, code: .outOfRange) }
             return value
         }
     }
@@ -91,7 +89,11 @@ extension LayeredNode {
         }
     }
 
-    /// A duration like `90s`, `5m`, `1h30m`, `2d`, `250ms`; never negative, and longer than zero when `positive`.
+    /// The longest duration a rules or scenario file may give (a year and a day).
+    static let longestDuration = SimDuration.hours(366 * 24)
+
+    /// A duration like `90s`, `5m`, `1h30m`, `2d`, `250ms`; never negative, at most 366 days, and
+    /// longer than zero when `positive`.
     func duration(positive: Bool) throws(LoadError) -> SimDuration {
         let what = "a duration like 90s, 5m, 1h30m"
         return try scalar(what) { text, _, at throws(LoadError) in
@@ -101,6 +103,7 @@ extension LayeredNode {
             }
             if value < .zero { throw expected(what, found: at, note: "negative durations are not allowed", code: .outOfRange) }
             if positive, value == .zero { throw expected(what, found: at, note: "it must be longer than zero", code: .outOfRange) }
+            if value > Self.longestDuration { throw expected(what, found: at, note: "at most 366d", code: .outOfRange) }
             return value
         }
     }
@@ -114,7 +117,7 @@ extension LayeredNode {
     }
 
     /// A vocabulary name such as a severity, with a "did you mean" hint for a near miss.
-    func named<T: NamedValue>(_ type: T.Type, _ what: String) throws(LoadError) -> T {
+    func named<T: NamedCase>(_ type: T.Type, _ what: String) throws(LoadError) -> T {
         let names = T.allCases.map(\.description)
         return try named(what, names: names) { T(name: $0) }
     }

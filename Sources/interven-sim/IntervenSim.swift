@@ -28,8 +28,8 @@ struct IntervenSim: ParsableCommand {
             if code == .success {           // --help, --version
                 exit(withError: error)
             }
-            // Usage errors are invalid input: one message, exit code 2 (not ArgumentParser's 64).
-            printError(fullMessage(for: error))
+            // Usage errors are invalid input: one line, exit code 2 (not ArgumentParser's 64).
+            printError(message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments")
             exitProcess(ExitStatus.invalidInput)
         }
     }

@@ -78,6 +78,16 @@ struct AgentTests {
         #expect(r.incidents(.repeatedDeny).count == 1, "the denies before the change still count")
     }
 
+    @Test("the critical counter follows the configured critical band")
+    func criticalCounterBand() throws {
+        var rules = try defaults()
+        rules.triggers.criticalBand = .high
+        var r = Rig(rules)
+        r.scan(at(m: 1), risk: sc("0.6"))       // HIGH: critical under these rules
+        r.scan(at(m: 2), risk: sc("0.3"))       // MEDIUM: not
+        #expect(r.g.trust.counter(.critical, agent: 0, at: at(m: 2)) == 1)
+    }
+
     @Test("a threat-intel hit in band CRITICAL moves trust by the threat-intel amount only, and opens both incidents")
     func criticalThreatIntel() throws {
         var r = Rig(try defaults())

@@ -16,6 +16,22 @@ struct ApprovalTests {
         r.scan(t, tool: "github", op: "merge_pr", verb: .write, signature: signature)
     }
 
+    @Test("settling expires every approval past its expiry, even after the TTL was shortened mid-run")
+    func settleExpiresOutOfOrder() throws {
+        var r = try rig()
+        let first = try #require(merge(&r, at(h: 1), signature: 1).approval)        // expires 01:10
+        var shorter = r.g.rules
+        shorter.approvals.pendingTTL = .minutes(1)
+        r.g.updateRules(shorter)
+        let second = try #require(merge(&r, at(h: 1, m: 2), signature: 2).approval) // expires 01:03
+        r.g.settle(until: at(h: 1, m: 5))
+        #expect(r.g.approval(second)?.status == .expired)
+        #expect(r.g.approval(first)?.status == .pending)
+        #expect(r.g.latestPendingApproval(of: 0, at: at(h: 1, m: 5)) == first)
+        #expect(r.g.approval(ApprovalID(agent: 0, ordinal: 7)) == nil)
+        #expect(r.g.approval(ApprovalID(agent: 9, ordinal: 0)) == nil)
+    }
+
     @Test("REQUIRE_APPROVAL creates a pending approval; an identical retry while pending reuses it")
     func pendingReused() throws {
         var r = try rig()
@@ -167,6 +183,14 @@ struct EphemeralKeyTests {
         #expect(inc.first?.severity == .high)
         // Not a gate deny: the deny lowers trust (then the incident's auto-response does).
         #expect(r.changes().map(\.cause) == [.deny, .incidentOpen])
+    }
+
+    @Test("a key that was never minted is refused as an unknown key")
+    func unknownKey() throws {
+        let made = try rig()
+        var r = made.0
+        let v = r.scan(at(h: 1, m: 1), key: made.1 + 5)
+        expectViolation(v, &r, .unknownKey)
     }
 
     @Test("an in-scope use is decided normally")

@@ -24,27 +24,31 @@ public struct Approval: Sendable, Equatable {
 /// Approvals and the grant and deny windows they leave behind (SPEC §5).
 ///
 /// Grants are keyed by (agent, request signature). A pending approval for the same key is
-/// reused by an identical retry rather than duplicated.
+/// reused by an identical retry rather than duplicated. Each agent's approvals are chained
+/// newest first, so finding one by id or the latest pending one walks only that agent's.
 struct ApprovalBook: Sendable {
     struct Key: Hashable { var agent: AgentIndex; var signature: UInt64 }
-    struct Grant { var allow: Bool; var until: SimTime; var approval: Int32; var retried: Bool }
+    struct Grant { var allow: Bool; var until: SimTime; var retried: Bool }
 
     private(set) var approvals: [Approval] = []
-    /// (agent, ordinal) → index in `approvals`, for approvals before `indexedUpTo`. Built lazily
-    /// when an analyst decides, so creating an approval on the scan path touches no big table.
-    private var indexOfID: [ApprovalID: Int32] = [:]
-    private var indexedUpTo = 0
+    /// For each approval, the index of the same agent's previous approval, or -1.
+    private var previousOfAgent: [Int32] = []
+    /// For each agent, the index of its newest approval, or -1.
+    private var newestOfAgent: [Int32] = []
     /// (agent, signature) → index of the pending approval.
     private var pendingOf = IntTable()
     private var grants: [Key: Grant] = [:]
+    /// Grants beyond this count trigger a sweep of expired ones.
+    private var grantSweepAt = 1024
     private var nextOrdinal: [UInt32] = []
-    /// Approvals before this index are no longer pending (expiry sweeps from here).
+    /// Approvals before this index are no longer pending (the in-order expiry sweep starts here).
     private var sweep = 0
 
     mutating func grow(to agents: Int) {
         let n = agents - nextOrdinal.count
         guard n > 0 else { return }
         nextOrdinal.append(contentsOf: repeatElement(0, count: n))
+        newestOfAgent.append(contentsOf: repeatElement(-1, count: n))
     }
 
     /// A live grant for an identical retry at `time`: (allow?, first use?). Callers skip the
@@ -66,66 +70,86 @@ struct ApprovalBook: Sendable {
         let id = ApprovalID(agent: agent, ordinal: nextOrdinal[Int(agent)])
         nextOrdinal[Int(agent)] += 1
         approvals.append(Approval(id: id, signature: signature, trace: trace, createdAt: trace.time, expiresAt: trace.time + ttl))
-        pendingOf.set(Int32(approvals.count - 1), UInt64(UInt32(agent)), signature)
+        let index = Int32(approvals.count - 1)
+        previousOfAgent.append(newestOfAgent[Int(agent)])
+        newestOfAgent[Int(agent)] = index
+        pendingOf.set(index, UInt64(UInt32(agent)), signature)
         return id
     }
 
-    /// Marks every approval pending past its expiry as expired (expiry does not move trust).
+    private mutating func markExpired(_ i: Int) {
+        approvals[i].status = .expired
+        pendingOf.remove(UInt64(UInt32(approvals[i].id.agent)), approvals[i].signature)
+    }
+
+    /// Expires approvals pending past their expiry, in creation order, stopping at the first
+    /// one still live (cheap enough for every scan; `expireAll` catches the rest).
     mutating func expire(before time: SimTime) {
         while sweep < approvals.count {
-            let a = approvals[sweep]
-            if a.status == .pending {
-                guard a.expiresAt < time else { break }
-                approvals[sweep].status = .expired
-                pendingOf.remove(UInt64(UInt32(a.id.agent)), a.signature)
+            if approvals[sweep].status == .pending {
+                guard approvals[sweep].expiresAt < time else { break }
+                markExpired(sweep)
             }
             sweep += 1
         }
     }
 
-    func approval(_ id: ApprovalID) -> Approval? {
-        if let i = indexOfID[id] { return approvals[Int(i)] }
-        return approvals[indexedUpTo...].first { $0.id == id }
-    }
-
-    private mutating func catchUpIndex() {
-        while indexedUpTo < approvals.count {
-            indexOfID[approvals[indexedUpTo].id] = Int32(indexedUpTo)
-            indexedUpTo += 1
+    /// Expires every approval pending past its expiry, whatever the order (snapshots, and after
+    /// a mid-run change of the pending TTL).
+    mutating func expireAll(before time: SimTime) {
+        expire(before: time)
+        for i in sweep..<approvals.count where approvals[i].status == .pending && approvals[i].expiresAt < time {
+            markExpired(i)
         }
     }
+
+    /// The index of an approval by id (walks only that agent's approvals).
+    private func index(of id: ApprovalID) -> Int? {
+        guard id.agent >= 0, Int(id.agent) < newestOfAgent.count else { return nil }
+        var i = newestOfAgent[Int(id.agent)]
+        while i >= 0 {
+            if approvals[Int(i)].id == id { return Int(i) }
+            if approvals[Int(i)].id.ordinal < id.ordinal { return nil }
+            i = previousOfAgent[Int(i)]
+        }
+        return nil
+    }
+
+    func approval(_ id: ApprovalID) -> Approval? { index(of: id).map { approvals[$0] } }
 
     /// The most recent approval of an agent that is still pending at `time`.
     func latestPending(agent: AgentIndex, at time: SimTime) -> ApprovalID? {
-        approvals.last { $0.id.agent == agent && $0.status == .pending && time <= $0.expiresAt }?.id
+        guard agent >= 0, Int(agent) < newestOfAgent.count else { return nil }
+        var i = newestOfAgent[Int(agent)]
+        while i >= 0 {
+            let a = approvals[Int(i)]
+            if a.status == .pending && time <= a.expiresAt { return a.id }
+            i = previousOfAgent[Int(i)]
+        }
+        return nil
     }
 
-    /// An analyst's decision; opens the grant or deny window for identical retries.
+    /// An analyst's decision; opens the grant or deny window for identical retries and returns
+    /// the decided approval and the window's end.
     mutating func decide(_ id: ApprovalID, approve: Bool, by actor: String, at time: SimTime,
-                         grantWindow: SimDuration, denyWindow: SimDuration) throws(GatewayError) -> Approval {
-        catchUpIndex()
-        guard let i32 = indexOfID[id] else {
-            throw GatewayError(.unknownApproval, "no approval \(id)")
+                         grantWindow: SimDuration, denyWindow: SimDuration) throws(GatewayError) -> (Approval, SimTime) {
+        guard let i = index(of: id) else { throw GatewayError(.unknownApproval, "no approval \(id)") }
+        if approvals[i].status == .pending && time > approvals[i].expiresAt { markExpired(i) }
+        guard approvals[i].status == .pending else {
+            throw GatewayError(approvals[i].status == .expired ? .approvalExpired : .approvalNotPending,
+                               "approval \(id) is \(approvals[i].status) and can no longer be decided")
         }
-        let i = Int(i32)
-        var a = approvals[i]
-        if a.status == .pending && time > a.expiresAt {
-            a.status = .expired
-            approvals[i] = a
-            pendingOf.remove(UInt64(UInt32(a.id.agent)), a.signature)
-        }
-        guard a.status == .pending else {
-            throw GatewayError(a.status == .expired ? .approvalExpired : .approvalNotPending,
-                               "approval \(id) is \(a.status) and can no longer be decided")
-        }
-        a.status = approve ? .approved : .denied
-        a.decidedAt = time
-        a.decidedBy = actor
-        approvals[i] = a
-        let key = Key(agent: a.id.agent, signature: a.signature)
+        approvals[i].status = approve ? .approved : .denied
+        approvals[i].decidedAt = time
+        approvals[i].decidedBy = actor
+        let a = approvals[i]
         pendingOf.remove(UInt64(UInt32(a.id.agent)), a.signature)
         let until = time + (approve ? grantWindow : denyWindow)
-        grants[key] = Grant(allow: approve, until: until, approval: i32, retried: false)
-        return a
+        grants[Key(agent: a.id.agent, signature: a.signature)] = Grant(allow: approve, until: until, retried: false)
+        if grants.count >= grantSweepAt {
+            grants = grants.filter { $0.value.until >= time }
+            grantSweepAt = max(1024, grants.count * 2)
+        }
+        return (a, until)
     }
 }

@@ -15,9 +15,10 @@ public struct EphemeralScope: Sendable, Equatable {
 
 /// Why an ephemeral key refused a scan.
 public enum ScopeViolation: UInt8, Sendable, CustomStringConvertible {
-    case toolOutOfScope, verbOutOfScope, expired, exhausted
+    case toolOutOfScope, verbOutOfScope, expired, exhausted, unknownKey
+    /// A short phrase for incident titles, e.g. `tool not in scope`.
     public var description: String {
-        ["tool not in scope", "verb not in scope", "key expired", "key out of uses"][Int(rawValue)]
+        ["tool not in scope", "verb not in scope", "key expired", "key out of uses", "unknown key"][Int(rawValue)]
     }
 }
 
@@ -45,6 +46,7 @@ struct EphemeralKeys: Sendable {
     /// already used `maxUses` times.
     @inline(__always) mutating func check(_ key: Int32, tool: Symbol, verb: Verb, at time: SimTime) -> ScopeViolation? {
         let i = Int(key)
+        guard i < keys.count else { return .unknownKey }
         let k = keys[i]
         if time > k.expiresAt { return .expired }
         if k.uses >= k.maxUses { return .exhausted }
@@ -53,6 +55,4 @@ struct EphemeralKeys: Sendable {
         keys[i].uses += 1
         return nil
     }
-
-    func owner(of key: Int32) -> AgentIndex? { key >= 0 && Int(key) < keys.count ? keys[Int(key)].agent : nil }
 }

@@ -5,14 +5,17 @@
 struct ThreatIntelIndex: Sendable {
     /// Feed names, then `denylist`.
     let feedNames: [String]
+    /// The same names as symbols (the dedup key of `threat_intel` incidents).
+    let feedSymbols: [Symbol]
     /// For each symbol known at compile time: feed index, or -1.
     let feedOf: [Int16]
     private let feedOfString: [String: Int16]
 
-    init(rules: ThreatIntelRules, symbols: SymbolTable) {
+    init(rules: ThreatIntelRules, symbols: inout SymbolTable) {
         var names = rules.feeds.map(\.name)
         names.append("denylist")
         feedNames = names
+        feedSymbols = names.map { symbols.intern($0) }
         let allow = Set(rules.allowlist)
         var byString: [String: Int16] = [:]
         for (k, feed) in rules.feeds.enumerated() where feed.enabled {

@@ -47,7 +47,7 @@ extension Gateway {
     /// Adds a per-agent override (rules or a quarantine) from now on.
     public mutating func addOverride(_ override: AgentOverride) {
         runtimeOverrides.append(override)
-        recompileNow()
+        recompile()
     }
 
     /// Adds an indicator (host or IP) to a feed, or to the denylist with feed `denylist`.
@@ -72,7 +72,7 @@ extension Gateway {
         var s = symbols
         correlator.reconfigure(rules: newRules, symbols: &s)
         symbols = s
-        recompileNow()
+        recompile()
     }
 
     // MARK: Approvals (SPEC §5)
@@ -83,14 +83,14 @@ extension Gateway {
     /// lowers trust by `trust.analyst_deny`. Expired or decided approvals are refused.
     public mutating func decideApproval(_ id: ApprovalID, approve: Bool, by actor: String, at time: SimTime) throws(GatewayError) {
         approvalBook.expire(before: time)
-        let a = try approvalBook.decide(id, approve: approve, by: actor, at: time,
-                                        grantWindow: rules.approvals.grantWindow, denyWindow: rules.approvals.denyWindow)
-        trust.extendGrantHorizon(Int(a.id.agent), to: time + (approve ? rules.approvals.grantWindow : rules.approvals.denyWindow))
+        let (a, windowEnd) = try approvalBook.decide(id, approve: approve, by: actor, at: time,
+                                                     grantWindow: rules.approvals.grantWindow, denyWindow: rules.approvals.denyWindow)
+        trust.extendGrantHorizon(Int(a.id.agent), to: windowEnd)
         if !approve {
             let agent = Int(a.id.agent)
             trust.settleIdle(agent, until: time)
             var opened: Int32 = 0
-            lowerForOperator(agent, by: rules.trust.analystDeny, cause: .analystDeny, at: time, trace: a.trace, opened: &opened)
+            lower(agent, by: rules.trust.analystDeny, cause: .analystDeny, at: time, trace: a.trace, opened: &opened)
         }
     }
 
@@ -156,9 +156,10 @@ extension Gateway {
 
     // MARK: Reading state
 
-    /// Applies idle recovery to every agent and expires approvals up to `time` (for snapshots).
+    /// Applies idle recovery to every agent and expires every approval pending past its expiry
+    /// (for snapshots; between settles an approval's status is updated as scans pass it).
     public mutating func settle(until time: SimTime) {
-        approvalBook.expire(before: time)
+        approvalBook.expireAll(before: time)
         for a in 0..<roster.count { trust.settleIdle(a, until: time) }
     }
 

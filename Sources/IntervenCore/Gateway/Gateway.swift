@@ -29,7 +29,7 @@ public struct Gateway: Sendable {
         var s = symbols
         correlator = Correlator(rules: rules, symbols: &s)
         policies = CompiledPolicies(rules: rules, symbols: &s, roster: roster, extraOverrides: [])
-        threatIntel = ThreatIntelIndex(rules: rules.threatIntel, symbols: s)
+        threatIntel = ThreatIntelIndex(rules: rules.threatIntel, symbols: &s)
         self.symbols = s
         trust = TrustEngine(rules: rules)
         grow()
@@ -66,19 +66,13 @@ public struct Gateway: Sendable {
         trust.grow(to: n); desk.grow(to: n); approvalBook.grow(to: n); correlator.grow(to: n); telemetry.grow(to: n)
     }
 
-    mutating func recompileNow() { recompile() }
-
     var threatIntelFeedNames: [String] { threatIntel.feedNames }
 
-    mutating func lowerForOperator(_ a: Int, by delta: Score, cause: TrustCause, at t: SimTime, trace: TraceRef?, opened: inout Int32) {
-        lower(a, by: delta, cause: cause, at: t, trace: trace, opened: &opened)
-    }
-
-    private mutating func recompile() {
+    mutating func recompile() {
         grow()
         var s = symbols
         policies = CompiledPolicies(rules: rules, symbols: &s, roster: roster, extraOverrides: runtimeOverrides)
-        threatIntel = ThreatIntelIndex(rules: rules.threatIntel, symbols: s)
+        threatIntel = ThreatIntelIndex(rules: rules.threatIntel, symbols: &s)
         symbols = s
         compiledSymbols = symbols.count
         compiledAgents = roster.count
@@ -88,7 +82,10 @@ public struct Gateway: Sendable {
 
     /// Decides one scan (SPEC §2) and applies its trust movements, incidents and approvals.
     public mutating func process(_ scan: Scan) -> Verdict {
-        if symbols.count != compiledSymbols || roster.count != compiledAgents { recompile() }
+        // New agents need their override slots and agent bits now. New symbols are matched by
+        // their strings until the table has grown by a quarter, so interning a fresh URL per
+        // scan costs a string match, not a rebuild of every policy.
+        if roster.count != compiledAgents || symbols.count > compiledSymbols + compiledSymbols / 4 + 64 { recompile() }
         let a = Int(scan.agent)
         let t = scan.time
         trust.settleIdle(a, until: t)
@@ -176,7 +173,7 @@ public struct Gateway: Sendable {
         if v.decision == .deny { trust.count(.deny, a, at: t) }
         if v.decision == .requireApproval { trust.count(.approval, a, at: t) }
         if v.band >= rules.counters.highRiskBand { trust.count(.highRisk, a, at: t) }
-        if v.band == .critical { trust.count(.critical, a, at: t) }
+        if v.band >= rules.triggers.criticalBand { trust.count(.critical, a, at: t) }
         if v.threatFeed >= 0 { trust.count(.threatIntel, a, at: t) }
         if v.decision != .allow { telemetry.recordReasons(a, v.reasons) }
     }
@@ -189,7 +186,7 @@ public struct Gateway: Sendable {
         _ = trust.countStreak(a, denied: true)
         let tr = TraceRef(trace: scan.trace, time: t)
         if rules.trust.gateDeniesLowerTrust {
-            lower(a, by: rules.trust.deny, cause: .deny, at: t, trace: tr)
+            lower(a, by: rules.trust.deny, cause: .deny, at: t, trace: tr, opened: &v.incidentsOpened)
         }
         if rules.triggers.countGateDenies {
             v.incidentsOpened += noteDeny(scan, band: v.band, trace: tr)
@@ -233,7 +230,7 @@ public struct Gateway: Sendable {
         }
         if feed >= 0 && triggers.threatIntel.enabled {
             let name = threatIntel.feedNames[Int(feed)]
-            let key = symbols.intern(name)
+            let key = threatIntel.feedSymbols[Int(feed)]
             opened += raise(IncidentTrigger(kind: .threatIntel, key: key), agent: a, severity: triggers.threatIntel.severity,
                             traces: [tr], at: t) { _ in "Threat-intel match — \(name)" }
         }
@@ -294,18 +291,13 @@ public struct Gateway: Sendable {
     }
 
     /// Lowers trust and opens (or links) a trust-collapse incident when the fall is a collapse.
-    private mutating func lower(_ a: Int, by delta: Score, cause: TrustCause, at t: SimTime, trace: TraceRef?, opened: inout Int32) {
+    mutating func lower(_ a: Int, by delta: Score, cause: TrustCause, at t: SimTime, trace: TraceRef?, opened: inout Int32) {
         guard trust.move(a, by: delta, cause: cause, at: t), rules.triggers.trustCollapse.enabled else { return }
         let r = rules.triggers
         opened += raise(IncidentTrigger(kind: .trustCollapse), agent: a, severity: r.trustCollapse.severity,
                         traces: trace.map { [$0] } ?? [], at: t) { _ in
             "Trust collapse — fell more than \(r.trustCollapseDrop) within \(r.trustCollapseWindow)"
         }
-    }
-
-    private mutating func lower(_ a: Int, by delta: Score, cause: TrustCause, at t: SimTime, trace: TraceRef?) {
-        var ignored: Int32 = 0
-        lower(a, by: delta, cause: cause, at: t, trace: trace, opened: &ignored)
     }
 
     /// `raise` for an unkeyed trigger with one trace (links without building arrays when open).

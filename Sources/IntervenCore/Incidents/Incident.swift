@@ -19,16 +19,11 @@ public struct IncidentTrigger: Hashable, Sendable, CustomStringConvertible {
 
 /// A response action recorded on an incident (automatic or by an operator).
 public struct ResponseAction: Sendable, Equatable {
-    public enum Kind: UInt8, Sendable, CustomStringConvertible, CaseIterable {
+    public enum Kind: UInt8, Sendable, CustomStringConvertible, CaseIterable, NamedCase {
         case lowerTrust, pinScrutiny, alert, suspendAgent, rotateKey, notifyChannel, openTicket
         /// `lower_trust`, `pin_scrutiny`, `alert`, `suspend_agent`, `rotate_key`, `notify_channel`, `open_ticket`.
         public var description: String {
             ["lower_trust", "pin_scrutiny", "alert", "suspend_agent", "rotate_key", "notify_channel", "open_ticket"][Int(rawValue)]
-        }
-        /// Parses the snake_case name.
-        public init?(name: String) {
-            guard let k = Kind.allCases.first(where: { $0.description == name }) else { return nil }
-            self = k
         }
     }
     public let kind: Kind

@@ -1,5 +1,19 @@
+/// A closed set of values named by their `description` in files and on the command line.
+public protocol NamedCase: CaseIterable, CustomStringConvertible {
+    /// The case whose `description` is `name`, or nil.
+    init?(name: String)
+}
+
+extension NamedCase {
+    /// The case whose `description` is `name`, or nil.
+    public init?(name: String) {
+        guard let c = Self.allCases.first(where: { $0.description == name }) else { return nil }
+        self = c
+    }
+}
+
 /// The answer the gateway gives a scan.
-public enum Decision: UInt8, CaseIterable, Sendable, Comparable, CustomStringConvertible {
+public enum Decision: UInt8, CaseIterable, Sendable, Comparable, CustomStringConvertible, NamedCase {
     case allow, requireApproval, sanitize, deny
 
     /// Strictness order used when several policy rules match: DENY > SANITIZE > REQUIRE_APPROVAL > ALLOW.
@@ -15,15 +29,10 @@ public enum Decision: UInt8, CaseIterable, Sendable, Comparable, CustomStringCon
         }
     }
 
-    /// Parses the product's spelling.
-    public init?(name: String) {
-        guard let d = Decision.allCases.first(where: { $0.description == name }) else { return nil }
-        self = d
-    }
 }
 
 /// A risk band computed from a risk score with the rules file's edges.
-public enum RiskBand: UInt8, CaseIterable, Sendable, Comparable, CustomStringConvertible {
+public enum RiskBand: UInt8, CaseIterable, Sendable, Comparable, CustomStringConvertible, NamedCase {
     case low, medium, high, critical
     @inlinable public static func < (a: RiskBand, b: RiskBand) -> Bool { a.rawValue < b.rawValue }
     /// `LOW`, `MEDIUM`, `HIGH`, `CRITICAL`.
@@ -37,28 +46,18 @@ public enum RiskBand: UInt8, CaseIterable, Sendable, Comparable, CustomStringCon
 }
 
 /// Incident severity (a separate, human-assignable scale from the risk band).
-public enum Severity: UInt8, CaseIterable, Sendable, Comparable, CustomStringConvertible {
+public enum Severity: UInt8, CaseIterable, Sendable, Comparable, CustomStringConvertible, NamedCase {
     case low, medium, high, critical
     @inlinable public static func < (a: Severity, b: Severity) -> Bool { a.rawValue < b.rawValue }
     /// `LOW`, `MEDIUM`, `HIGH`, `CRITICAL`.
     public var description: String { ["LOW", "MEDIUM", "HIGH", "CRITICAL"][Int(rawValue)] }
-    /// Parses `LOW`, `MEDIUM`, `HIGH`, `CRITICAL`.
-    public init?(name: String) {
-        guard let s = Severity.allCases.first(where: { $0.description == name }) else { return nil }
-        self = s
-    }
 }
 
 /// The coarse operation category of a scan, also used for ephemeral key scopes.
-public enum Verb: UInt8, CaseIterable, Sendable, CustomStringConvertible {
+public enum Verb: UInt8, CaseIterable, Sendable, CustomStringConvertible, NamedCase {
     case read, write, admin
     /// `READ`, `WRITE`, `ADMIN`.
     public var description: String { ["READ", "WRITE", "ADMIN"][Int(rawValue)] }
-    /// Parses `READ`, `WRITE`, `ADMIN`.
-    public init?(name: String) {
-        guard let v = Verb.allCases.first(where: { $0.description == name }) else { return nil }
-        self = v
-    }
     /// This verb as a one-bit mask.
     @inlinable public var bit: UInt8 { 1 << rawValue }
 }
@@ -99,69 +98,49 @@ public struct DataClasses: OptionSet, Hashable, Sendable, CustomStringConvertibl
 }
 
 /// The agent framework an agent runs on (the product glossary's fullest list).
-public enum Runtime: UInt8, CaseIterable, Sendable, CustomStringConvertible {
+public enum Runtime: UInt8, CaseIterable, Sendable, CustomStringConvertible, NamedCase {
     case langchain, langgraph, crewai, openaiAssistants, mcp, openclaw, claudeCode, cursor, browserUse, computerUse, custom
     /// The product's spelling, e.g. `openai_assistants`.
     public var description: String {
         ["langchain", "langgraph", "crewai", "openai_assistants", "mcp", "openclaw", "claude_code", "cursor",
          "browser_use", "computer_use", "custom"][Int(rawValue)]
     }
-    /// Parses the product's spelling.
-    public init?(name: String) {
-        guard let r = Runtime.allCases.first(where: { $0.description == name }) else { return nil }
-        self = r
-    }
     /// This runtime as a one-bit mask.
     @inlinable public var bit: UInt16 { 1 << UInt16(rawValue) }
 }
 
 /// An agent's ground truth, used only for scoring detection quality, never by detection.
-public enum GroundTruth: UInt8, CaseIterable, Sendable, CustomStringConvertible {
+public enum GroundTruth: UInt8, CaseIterable, Sendable, CustomStringConvertible, NamedCase {
     case benign, misbehaving, compromised
     /// `benign`, `misbehaving`, `compromised`.
     public var description: String { ["benign", "misbehaving", "compromised"][Int(rawValue)] }
-    /// Parses the lowercase name.
-    public init?(name: String) {
-        guard let g = GroundTruth.allCases.first(where: { $0.description == name }) else { return nil }
-        self = g
-    }
 }
 
 /// The status of an incident; the desk allows only `open → investigating → closed` and `open → closed`.
-public enum IncidentStatus: UInt8, CaseIterable, Sendable, CustomStringConvertible {
+public enum IncidentStatus: UInt8, CaseIterable, Sendable, CustomStringConvertible, NamedCase {
     case open, investigating, closed
     /// `open`, `investigating`, `closed`.
     public var description: String { ["open", "investigating", "closed"][Int(rawValue)] }
-    /// Parses the lowercase name.
-    public init?(name: String) {
-        guard let s = IncidentStatus.allCases.first(where: { $0.description == name }) else { return nil }
-        self = s
-    }
 }
 
 /// Why an incident was closed; required to close.
-public enum Resolution: UInt8, CaseIterable, Sendable, CustomStringConvertible {
+public enum Resolution: UInt8, CaseIterable, Sendable, CustomStringConvertible, NamedCase {
     case falsePositive, agentMisbehavior, agentCompromised, policyGap, infrastructure
     /// `false_positive`, `agent_misbehavior`, `agent_compromised`, `policy_gap`, `infrastructure`.
     public var description: String {
         ["false_positive", "agent_misbehavior", "agent_compromised", "policy_gap", "infrastructure"][Int(rawValue)]
     }
-    /// Parses the product's spelling.
-    public init?(name: String) {
-        guard let r = Resolution.allCases.first(where: { $0.description == name }) else { return nil }
-        self = r
-    }
 }
 
 /// The status of an approval request.
-public enum ApprovalStatus: UInt8, CaseIterable, Sendable, CustomStringConvertible {
+public enum ApprovalStatus: UInt8, CaseIterable, Sendable, CustomStringConvertible, NamedCase {
     case pending, approved, denied, expired
     /// `pending`, `approved`, `denied`, `expired`.
     public var description: String { ["pending", "approved", "denied", "expired"][Int(rawValue)] }
 }
 
 /// What opened an incident.
-public enum TriggerKind: UInt8, CaseIterable, Sendable, Comparable, CustomStringConvertible {
+public enum TriggerKind: UInt8, CaseIterable, Sendable, Comparable, CustomStringConvertible, NamedCase {
     case criticalDeny, repeatedDeny, threatIntel, readThenWrite, trustCollapse, ephemeralScope, policy, manual
     @inlinable public static func < (a: TriggerKind, b: TriggerKind) -> Bool { a.rawValue < b.rawValue }
     /// The trigger id used in rules and scenario files, e.g. `repeated_deny`.
@@ -169,17 +148,12 @@ public enum TriggerKind: UInt8, CaseIterable, Sendable, Comparable, CustomString
         ["critical_deny", "repeated_deny", "threat_intel", "read_then_write", "trust_collapse", "ephemeral_scope",
          "policy", "manual"][Int(rawValue)]
     }
-    /// Parses a trigger id.
-    public init?(name: String) {
-        guard let t = TriggerKind.allCases.first(where: { $0.description == name }) else { return nil }
-        self = t
-    }
-    /// The six automatic triggers with a dedicated slot per agent (no key).
+    /// The six automatic triggers (`threat_intel` among them, whose incidents are keyed by feed).
     public static let automatic: [TriggerKind] = [.criticalDeny, .repeatedDeny, .threatIntel, .readThenWrite, .trustCollapse, .ephemeralScope]
 }
 
 /// Correlation patterns that are not incident triggers and lower trust as anomaly signals.
-public enum AnomalyKind: UInt8, CaseIterable, Sendable, CustomStringConvertible {
+public enum AnomalyKind: UInt8, CaseIterable, Sendable, CustomStringConvertible, NamedCase {
     case privilegeEscalation, massActionBurst
     /// `privilege_escalation`, `mass_action_burst`.
     public var description: String { ["privilege_escalation", "mass_action_burst"][Int(rawValue)] }

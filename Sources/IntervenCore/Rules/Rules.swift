@@ -229,7 +229,7 @@ public struct ThreatIntelRules: Sendable, Equatable {
 }
 
 /// What a policy rule does when it matches.
-public enum PolicyAction: UInt8, CaseIterable, Sendable, CustomStringConvertible {
+public enum PolicyAction: UInt8, CaseIterable, Sendable, CustomStringConvertible, NamedCase {
     case allow, requireApproval, sanitize, deny, openIncident
     /// The decision the action contributes (`OPEN_INCIDENT` counts as DENY).
     @inlinable public var decision: Decision {
@@ -243,11 +243,6 @@ public enum PolicyAction: UInt8, CaseIterable, Sendable, CustomStringConvertible
     /// `ALLOW`, `REQUIRE_APPROVAL`, `SANITIZE`, `DENY`, `OPEN_INCIDENT`.
     public var description: String {
         self == .openIncident ? "OPEN_INCIDENT" : decision.description
-    }
-    /// Parses the product's spelling.
-    public init?(name: String) {
-        guard let a = PolicyAction.allCases.first(where: { $0.description == name }) else { return nil }
-        self = a
     }
 }
 

@@ -64,18 +64,18 @@ public struct TrustEngine: Sendable {
     }
 
     /// Whether the agent is in scrutiny at `time`: trust below the threshold, or pinned.
-    public func inScrutiny(_ agent: Int, at time: SimTime) -> Bool {
+    func inScrutiny(_ agent: Int, at time: SimTime) -> Bool {
         agents[agent].score < rules.scrutinyThreshold || time < agents[agent].pinnedUntil
     }
 
     /// An agent's trust score.
-    @inline(__always) public func score(_ agent: Int) -> Score { agents[agent].score }
+    @inline(__always) func score(_ agent: Int) -> Score { agents[agent].score }
     /// Whether an agent is suspended.
-    @inline(__always) public func isSuspended(_ agent: Int) -> Bool { agents[agent].suspended }
+    @inline(__always) func isSuspended(_ agent: Int) -> Bool { agents[agent].suspended }
     /// Until when an agent's scrutiny is pinned (exclusive), or `.never`.
-    public func pinnedUntil(_ agent: Int) -> SimTime { agents[agent].pinnedUntil }
+    func pinnedUntil(_ agent: Int) -> SimTime { agents[agent].pinnedUntil }
     /// An agent's last scan time, or `.never`.
-    public func lastActivity(_ agent: Int) -> SimTime { agents[agent].lastActivity }
+    func lastActivity(_ agent: Int) -> SimTime { agents[agent].lastActivity }
     /// The latest end of an approval grant or deny window of the agent.
     @inline(__always) func grantHorizon(_ agent: Int) -> SimTime { agents[agent].grantHorizon }
     /// Extends the agent's grant horizon (set when an analyst decides an approval).

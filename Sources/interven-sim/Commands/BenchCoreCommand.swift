@@ -25,11 +25,20 @@ struct BenchCoreCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override one rules value.", valueName: "PATH=VALUE"))
     var overrides: [String] = []
 
+    /// The most agents a run may ask for (about 10 GiB of state); more is surely a typo.
+    static let maxAgents = 20_000_000
+
     func validate() throws {
-        guard agents > 0 else { throw ValidationError("--agents must be at least 1 (got \(agents))") }
+        guard (1...Self.maxAgents).contains(agents) else {
+            throw ValidationError("--agents must be from 1 to \(Self.maxAgents) (got \(agents))")
+        }
         guard rounds > 0 else { throw ValidationError("--rounds must be at least 1 (got \(rounds))") }
         guard let d = SimDuration.parse(interval), d.milliseconds > 0 else {
             throw ValidationError("--interval expects a positive duration like 30s, 1m or 1h30m (got '\(interval)')")
+        }
+        let (span, overflow) = d.milliseconds.multipliedReportingOverflow(by: Int64(rounds))
+        guard !overflow, span <= SimDuration.hours(24 * 366 * 100).milliseconds else {
+            throw ValidationError("--interval \(interval) x --rounds \(rounds) is longer than a century of virtual time")
         }
     }
 

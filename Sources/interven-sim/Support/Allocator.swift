@@ -34,13 +34,4 @@ enum Allocator {
         var size = MemoryLayout<UInt64>.size
         return mallctl("epoch", &oldEpoch, &size, &newEpoch, MemoryLayout<UInt64>.size) == 0
     }
-
-    /// Bytes currently allocated by the application.
-    static func allocatedBytes() -> UInt64? {
-        guard refreshStatistics() else { return nil }
-        var v: Int = 0
-        var size = MemoryLayout<Int>.size
-        guard mallctl("stats.allocated", &v, &size, nil, 0) == 0 else { return nil }
-        return UInt64(v)
-    }
 }

@@ -23,8 +23,6 @@ struct CLIFailure: Error {
 
     /// Invalid input (exit code 2).
     static func invalidInput(_ message: String) -> CLIFailure { CLIFailure(message: message, exitCode: ExitStatus.invalidInput) }
-    /// A failure while running (exit code 3).
-    static func runtime(_ message: String) -> CLIFailure { CLIFailure(message: message, exitCode: ExitStatus.runtimeFailure) }
 }
 
 /// Writes `error: message` to stderr (one line per message line).
@@ -33,9 +31,6 @@ func printError(_ message: String) {
     let line = "error: " + text.trimmingCharacters(in: " \n")
     writeStandardError(line + "\n")
 }
-
-/// Writes a line to stderr.
-func printStatus(_ message: String) { writeStandardError(message + "\n") }
 
 /// Writes text to file descriptor 2 (the C `stderr` global is not concurrency-safe in Swift 6).
 func writeStandardError(_ text: String) {
