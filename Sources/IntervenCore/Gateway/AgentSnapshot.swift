@@ -1,0 +1,69 @@
+/// An agent's trust state at one instant (the product's `agent_trust_state` row).
+public struct TrustState: Sendable, Equatable {
+    /// Trust score in [0, 1].
+    public var score: Score
+    /// Whether the agent is in scrutiny (trust below the threshold, or pinned).
+    public var inScrutiny: Bool
+    /// Until when scrutiny is pinned (exclusive), or nil.
+    public var scrutinyPinnedUntil: SimTime?
+    /// Whether the agent is suspended (every request denied).
+    public var suspended: Bool
+    /// Consecutive non-DENY scans since the last reward or DENY.
+    public var cleanStreak: Int
+    /// Rolling trust counters by kind (deny, approval, high-risk, threat-intel, anomaly, critical).
+    public var counters: [CounterKind: Int]
+}
+
+/// One row of the Agents page: identity, activity, decisions of the last window and trust.
+public struct AgentSnapshot: Sendable, Equatable {
+    /// Dense index in the roster.
+    public var index: AgentIndex
+    /// UUID derived from the seed and the name.
+    public var id: String
+    public var name: String
+    public var runtime: Runtime
+    /// Ground truth (for scoring only).
+    public var label: GroundTruth
+    /// API key prefix (never a full key); changes when the key is rotated.
+    public var keyPrefix: String
+    /// First and last scan, or nil when never seen.
+    public var firstSeen: SimTime?
+    public var lastSeen: SimTime?
+    /// Lifetime calls.
+    public var totalCalls: UInt64
+    /// Decisions within the `counters.decisions` window (24 h by default), by decision.
+    public var recentDecisions: [Decision: Int]
+    /// Most used tools, most first.
+    public var topTools: [ToolCount]
+    /// Reason-code counts of non-ALLOW decisions, by code.
+    public var reasonCounts: [ReasonCount]
+    public var trust: TrustState
+
+    /// A tool and how many calls it received.
+    public struct ToolCount: Sendable, Equatable { public var tool: String; public var calls: Int }
+    /// A reason code and how many non-ALLOW decisions carried it.
+    public struct ReasonCount: Sendable, Equatable { public var code: String; public var count: Int }
+}
+
+extension Gateway {
+    /// The Agents-page row of an agent as of `time` (call `settle(until:)` first for idle credit).
+    public func snapshot(of agent: AgentIndex, at time: SimTime) -> AgentSnapshot {
+        let a = Int(agent)
+        var decisions: [Decision: Int] = [:]
+        for d in Decision.allCases { decisions[d] = trust.counter(CounterKind.decisions(d), agent: agent, at: time) }
+        var counters: [CounterKind: Int] = [:]
+        for k in CounterKind.trustCounters { counters[k] = trust.counter(k, agent: agent, at: time) }
+        let pinned = trust.pinnedUntil(a)
+        let state = TrustState(score: trust.score(a), inScrutiny: trust.inScrutiny(a, at: time),
+                               scrutinyPinnedUntil: time < pinned ? pinned : nil, suspended: trust.isSuspended(a),
+                               cleanStreak: Int(trust.agents[a].cleanStreak), counters: counters)
+        let first = firstSeen(of: agent), last = lastSeen(of: agent)
+        return AgentSnapshot(index: agent, id: roster.ids[a], name: roster.names[a], runtime: roster.runtimes[a],
+                             label: roster.labels[a], keyPrefix: keyPrefix(of: agent),
+                             firstSeen: first == .never ? nil : first, lastSeen: last == .never ? nil : last,
+                             totalCalls: totalCalls(of: agent), recentDecisions: decisions,
+                             topTools: topTools(of: agent).map { AgentSnapshot.ToolCount(tool: $0.tool, calls: $0.calls) },
+                             reasonCounts: reasonCounts(of: agent).map { AgentSnapshot.ReasonCount(code: $0.code, count: $0.count) },
+                             trust: state)
+    }
+}
