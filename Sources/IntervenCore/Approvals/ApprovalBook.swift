@@ -1,8 +1,12 @@
 /// An approval's identity: the agent and its per-agent ordinal (shard-independent).
 public struct ApprovalID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The agent that asked.
     public var agent: AgentIndex
+    /// Position among the agent's approvals, from 0; counted per agent so ids do not depend on shards.
     public var ordinal: UInt32
+    /// The id of an agent's approval with this ordinal.
     public init(agent: AgentIndex, ordinal: UInt32) { self.agent = agent; self.ordinal = ordinal }
+    /// Orders by agent, then ordinal.
     public static func < (a: ApprovalID, b: ApprovalID) -> Bool { (a.agent, a.ordinal) < (b.agent, b.ordinal) }
     /// `APR-<agent>-<ordinal>`.
     public var description: String { "APR-\(agent)-\(ordinal)" }
@@ -10,14 +14,21 @@ public struct ApprovalID: Hashable, Comparable, Sendable, CustomStringConvertibl
 
 /// A request waiting for (or decided by) an analyst.
 public struct Approval: Sendable, Equatable {
+    /// Assigned when the approval is created; a reused pending approval keeps its id.
     public let id: ApprovalID
+    /// The request signature: an identical retry carries the same one, which is how a decision reaches it.
     public let signature: UInt64
+    /// The scan that asked for approval.
     public let trace: TraceRef
+    /// When the REQUIRE_APPROVAL decision created it.
     public let createdAt: SimTime
     /// Still pending at this instant is fine; one tick later it has expired.
     public let expiresAt: SimTime
+    /// Pending until an analyst decides it or it is found expired (as scans pass it, or on `settle`).
     public internal(set) var status: ApprovalStatus = .pending
+    /// When an analyst decided it; nil while pending or once expired.
     public internal(set) var decidedAt: SimTime? = nil
+    /// The analyst who decided it; nil while pending or once expired.
     public internal(set) var decidedBy: String? = nil
 }
 

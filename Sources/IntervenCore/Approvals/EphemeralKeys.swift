@@ -8,6 +8,7 @@ public struct EphemeralScope: Sendable, Equatable {
     public var ttl: SimDuration
     /// Uses before the key is exhausted.
     public var maxUses: Int
+    /// A scope from its parts; tool names are interned when a key is minted with it.
     public init(tools: [String], verbs: VerbSet, ttl: SimDuration, maxUses: Int) {
         self.tools = tools; self.verbs = verbs; self.ttl = ttl; self.maxUses = maxUses
     }
@@ -15,6 +16,7 @@ public struct EphemeralScope: Sendable, Equatable {
 
 /// Why an ephemeral key refused a scan.
 public enum ScopeViolation: UInt8, Sendable, CustomStringConvertible {
+    /// Tool or verb outside the scope, past the TTL, out of uses, or a key index never minted.
     case toolOutOfScope, verbOutOfScope, expired, exhausted, unknownKey
     /// A short phrase for incident titles, e.g. `tool not in scope`.
     public var description: String {

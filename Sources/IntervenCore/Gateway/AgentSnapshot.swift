@@ -20,14 +20,17 @@ public struct AgentSnapshot: Sendable, Equatable {
     public var index: AgentIndex
     /// UUID derived from the seed and the name.
     public var id: String
+    /// The agent's name, unique in the roster.
     public var name: String
+    /// The agent framework it runs on.
     public var runtime: Runtime
     /// Ground truth (for scoring only).
     public var label: GroundTruth
     /// API key prefix (never a full key); changes when the key is rotated.
     public var keyPrefix: String
-    /// First and last scan, or nil when never seen.
+    /// First scan, or nil when never seen.
     public var firstSeen: SimTime?
+    /// Last scan, or nil when never seen.
     public var lastSeen: SimTime?
     /// Lifetime calls.
     public var totalCalls: UInt64
@@ -37,6 +40,7 @@ public struct AgentSnapshot: Sendable, Equatable {
     public var topTools: [ToolCount]
     /// Reason-code counts of non-ALLOW decisions, by code.
     public var reasonCounts: [ReasonCount]
+    /// Trust state as of the snapshot time.
     public var trust: TrustState
 
     /// A tool and how many calls it received.

@@ -5,10 +5,15 @@
 /// no clock and draws no random number: the same scans and operator actions in the same order
 /// give the same state. Scans of one agent must arrive in time order.
 public struct Gateway: Sendable {
+    /// The rules in force; change them with `updateRules(_:)` so compiled state follows.
     public internal(set) var rules: Rules
+    /// Every interned string; scans and results refer to strings by symbol.
     public internal(set) var symbols: SymbolTable
+    /// The tenant's agents; add them with `addAgent` so per-agent state grows too.
     public internal(set) var roster: AgentRoster
+    /// Per-agent trust: scores, scrutiny, suspension and rolling counters.
     public internal(set) var trust: TrustEngine
+    /// The tenant's incidents and alerts.
     public internal(set) var desk = IncidentDesk()
     /// Anomaly signals, in the order they fired.
     public internal(set) var anomalies: [AnomalySignal] = []

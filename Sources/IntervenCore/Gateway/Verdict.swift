@@ -1,7 +1,10 @@
 /// What the gateway answered one scan, and the agent's trust after it.
 public struct Verdict: Sendable, Equatable {
+    /// The answer; ALLOW unless a step of SPEC §2 says otherwise.
     public var decision: Decision = .allow
+    /// The reason codes behind the decision.
     public var reasons = ReasonSet()
+    /// The scan's risk band under the rules' edges.
     public var band: RiskBand = .low
     /// The `rule_id` of the policy reported as matched, or `.none`.
     public var rule: Symbol = .none
@@ -19,14 +22,19 @@ public struct Verdict: Sendable, Equatable {
     public var violation: ScopeViolation? = nil
     /// How many incidents this scan opened (not counting links to open ones).
     public var incidentsOpened: Int32 = 0
+    /// An ALLOW with no reasons, which the pipeline fills in as the scan passes each step.
     public init() {}
 }
 
 /// A correlation pattern that fired as an anomaly signal (lowers trust, opens no incident).
 public struct AnomalySignal: Sendable, Equatable {
+    /// When the pattern completed: the time of the scan that completed it.
     public var time: SimTime
+    /// The agent whose scans formed the pattern.
     public var agent: AgentIndex
+    /// Which correlation pattern fired.
     public var kind: AnomalyKind
+    /// The scans that formed it: the create then the attach, or a burst's last call.
     public var traces: [TraceRef]
 }
 

@@ -6,6 +6,7 @@ public struct AgentRoster: Sendable {
     public private(set) var names: [String] = []
     /// Agent UUIDs derived from (seed, name), by index.
     public private(set) var ids: [String] = []
+    /// Agent runtimes, by index (policy rules can match on them).
     public private(set) var runtimes: [Runtime] = []
     /// Ground-truth labels (for scoring only; detection never reads them).
     public private(set) var labels: [GroundTruth] = []

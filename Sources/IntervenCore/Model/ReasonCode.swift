@@ -1,12 +1,20 @@
 /// A reason code the model itself produces; rules can add custom codes on top.
 public enum ReasonCode: UInt8, CaseIterable, Sendable, CustomStringConvertible {
+    /// The agent is suspended (SPEC §2 step 1).
     case agentSuspended
+    /// The scan's ephemeral key refused it; `Verdict.violation` says why.
     case ephemeralScopeViolation
+    /// An identical retry inside the grant window of an approved request.
     case recentApprovalGrant
+    /// An identical retry inside the deny window of an analyst denial.
     case recentDenyGrant
+    /// A policy rule decided other than ALLOW and names no reason code of its own.
     case policyMatch
+    /// A per-agent override quarantines the agent.
     case agentQuarantined
+    /// The destination host is on an enabled threat-intel feed (and not allowlisted) or on the denylist.
     case threatIntelMatch
+    /// The agent is in scrutiny, so a would-be ALLOW needs approval.
     case trustScrutiny
 
     /// The product's spelling, e.g. `EPHEMERAL_SCOPE_VIOLATION`.

@@ -19,6 +19,7 @@ public struct Scan: Sendable, Equatable {
     public var tool: Symbol
     /// Detected operation, e.g. `create_pr`.
     public var operation: Symbol
+    /// Coarse operation category; scrutiny, ephemeral scopes and rules match on it.
     public var verb: Verb
     /// Whether the destination is outside the tenant.
     public var isExternal: Bool
@@ -56,8 +57,11 @@ public struct Scan: Sendable, Equatable {
 
 /// A linked trace on an incident or approval: the trace id and when it happened.
 public struct TraceRef: Hashable, Sendable, Comparable {
+    /// The scan's trace id.
     public var trace: TraceID
+    /// When the scan happened; incidents keep their traces in this order.
     public var time: SimTime
+    /// A reference to one scan.
     public init(trace: TraceID, time: SimTime) { self.trace = trace; self.time = time }
     /// Time order, then trace id.
     public static func < (a: TraceRef, b: TraceRef) -> Bool {

@@ -8,6 +8,7 @@ public struct Symbol: Hashable, Comparable, Sendable {
     @inlinable public init(raw: UInt32) { self.raw = raw }
     /// The empty string, used for "none".
     public static let none = Symbol(raw: 0)
+    /// Orders by table index (interning order), not by string.
     @inlinable public static func < (a: Symbol, b: Symbol) -> Bool { a.raw < b.raw }
 }
 

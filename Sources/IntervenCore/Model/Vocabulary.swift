@@ -14,6 +14,7 @@ extension NamedCase {
 
 /// The answer the gateway gives a scan.
 public enum Decision: UInt8, CaseIterable, Sendable, Comparable, CustomStringConvertible, NamedCase {
+    /// Declared from least to most strict, so `<` can compare raw values.
     case allow, requireApproval, sanitize, deny
 
     /// Strictness order used when several policy rules match: DENY > SANITIZE > REQUIRE_APPROVAL > ALLOW.
@@ -34,6 +35,7 @@ public enum Decision: UInt8, CaseIterable, Sendable, Comparable, CustomStringCon
 /// A risk band computed from a risk score with the rules file's edges.
 public enum RiskBand: UInt8, CaseIterable, Sendable, Comparable, CustomStringConvertible, NamedCase {
     case low, medium, high, critical
+    /// Orders LOW < MEDIUM < HIGH < CRITICAL.
     @inlinable public static func < (a: RiskBand, b: RiskBand) -> Bool { a.rawValue < b.rawValue }
     /// `LOW`, `MEDIUM`, `HIGH`, `CRITICAL`.
     public var description: String { ["LOW", "MEDIUM", "HIGH", "CRITICAL"][Int(rawValue)] }
@@ -48,6 +50,7 @@ public enum RiskBand: UInt8, CaseIterable, Sendable, Comparable, CustomStringCon
 /// Incident severity (a separate, human-assignable scale from the risk band).
 public enum Severity: UInt8, CaseIterable, Sendable, Comparable, CustomStringConvertible, NamedCase {
     case low, medium, high, critical
+    /// Orders LOW < MEDIUM < HIGH < CRITICAL.
     @inlinable public static func < (a: Severity, b: Severity) -> Bool { a.rawValue < b.rawValue }
     /// `LOW`, `MEDIUM`, `HIGH`, `CRITICAL`.
     public var description: String { ["LOW", "MEDIUM", "HIGH", "CRITICAL"][Int(rawValue)] }
@@ -64,7 +67,9 @@ public enum Verb: UInt8, CaseIterable, Sendable, CustomStringConvertible, NamedC
 
 /// A set of verbs as a bit mask.
 public struct VerbSet: OptionSet, Hashable, Sendable {
+    /// One bit per verb, at `Verb.bit`.
     public var rawValue: UInt8
+    /// A set from its bit mask.
     public init(rawValue: UInt8) { self.rawValue = rawValue }
     /// The set holding the given verbs.
     public init(_ verbs: [Verb]) { rawValue = verbs.reduce(0) { $0 | $1.bit } }
@@ -78,11 +83,17 @@ public struct VerbSet: OptionSet, Hashable, Sendable {
 
 /// Data classes the classifier finds in a scan's body.
 public struct DataClasses: OptionSet, Hashable, Sendable, CustomStringConvertible {
+    /// One bit per data class.
     public var rawValue: UInt8
+    /// A set from its bit mask.
     public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// `SECRETS`: secret material such as credentials.
     public static let secrets = DataClasses(rawValue: 1)
+    /// `PII`: personally identifiable information.
     public static let pii = DataClasses(rawValue: 2)
+    /// `PHI`: protected health information.
     public static let phi = DataClasses(rawValue: 4)
+    /// `INTERNAL`: the tenant's internal data.
     public static let `internal` = DataClasses(rawValue: 8)
     /// The product's names, in a fixed order.
     public static let names: [(String, DataClasses)] = [("SECRETS", .secrets), ("PII", .pii), ("PHI", .phi), ("INTERNAL", .internal)]
@@ -141,7 +152,9 @@ public enum ApprovalStatus: UInt8, CaseIterable, Sendable, CustomStringConvertib
 
 /// What opened an incident.
 public enum TriggerKind: UInt8, CaseIterable, Sendable, Comparable, CustomStringConvertible, NamedCase {
+    /// The six automatic triggers come first: their raw values index the desk's per-agent open slots.
     case criticalDeny, repeatedDeny, threatIntel, readThenWrite, trustCollapse, ephemeralScope, policy, manual
+    /// Orders by declaration.
     @inlinable public static func < (a: TriggerKind, b: TriggerKind) -> Bool { a.rawValue < b.rawValue }
     /// The trigger id used in rules and scenario files, e.g. `repeated_deny`.
     public var description: String {

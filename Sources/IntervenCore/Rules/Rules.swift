@@ -37,9 +37,13 @@ public struct Rules: Sendable, Equatable {
 
 /// Lower edges of the risk bands: LOW < medium <= MEDIUM < high <= HIGH < critical <= CRITICAL.
 public struct RiskBandEdges: Sendable, Equatable {
+    /// Lowest risk score in band MEDIUM.
     public var medium = Score.one
+    /// Lowest risk score in band HIGH.
     public var high = Score.one
+    /// Lowest risk score in band CRITICAL.
     public var critical = Score.one
+    /// Every edge at 1, so any risk below 1 is LOW.
     public init() {}
     /// The band of a risk score.
     @inlinable public func band(of risk: Score) -> RiskBand {
@@ -80,6 +84,7 @@ public struct TrustRules: Sendable, Equatable {
     public var idlePeriod = SimDuration.zero
     /// Whether gate denies (suspended agent, recent deny grant) lower trust.
     public var gateDeniesLowerTrust = false
+    /// Initial trust 1 and no movement, scrutiny or idle recovery.
     public init() {}
 }
 
@@ -91,28 +96,39 @@ public struct ScrutinyRules: Sendable, Equatable {
     public var external = false
     /// Scans in this band or above need approval in scrutiny; nil for none.
     public var minBand: RiskBand? = nil
+    /// Nothing needs approval in scrutiny.
     public init() {}
 }
 
 /// Windows of the rolling per-agent counters shown on the Agents page.
 public struct CounterRules: Sendable, Equatable {
+    /// Window of the DENY counter.
     public var deny = SimDuration.zero
+    /// Window of the REQUIRE_APPROVAL counter.
     public var approval = SimDuration.zero
+    /// Window of the high-risk counter (scans in `highRiskBand` or above).
     public var highRisk = SimDuration.zero
+    /// Window of the threat-intel match counter.
     public var threatIntel = SimDuration.zero
+    /// Window of the anomaly-signal counter.
     public var anomaly = SimDuration.zero
+    /// Window of the critical counter (scans in `triggers.criticalBand` or above).
     public var critical = SimDuration.zero
     /// Window of the per-decision split ("decisions in the last 24 h").
     public var decisions = SimDuration.zero
     /// Scans in this band or above count as high-risk.
     public var highRiskBand = RiskBand.critical
+    /// Zero windows; high-risk means CRITICAL.
     public init() {}
 }
 
 /// One automatic trigger's switch and severity.
 public struct TriggerSwitch: Sendable, Equatable {
+    /// Whether the trigger opens incidents.
     public var enabled = false
+    /// Severity of the incidents it opens.
     public var severity = Severity.low
+    /// Off, at LOW.
     public init() {}
 }
 
@@ -124,7 +140,9 @@ public struct TriggerRules: Sendable, Equatable {
     public var criticalBand = RiskBand.critical
     /// `repeatedDenyCount` or more DENYs from one agent within `repeatedDenyWindow`.
     public var repeatedDeny = TriggerSwitch()
+    /// How many DENYs make a repetition (below 1 counts as 1).
     public var repeatedDenyCount = 1
+    /// Longest span from the first to the last of those DENYs (inclusive).
     public var repeatedDenyWindow = SimDuration.zero
     /// Whether gate denies count toward `repeated_deny`.
     public var countGateDenies = false
@@ -132,6 +150,7 @@ public struct TriggerRules: Sendable, Equatable {
     public var threatIntel = TriggerSwitch()
     /// A sensitive read then an external write by the same agent within `readThenWriteWindow`.
     public var readThenWrite = TriggerSwitch()
+    /// Longest gap from the sensitive read to the external write (inclusive).
     public var readThenWriteWindow = SimDuration.zero
     /// Data classes that make a READ sensitive.
     public var sensitiveClasses = DataClasses()
@@ -139,10 +158,13 @@ public struct TriggerRules: Sendable, Equatable {
     public var writeVerbs = VerbSet()
     /// Trust falls by more than `trustCollapseDrop` within `trustCollapseWindow`.
     public var trustCollapse = TriggerSwitch()
+    /// A fall from the window's peak must exceed this to be a collapse.
     public var trustCollapseDrop = Score.one
+    /// How far back the peak trust is taken from.
     public var trustCollapseWindow = SimDuration.zero
     /// Any ephemeral key scope violation.
     public var ephemeralScope = TriggerSwitch()
+    /// Every trigger off.
     public init() {}
 
     /// The switch of an automatic trigger.
@@ -161,8 +183,11 @@ public struct TriggerRules: Sendable, Equatable {
 
 /// A tool and operation pair named in rules as `tool.operation`.
 public struct OperationRef: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// Tool name, e.g. `aws`.
     public var tool: String
+    /// Operation name, e.g. `create_user`.
     public var operation: String
+    /// A pair from its parts.
     public init(tool: String, operation: String) { self.tool = tool; self.operation = operation }
     /// `tool.operation`
     public var description: String { "\(tool).\(operation)" }
@@ -172,15 +197,21 @@ public struct OperationRef: Sendable, Equatable, Hashable, CustomStringConvertib
 public struct CorrelationRules: Sendable, Equatable {
     /// IAM user/role create then policy attach within `privilegeEscalationWindow`.
     public var privilegeEscalation = false
+    /// Longest gap from the create to the attach (inclusive).
     public var privilegeEscalationWindow = SimDuration.zero
+    /// Operations that create a user or role: the first half of the pattern.
     public var escalationCreates: [OperationRef] = []
+    /// Operations that attach a policy: the second half.
     public var escalationAttaches: [OperationRef] = []
     /// `massActionCount` or more mutating calls to one tool within `massActionWindow`.
     public var massActionBurst = false
+    /// How many mutating calls to one tool make a burst (below 1 counts as 1).
     public var massActionCount = 1
+    /// Longest span from the first to the last of those calls (inclusive).
     public var massActionWindow = SimDuration.zero
     /// Verbs that count as mutating.
     public var mutatingVerbs = VerbSet()
+    /// Both patterns off.
     public init() {}
 }
 
@@ -190,9 +221,11 @@ public struct AutoResponseRules: Sendable, Equatable {
     public var lowerTrust = false
     /// Pin the agent in scrutiny for `pinDuration`.
     public var pinScrutiny = false
+    /// How long `pinScrutiny` pins the agent; zero pins nothing.
     public var pinDuration = SimDuration.zero
     /// Record a tenant-wide alert.
     public var alert = false
+    /// Every response off.
     public init() {}
 }
 
@@ -204,14 +237,19 @@ public struct ApprovalRules: Sendable, Equatable {
     public var grantWindow = SimDuration.zero
     /// After an analyst denial, identical retries are DENYed for this long.
     public var denyWindow = SimDuration.zero
+    /// Zero TTL and windows.
     public init() {}
 }
 
 /// A named threat-intel feed: hosts or IPs.
 public struct ThreatFeed: Sendable, Equatable {
+    /// Reported in incident titles; also the key that deduplicates its incidents.
     public var name: String
+    /// Whether its indicators match; a disabled feed keeps its place in the feed order.
     public var enabled: Bool
+    /// Hosts or IPs, compared exactly with a scan's host.
     public var indicators: [String]
+    /// A feed from its parts.
     public init(name: String, enabled: Bool, indicators: [String]) {
         self.name = name; self.enabled = enabled; self.indicators = indicators
     }
@@ -225,6 +263,7 @@ public struct ThreatIntelRules: Sendable, Equatable {
     public var allowlist: [String] = []
     /// Hosts or IPs that always match (reported as feed `denylist`).
     public var denylist: [String] = []
+    /// No feeds and empty lists.
     public init() {}
 }
 
@@ -252,9 +291,11 @@ public struct RuleMatch: Sendable, Equatable {
     public var toolNames: [String]? = nil
     /// Operation names (globs).
     public var operations: [String]? = nil
+    /// Verbs (any of them).
     public var verbs: VerbSet? = nil
     /// Agent names or ids (globs).
     public var agents: [String]? = nil
+    /// Agent runtimes (any of them).
     public var runtimes: [Runtime]? = nil
     /// Destination URL patterns (globs, case-sensitive).
     public var urlPatterns: [String]? = nil
@@ -262,6 +303,7 @@ public struct RuleMatch: Sendable, Equatable {
     public var hostPatterns: [String]? = nil
     /// Principal patterns (globs), e.g. the external collaborator of a share.
     public var principalPatterns: [String]? = nil
+    /// Matches every scan.
     public init() {}
 }
 
@@ -279,6 +321,7 @@ public struct RuleCondition: Sendable, Equatable {
     public var threatIntelMatch: Bool? = nil
     /// Body size in bytes strictly greater than this.
     public var bodySizeGreaterThan: Int? = nil
+    /// No conditions.
     public init() {}
 }
 
@@ -290,13 +333,17 @@ public struct PolicyRule: Sendable, Equatable {
     public var name: String
     /// Lower is evaluated earlier; among equally strict matches the earliest is reported.
     public var priority: Int
+    /// Which scans the rule applies to.
     public var match: RuleMatch
+    /// What a matching scan must also meet.
     public var condition: RuleCondition
+    /// What the rule does when both hold.
     public var action: PolicyAction
     /// Reason code reported when this rule decides, e.g. `SECRET_DETECTED`.
     public var reasonCode: String?
     /// Severity of the incident an `OPEN_INCIDENT` rule opens.
     public var incidentSeverity: Severity?
+    /// A rule; unless given, priority 100, matching every scan with no conditions.
     public init(id: String, name: String, priority: Int = 100, match: RuleMatch = RuleMatch(),
                 condition: RuleCondition = RuleCondition(), action: PolicyAction, reasonCode: String? = nil,
                 incidentSeverity: Severity? = nil) {
@@ -312,7 +359,9 @@ public struct AgentOverride: Sendable, Equatable {
     public var agent: String
     /// A quarantine is a deny-all rule for the agent.
     public var quarantine: Bool
+    /// Policy rules for matching agents, evaluated before tenant rules.
     public var rules: [PolicyRule]
+    /// An override for agents matching a glob; by default it neither quarantines nor adds rules.
     public init(agent: String, quarantine: Bool = false, rules: [PolicyRule] = []) {
         self.agent = agent; self.quarantine = quarantine; self.rules = rules
     }

@@ -2,8 +2,10 @@
 ///
 /// Built from SplitMix64 steps over integers, so it is the same on every machine and process.
 public struct Fingerprint: Sendable, Equatable, CustomStringConvertible {
+    /// The hash so far, starting from a fixed constant (SHA-512's first initial word).
     public var value: UInt64 = 0x6A09_E667_F3BC_C908
 
+    /// The fingerprint of nothing, the same in every process.
     public init() {}
 
     /// Mixes in one integer.

@@ -16,9 +16,13 @@ public struct Score: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Millionths in one whole.
     public static let scale: Int32 = 1_000_000
 
+    /// Compares the fixed-point values exactly.
     @inlinable public static func < (a: Score, b: Score) -> Bool { a.micros < b.micros }
+    /// The exact sum, wrapping on overflow; callers clamp with `clampedToUnit`.
     @inlinable public static func + (a: Score, b: Score) -> Score { Score(micros: a.micros &+ b.micros) }
+    /// The exact difference, wrapping on overflow.
     @inlinable public static func - (a: Score, b: Score) -> Score { Score(micros: a.micros &- b.micros) }
+    /// The same movement in the other direction.
     @inlinable public static prefix func - (a: Score) -> Score { Score(micros: -a.micros) }
 
     /// The score clamped to [0, 1].

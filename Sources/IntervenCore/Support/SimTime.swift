@@ -13,13 +13,17 @@ public struct SimTime: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// A time before every event, used as "never".
     public static let never = SimTime(milliseconds: .min)
 
+    /// Earlier first.
     @inlinable public static func < (a: SimTime, b: SimTime) -> Bool { a.milliseconds < b.milliseconds }
+    /// The time a duration later, wrapping rather than trapping on overflow.
     @inlinable public static func + (a: SimTime, d: SimDuration) -> SimTime {
         SimTime(milliseconds: a.milliseconds &+ d.milliseconds)
     }
+    /// The time a duration earlier, wrapping rather than trapping on overflow.
     @inlinable public static func - (a: SimTime, d: SimDuration) -> SimTime {
         SimTime(milliseconds: a.milliseconds &- d.milliseconds)
     }
+    /// The duration from `b` to `a`, wrapping rather than trapping on overflow.
     @inlinable public static func - (a: SimTime, b: SimTime) -> SimDuration {
         SimDuration(milliseconds: a.milliseconds &- b.milliseconds)
     }
@@ -57,10 +61,13 @@ public struct SimDuration: Hashable, Comparable, Sendable, CustomStringConvertib
     /// No time at all.
     public static let zero = SimDuration(milliseconds: 0)
 
+    /// Shorter first.
     @inlinable public static func < (a: SimDuration, b: SimDuration) -> Bool { a.milliseconds < b.milliseconds }
+    /// The two lengths together.
     @inlinable public static func + (a: SimDuration, b: SimDuration) -> SimDuration {
         SimDuration(milliseconds: a.milliseconds + b.milliseconds)
     }
+    /// The length `n` times over.
     @inlinable public static func * (a: SimDuration, n: Int64) -> SimDuration {
         SimDuration(milliseconds: a.milliseconds * n)
     }

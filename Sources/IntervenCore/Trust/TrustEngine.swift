@@ -10,10 +10,15 @@ public enum TrustCause: UInt8, CaseIterable, Sendable, CustomStringConvertible {
 
 /// One change of an agent's trust score.
 public struct TrustChange: Sendable, Equatable {
+    /// When it happened; for idle recovery, the end of the last full idle period.
     public var time: SimTime
+    /// Whose trust changed.
     public var agent: AgentIndex
+    /// The score before the change.
     public var before: Score
+    /// The score after it, clamped to [0, 1].
     public var after: Score
+    /// What moved it.
     public var cause: TrustCause
 }
 
