@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "interven-sim", targets: ["IntervenSimCLI"]),
         .library(name: "IntervenCore", targets: ["IntervenCore"]),
         .library(name: "IntervenLoading", targets: ["IntervenLoading"]),
+        .library(name: "IntervenSimulation", targets: ["IntervenSimulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -24,6 +25,8 @@ let package = Package(
             // every default, compiled into the binary so it works from any directory.
             resources: [.embedInCode("Resources/default.yaml")]
         ),
+        // The simulation runtime: per-agent random streams, traffic, (next) actors and virtual time.
+        .target(name: "IntervenSimulation", dependencies: ["IntervenCore"]),
         // jemalloc, linked into the executable only (Debian: libjemalloc-dev).
         .systemLibrary(
             name: "CJemalloc",
@@ -42,6 +45,7 @@ let package = Package(
         ),
         .testTarget(name: "IntervenCoreTests", dependencies: ["IntervenCore", "IntervenLoading"]),
         .testTarget(name: "IntervenLoadingTests", dependencies: ["IntervenLoading", "IntervenCore"]),
+        .testTarget(name: "IntervenSimulationTests", dependencies: ["IntervenSimulation", "IntervenCore"]),
         .testTarget(name: "CLITests"),
     ],
     swiftLanguageModes: [.v6]
