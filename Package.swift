@@ -20,7 +20,7 @@ let package = Package(
         // Adapters that turn YAML documents into core values, with line/column errors.
         .target(
             name: "IntervenLoading",
-            dependencies: ["IntervenCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["IntervenCore", "IntervenSimulation", .product(name: "Yams", package: "Yams")],
             // Resources/default.yaml is a link to Scenarios/rules/default.yaml: the one copy of
             // every default, compiled into the binary so it works from any directory.
             resources: [.embedInCode("Resources/default.yaml")]
@@ -38,14 +38,15 @@ let package = Package(
             dependencies: [
                 "IntervenCore",
                 "IntervenLoading",
+                "IntervenSimulation",
                 "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/interven-sim"
         ),
         .testTarget(name: "IntervenCoreTests", dependencies: ["IntervenCore", "IntervenLoading"]),
-        .testTarget(name: "IntervenLoadingTests", dependencies: ["IntervenLoading", "IntervenCore"]),
-        .testTarget(name: "IntervenSimulationTests", dependencies: ["IntervenSimulation", "IntervenCore"]),
+        .testTarget(name: "IntervenLoadingTests", dependencies: ["IntervenLoading", "IntervenCore", "IntervenSimulation"]),
+        .testTarget(name: "IntervenSimulationTests", dependencies: ["IntervenSimulation", "IntervenCore", "IntervenLoading"]),
         .testTarget(name: "CLITests"),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,104 @@
+import IntervenCore
+
+/// Everything a run produced, in canonical order (independent of the shard count).
+public struct RunResult: Sendable {
+    public var scenario: String
+    public var seed: UInt64
+    public var shards: Int
+    /// Virtual length of the run.
+    public var duration: SimDuration
+    /// Every agent's Agents-page row at the end of the run, in scenario order.
+    public var agents: [AgentSnapshot]
+    /// Scans decided.
+    public var scans: UInt64
+    /// Decisions by type.
+    public var decisions: [Decision: UInt64]
+    /// Every incident, ordered by (opened at, agent, ordinal).
+    public var incidents: [IncidentRecord]
+    /// The trust series, ordered by (time, agent): every change, or samples.
+    public var trust: [TrustSample]
+    /// Tenant-wide alerts, ordered by (time, agent, incident).
+    public var alerts: [AlertRecord]
+    /// Anomaly signals, ordered by (time, agent).
+    public var anomalies: [AnomalyRecord]
+    /// Approvals by final status.
+    public var approvals: [ApprovalStatus: Int]
+    /// Timeline actions the gateway refused (e.g. an illegal incident transition), in time order.
+    public var refusedActions: [RefusedAction]
+    /// Wall-clock seconds the run took (the only field that differs between identical runs).
+    public var wallSeconds: Double
+    /// A hash of the incident timeline and the trust series.
+    public var fingerprint: Fingerprint
+
+    /// Scans per wall-clock second.
+    public var scansPerSecond: Double { wallSeconds > 0 ? Double(scans) / wallSeconds : 0 }
+}
+
+/// An incident as written to `incidents.json`.
+public struct IncidentRecord: Sendable, Equatable {
+    /// A UUID derived from the seed, the agent and the agent's incident ordinal.
+    public var id: String
+    public var title: String
+    public var severity: Severity
+    public var agent: String
+    public var agentID: String
+    public var trigger: TriggerKind
+    /// The feed for `threat_intel`, the rule id for `policy`, nil otherwise.
+    public var key: String?
+    /// The operator who opened a manual incident.
+    public var openedBy: String?
+    public var openedAt: SimTime
+    public var status: IncidentStatus
+    /// Every status with when and by whom, starting with `open`.
+    public var statusChanges: [StatusChange]
+    public var resolution: Resolution?
+    public var closedAt: SimTime?
+    /// Linked traces in time order.
+    public var traces: [TraceRef]
+    public var actions: [ResponseAction]
+    public var notes: [Note]
+
+    /// One status change of an incident.
+    public struct StatusChange: Sendable, Equatable {
+        public var status: IncidentStatus
+        public var time: SimTime
+        public var actor: String
+    }
+}
+
+/// One row of `trust.csv`.
+public struct TrustSample: Sendable, Equatable {
+    public var time: SimTime
+    public var agent: String
+    public var trust: Score
+    public var scrutiny: Bool
+    public var suspended: Bool
+    /// What moved trust (nil for a periodic sample).
+    public var cause: TrustCause?
+}
+
+/// A tenant-wide alert sent when an incident opened.
+public struct AlertRecord: Sendable, Equatable {
+    public var time: SimTime
+    public var agent: String
+    public var incidentID: String
+    public var severity: Severity
+    public var title: String
+}
+
+/// An anomaly signal (privilege escalation, mass-action burst).
+public struct AnomalyRecord: Sendable, Equatable {
+    public var time: SimTime
+    public var agent: String
+    public var kind: AnomalyKind
+    public var traces: [TraceRef]
+}
+
+/// A timeline action the gateway refused.
+public struct RefusedAction: Sendable, Equatable {
+    public var time: SimTime
+    /// The action as the scenario wrote it, e.g. `transition fin-bot-1 repeated_deny → closed`.
+    public var action: String
+    /// The gateway's one-line reason.
+    public var reason: String
+}
