@@ -25,7 +25,10 @@ struct SuspensionTests {
             #expect(v.trustAfter == .one)
         }
         // Ten denies within an hour: recorded as DENY decisions, but no trust movement and no incident.
-        #expect(r.changes().isEmpty)
+        // The only row of the trust series is the suspension itself, with trust unchanged.
+        let changes = r.changes()
+        #expect(changes.map(\.cause) == [.suspended])
+        #expect(changes.allSatisfy { $0.before == .one && $0.after == .one && $0.suspended })
         #expect(r.g.desk.incidents.isEmpty)
         #expect(r.g.trust.counter(.deny, agent: 0, at: at(m: 11)) == 10)
     }

@@ -13,7 +13,7 @@ extension Gateway {
         let a = try checkAgent(agent)
         guard !trust.isSuspended(a) else { throw GatewayError(.agentSuspended, "agent \(name(agent)) is already suspended") }
         trust.settleIdle(a, until: time)
-        trust.setSuspended(a, true)
+        trust.setSuspended(a, true, at: time)
     }
 
     /// Lifts a suspension, keeping the trust score and counters as they are.
@@ -21,7 +21,7 @@ extension Gateway {
         let a = try checkAgent(agent)
         guard trust.isSuspended(a) else { throw GatewayError(.agentNotSuspended, "agent \(name(agent)) is not suspended") }
         trust.settleIdle(a, until: time)
-        trust.setSuspended(a, false)
+        trust.setSuspended(a, false, at: time)
     }
 
     /// Operator reset: trust back to the initial score, counters zeroed (including the

@@ -1,10 +1,13 @@
 /// Why an agent's trust moved (SPEC §3).
 public enum TrustCause: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     case deny, criticalDeny, threatIntel, anomaly, analystDeny, incidentOpen, cleanStreak, approvalRetry, idle, reset
+    /// Not a score movement: the agent was suspended or reactivated (recorded so the series
+    /// shows every change of the suspended column).
+    case suspended, reactivated
     /// `deny`, `critical_deny`, `threat_intel`, ... as written in trust.csv.
     public var description: String {
         ["deny", "critical_deny", "threat_intel", "anomaly", "analyst_deny", "incident_open", "clean_streak",
-         "approval_retry", "idle", "reset"][Int(rawValue)]
+         "approval_retry", "idle", "reset", "suspended", "reactivated"][Int(rawValue)]
     }
 }
 
@@ -18,6 +21,10 @@ public struct TrustChange: Sendable, Equatable {
     public var before: Score
     /// The score after it, clamped to [0, 1].
     public var after: Score
+    /// Whether the agent was in scrutiny right after the change.
+    public var scrutiny: Bool
+    /// Whether the agent was suspended right after the change.
+    public var suspended: Bool
     /// What moved it.
     public var cause: TrustCause
 }
@@ -100,7 +107,8 @@ public struct TrustEngine: Sendable {
         if history[agent].isEmpty { history[agent].record(before, at: time) }
         history[agent].record(after, at: time)
         if recordsChanges {
-            changes.append(TrustChange(time: time, agent: AgentIndex(agent), before: before, after: after, cause: cause))
+            changes.append(TrustChange(time: time, agent: AgentIndex(agent), before: before, after: after,
+                                       scrutiny: inScrutiny(agent, at: time), suspended: agents[agent].suspended, cause: cause))
         }
         guard collapseEnabled, after < before else { return false }
         let peak = history[agent].maximum(over: collapseWindow, now: time, current: after)
@@ -141,7 +149,16 @@ public struct TrustEngine: Sendable {
         if agents[agent].pinnedUntil < time { agents[agent].pinnedUntil = time }
     }
 
-    mutating func setSuspended(_ agent: Int, _ value: Bool) { agents[agent].suspended = value }
+    /// Suspends or reactivates an agent, recording the change in the series.
+    mutating func setSuspended(_ agent: Int, _ value: Bool, at time: SimTime) {
+        agents[agent].suspended = value
+        if recordsChanges {
+            let score = agents[agent].score
+            changes.append(TrustChange(time: time, agent: AgentIndex(agent), before: score, after: score,
+                                       scrutiny: inScrutiny(agent, at: time), suspended: value,
+                                       cause: value ? .suspended : .reactivated))
+        }
+    }
 
     /// Operator reset: trust back to initial, trust counters zeroed, pin cleared, streak restarted.
     mutating func reset(_ agent: Int, at time: SimTime) {
@@ -152,7 +169,8 @@ public struct TrustEngine: Sendable {
         history[agent].clear()
         counters.resetTrustCounters(agent: agent)
         if recordsChanges && before != rules.initial {
-            changes.append(TrustChange(time: time, agent: AgentIndex(agent), before: before, after: rules.initial, cause: .reset))
+            changes.append(TrustChange(time: time, agent: AgentIndex(agent), before: before, after: rules.initial,
+                                       scrutiny: inScrutiny(agent, at: time), suspended: agents[agent].suspended, cause: .reset))
         }
     }
 

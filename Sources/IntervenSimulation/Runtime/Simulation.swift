@@ -12,8 +12,12 @@ public struct RunProgress: Sendable {
 
 /// Runs a scenario on `shards` workers and returns its result.
 ///
-/// The result is the same for every shard count and every run with the same scenario and
-/// seed, except `wallSeconds` and `shards`.
+/// Virtual time advances in epochs of the scenario's effect latency. In each epoch every shard
+/// handles its own agents' events in (time, agent, kind, sequence) order, in parallel; between
+/// epochs the coordinator hands new approvals and incidents to the analyst, whose decisions land
+/// at the next epoch boundary or later. Quiet stretches are skipped. The result is the same for
+/// every shard count and every run with the same scenario and seed, except `wallSeconds` and
+/// `shards`.
 public struct Simulation: Sendable {
     public let scenario: Scenario
     public let shards: Int
@@ -22,5 +26,122 @@ public struct Simulation: Sendable {
     public init(scenario: Scenario, shards: Int) {
         self.scenario = scenario
         self.shards = max(1, shards)
+    }
+
+    /// Runs the scenario. `progress` is called from the coordinator, about 100 times a run.
+    public func run(progress: (@Sendable (RunProgress) -> Void)? = nil) async -> RunResult {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let plan = Plan(scenario: scenario, shards: shards)
+        let workers = await withTaskGroup(of: (Int, ShardWorker).self) { group in
+            for k in 0..<shards { group.addTask { (k, ShardWorker(plan: plan, shard: k)) } }
+            var out = [ShardWorker?](repeating: nil, count: shards)
+            for await (k, w) in group { out[k] = w }
+            return out.map { $0! }
+        }
+        let latency = max(1, scenario.effectLatency.milliseconds)
+        let end = SimTime.zero + scenario.duration
+        var analyst = scenario.analyst.map { AnalystDesk(model: $0, seed: scenario.seed, approvalTTL: scenario.rules.approvals.pendingTTL) }
+        var deliveries = [[(at: SimTime, decision: AnalystDecision)]](repeating: [], count: shards)
+        var next: SimTime? = nil
+        for w in workers { if let t = await w.nextEvent(), next.map({ t < $0 }) ?? true { next = t } }
+        var scans: UInt64 = 0
+        var lastReported: Int64 = -1
+
+        while let t = next, t < end {
+            // Skip quiet stretches: the epoch is the one holding the next event.
+            let epochStart = SimTime(milliseconds: t.milliseconds / latency * latency)
+            let epochEnd = min(epochStart + SimDuration(milliseconds: latency), end)
+            let batch = deliveries
+            deliveries = Array(repeating: [], count: shards)
+            let reports = await withTaskGroup(of: (Int, EpochReport).self) { group in
+                for k in 0..<shards {
+                    let w = workers[k], d = batch[k]
+                    group.addTask { (k, await w.runEpoch(until: epochEnd, deliveries: d)) }
+                }
+                var out = [EpochReport?](repeating: nil, count: shards)
+                for await (k, r) in group { out[k] = r }
+                return out.map { $0! }
+            }
+            next = reports.compactMap(\.nextEvent).min()
+            scans = reports.reduce(0) { $0 + $1.scans }
+            if analyst != nil {
+                let work = reports.flatMap(\.work)
+                for d in analyst!.assign(work) {
+                    // Cross-actor effects land at an epoch boundary, never inside the epoch that caused them.
+                    let rounded = SimTime(milliseconds: (d.time.milliseconds + latency - 1) / latency * latency)
+                    let at = max(rounded, epochEnd)
+                    guard at < end else { continue }
+                    deliveries[plan.shard(of: d.agent)].append((at, d))
+                    if next.map({ at < $0 }) ?? true { next = at }
+                }
+            }
+            if let progress {
+                let percent = scenario.duration.milliseconds > 0 ? epochEnd.milliseconds * 100 / scenario.duration.milliseconds : 100
+                if percent != lastReported {
+                    lastReported = percent
+                    progress(RunProgress(virtualTime: epochEnd, duration: scenario.duration, scans: scans))
+                }
+            }
+        }
+
+        let parts = await withTaskGroup(of: (Int, ShardResult).self) { group in
+            for k in 0..<shards { let w = workers[k]; group.addTask { (k, await w.finish(at: end)) } }
+            var out = [ShardResult?](repeating: nil, count: shards)
+            for await (k, r) in group { out[k] = r }
+            return out.map { $0! }
+        }
+        progress?(RunProgress(virtualTime: end, duration: scenario.duration, scans: parts.reduce(0) { $0 + $1.scans }))
+        var result = Self.merge(parts, plan: plan)
+        let elapsed = clock.now - started
+        result.wallSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        result.shards = shards
+        return result
+    }
+
+    /// Puts the shards' parts in canonical order (independent of the shard count).
+    static func merge(_ parts: [ShardResult], plan: Plan) -> RunResult {
+        let s = plan.scenario
+        var agents = [AgentSnapshot?](repeating: nil, count: plan.names.count)
+        for p in parts { for (g, snap) in p.agents { agents[Int(g)] = snap } }
+        let incidents = parts.flatMap(\.incidents).sorted { ($0.record.openedAt, $0.global, $0.ordinal) < ($1.record.openedAt, $1.global, $1.ordinal) }
+        let trust = parts.flatMap(\.trust).sorted { ($0.sample.time, $0.global, $0.order) < ($1.sample.time, $1.global, $1.order) }
+        let alerts = parts.flatMap(\.alerts).sorted { ($0.alert.time, $0.global, $0.ordinal) < ($1.alert.time, $1.global, $1.ordinal) }
+        let anomalies = parts.flatMap(\.anomalies).sorted { ($0.record.time, $0.global, $0.order) < ($1.record.time, $1.global, $1.order) }
+        let refused = parts.flatMap(\.refused).sorted {
+            ($0.action.time, $0.global, $0.order, $0.action.action) < ($1.action.time, $1.global, $1.order, $1.action.action)
+        }
+        var decisions: [Decision: UInt64] = [:]
+        var approvals: [ApprovalStatus: Int] = [:]
+        for p in parts {
+            for (d, n) in p.decisions { decisions[d, default: 0] += n }
+            for (a, n) in p.approvals { approvals[a, default: 0] += n }
+        }
+        var result = RunResult(scenario: s.name, seed: s.seed, shards: plan.shardCount, duration: s.duration,
+                               agents: agents.map { $0! }, scans: parts.reduce(0) { $0 + $1.scans }, decisions: decisions,
+                               incidents: incidents.map(\.record), trust: trust.map(\.sample), alerts: alerts.map(\.alert),
+                               anomalies: anomalies.map(\.record), approvals: approvals, refusedActions: refused.map(\.action),
+                               wallSeconds: 0, fingerprint: Fingerprint())
+        result.fingerprint = fingerprint(result)
+        return result
+    }
+
+    /// A hash of the incident timeline, the trust series and the decision mix.
+    static func fingerprint(_ r: RunResult) -> Fingerprint {
+        var f = Fingerprint()
+        f.combine(r.scans)
+        for d in Decision.allCases { f.combine(r.decisions[d] ?? 0) }
+        for i in r.incidents {
+            f.combine(i.id); f.combine(i.openedAt.milliseconds); f.combine(UInt64(i.status.rawValue))
+            f.combine(UInt64(i.resolution?.rawValue ?? 255)); f.combine(UInt64(i.traces.count))
+            for t in i.traces { f.combine(t.trace) }
+            for a in i.actions { f.combine(a.time.milliseconds); f.combine(a.detail) }
+            for n in i.notes { f.combine(n.text) }
+        }
+        for t in r.trust {
+            f.combine(t.time.milliseconds); f.combine(t.agent); f.combine(Int64(t.trust.micros))
+            f.combine(UInt64(t.scrutiny ? 1 : 0) | UInt64(t.suspended ? 2 : 0))
+        }
+        return f
     }
 }

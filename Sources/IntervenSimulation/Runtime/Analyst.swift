@@ -1,0 +1,92 @@
+import IntervenCore
+
+/// A piece of work for the analyst: a new approval or a new incident, with the ground truth
+/// of its agent when it appeared.
+struct AnalystWork: Sendable {
+    enum Kind: UInt8, Sendable { case approval, incident }
+    var kind: Kind
+    var time: SimTime
+    var agent: Int32
+    /// The approval's or incident's per-agent ordinal.
+    var ordinal: UInt32
+    var label: GroundTruth
+
+    /// Canonical order: the same whatever shard reported it.
+    static func before(_ a: AnalystWork, _ b: AnalystWork) -> Bool {
+        (a.time, a.agent, a.kind.rawValue, a.ordinal) < (b.time, b.agent, b.kind.rawValue, b.ordinal)
+    }
+}
+
+/// What the analyst does, delivered to the agent's shard at `time`.
+struct AnalystDecision: Sendable {
+    enum Action: Sendable {
+        case decideApproval(approve: Bool)
+        case investigate
+        case close(Resolution)
+    }
+    var time: SimTime
+    var agent: Int32
+    var ordinal: UInt32
+    var action: Action
+}
+
+/// The simulated analyst team (SPEC §5): a FIFO queue worked by `headcount` analysts, deciding
+/// from ground truth with the configured accuracy.
+///
+/// It runs on the coordinator between epochs and draws from its own random stream, in the
+/// canonical order of the work, so its decisions never depend on the shard count.
+struct AnalystDesk {
+    let model: AnalystModel
+    /// Approvals still pending this long after creation have expired (SPEC §5).
+    let approvalTTL: SimDuration
+    private var rng: RandomStream
+    /// When each analyst is next free.
+    private var freeAt: [SimTime]
+
+    init(model: AnalystModel, seed: UInt64, approvalTTL: SimDuration) {
+        self.model = model
+        self.approvalTTL = approvalTTL
+        rng = RandomStream(seed: seed, stream: stableHash("analyst"))
+        freeAt = Array(repeating: .zero, count: max(1, model.headcount))
+    }
+
+    /// Assigns new work (in canonical order) and returns the resulting decisions.
+    mutating func assign(_ work: [AnalystWork]) -> [AnalystDecision] {
+        var out: [AnalystDecision] = []
+        for w in work.sorted(by: AnalystWork.before) {
+            if w.kind == .approval && !model.decidesApprovals { continue }
+            if w.kind == .incident && !model.triagesIncidents { continue }
+            // The analyst free soonest (lowest index on ties) takes it.
+            var k = 0
+            for i in freeAt.indices where freeAt[i] < freeAt[k] { k = i }
+            let start = max(freeAt[k], w.time)
+            // An approval that expired while queued has left the Pending tab: nobody works it.
+            if w.kind == .approval && start > w.time + approvalTTL { continue }
+            let done = start + model.responseTime.draw(&rng)
+            freeAt[k] = done
+            let correct = rng.nextBelow(1_000_000) < UInt64(max(0, model.accuracy.micros))
+            switch w.kind {
+            case .approval:
+                let truthApproves = w.label == .benign
+                out.append(AnalystDecision(time: done, agent: w.agent, ordinal: w.ordinal,
+                                           action: .decideApproval(approve: correct ? truthApproves : !truthApproves)))
+            case .incident:
+                out.append(AnalystDecision(time: start, agent: w.agent, ordinal: w.ordinal, action: .investigate))
+                out.append(AnalystDecision(time: done, agent: w.agent, ordinal: w.ordinal,
+                                           action: .close(Self.resolution(for: w.label, correct: correct))))
+            }
+        }
+        return out
+    }
+
+    /// The resolution consistent with the ground truth, or a plausible wrong one.
+    static func resolution(for label: GroundTruth, correct: Bool) -> Resolution {
+        switch (label, correct) {
+        case (.benign, true): .falsePositive
+        case (.benign, false): .agentMisbehavior
+        case (.misbehaving, true): .agentMisbehavior
+        case (.compromised, true): .agentCompromised
+        case (.misbehaving, false), (.compromised, false): .falsePositive
+        }
+    }
+}

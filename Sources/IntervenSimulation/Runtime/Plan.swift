@@ -1,0 +1,53 @@
+import IntervenCore
+
+/// A scenario expanded for running: every agent with its global index, group and shard.
+struct Plan: Sendable {
+    let scenario: Scenario
+    let shardCount: Int
+    /// Agent names in scenario order (the global index).
+    let names: [String]
+    /// Group of each agent.
+    let groupOf: [Int32]
+    let indexOfName: [String: Int32]
+
+    init(scenario: Scenario, shards: Int) {
+        self.scenario = scenario
+        shardCount = shards
+        var names: [String] = [], groups: [Int32] = []
+        for (g, group) in scenario.groups.enumerated() {
+            for n in group.agentNames { names.append(n); groups.append(Int32(g)) }
+        }
+        self.names = names
+        groupOf = groups
+        var index: [String: Int32] = [:]
+        for (i, n) in names.enumerated() where index[n] == nil { index[n] = Int32(i) }
+        indexOfName = index
+    }
+
+    /// The shard that owns a global agent (round robin, so every group spreads over all shards).
+    @inline(__always) func shard(of agent: Int32) -> Int { Int(agent) % shardCount }
+
+    /// The agent's index within its shard.
+    @inline(__always) func local(of agent: Int32) -> Int32 { agent / Int32(shardCount) }
+
+    /// The global agents a shard owns, in global order.
+    func agents(of shard: Int) -> [Int32] { Array(stride(from: Int32(shard), to: Int32(names.count), by: shardCount)) }
+
+    /// The agent a timeline action concerns, or nil for tenant-wide actions.
+    func agent(of action: TimelineAction) -> Int32? {
+        switch action {
+        case .scan(let a, _, _, _), .suspend(let a), .reactivate(let a), .resetTrust(let a), .decideApproval(let a, _),
+             .openManualIncident(let a, _, _, _):
+            return indexOfName[a]
+        case .transition(let sel, _, _), .addNote(let sel, _), .respond(let sel, _):
+            return indexOfName[sel.agent]
+        case .addOverride, .addIndicator, .setRules:
+            return nil
+        }
+    }
+}
+
+/// A stable id for an incident or approval from the seed, the agent and its ordinal.
+func recordID(seed: UInt64, agent: String, kind: String, ordinal: UInt32) -> String {
+    uuidString(stableHash("\(kind)/\(agent)/\(ordinal)", seed: seed), stableHash("\(agent)#\(ordinal)/\(kind)", seed: seed))
+}
