@@ -26,6 +26,8 @@ public struct Gateway: Sendable {
     var runtimeOverrides: [AgentOverride] = []
     private var compiledSymbols = 0
     private var compiledAgents = 0
+    /// Scans that used a symbol interned after the last compile.
+    private var uncompiledScans = 0
 
     /// A gateway with these rules over a roster; symbols used by scans must come from `intern`.
     public init(rules: Rules, roster: AgentRoster, symbols: SymbolTable = SymbolTable()) {
@@ -73,6 +75,18 @@ public struct Gateway: Sendable {
 
     var threatIntelFeedNames: [String] { threatIntel.feedNames }
 
+    @inline(__always) private func usesUncompiledSymbol(_ scan: Scan) -> Bool {
+        let limit = UInt32(compiledSymbols)
+        return scan.tool.raw >= limit || scan.operation.raw >= limit || scan.host.raw >= limit
+            || scan.url.raw >= limit || scan.principal.raw >= limit
+    }
+
+    /// Compiles policies and the threat-intel index for every symbol interned so far.
+    ///
+    /// Call it after interning a run's vocabulary (tools, operations, hosts, URLs), so that
+    /// every scan matches by bit sets from the first one.
+    public mutating func precompile() { recompile() }
+
     mutating func recompile() {
         grow()
         var s = symbols
@@ -81,16 +95,22 @@ public struct Gateway: Sendable {
         symbols = s
         compiledSymbols = symbols.count
         compiledAgents = roster.count
+        uncompiledScans = 0
     }
 
     // MARK: The scan path
 
     /// Decides one scan (SPEC §2) and applies its trust movements, incidents and approvals.
     public mutating func process(_ scan: Scan) -> Verdict {
-        // New agents need their override slots and agent bits now. New symbols are matched by
-        // their strings until the table has grown by a quarter, so interning a fresh URL per
-        // scan costs a string match, not a rebuild of every policy.
-        if roster.count != compiledAgents || symbols.count > compiledSymbols + compiledSymbols / 4 + 64 { recompile() }
+        // New agents need their override slots and agent bits now. A scan that uses a symbol
+        // interned since the last compile is matched by its strings (exact, slower); policies are
+        // rebuilt once such scans keep coming (1,024 of them) or the table has grown by a
+        // quarter, so a fresh URL per scan costs string matches, not a rebuild per scan.
+        if roster.count != compiledAgents { recompile() }
+        if usesUncompiledSymbol(scan) {
+            uncompiledScans += 1
+            if uncompiledScans >= 1024 || symbols.count > compiledSymbols + compiledSymbols / 4 + 64 { recompile() }
+        }
         let a = Int(scan.agent)
         let t = scan.time
         trust.settleIdle(a, until: t)

@@ -50,6 +50,10 @@ struct AnalystDesk {
         freeAt = Array(repeating: .zero, count: max(1, model.headcount))
     }
 
+    /// The soonest any decision can follow the work that caused it: half the shortest response
+    /// (an incident is marked investigating halfway through its triage).
+    var minimumDelay: SimDuration { SimDuration(milliseconds: model.responseTime.minimum.milliseconds / 2) }
+
     /// Assigns new work (in canonical order) and returns the resulting decisions.
     mutating func assign(_ work: [AnalystWork]) -> [AnalystDecision] {
         var out: [AnalystDecision] = []
@@ -71,7 +75,9 @@ struct AnalystDesk {
                 out.append(AnalystDecision(time: done, agent: w.agent, ordinal: w.ordinal,
                                            action: .decideApproval(approve: correct ? truthApproves : !truthApproves)))
             case .incident:
-                out.append(AnalystDecision(time: start, agent: w.agent, ordinal: w.ordinal, action: .investigate))
+                // Investigating once they have looked (halfway), closed when done.
+                let looked = start + SimDuration(milliseconds: (done.milliseconds - start.milliseconds) / 2)
+                out.append(AnalystDecision(time: looked, agent: w.agent, ordinal: w.ordinal, action: .investigate))
                 out.append(AnalystDecision(time: done, agent: w.agent, ordinal: w.ordinal,
                                            action: .close(Self.resolution(for: w.label, correct: correct))))
             }

@@ -135,6 +135,7 @@ struct ShardState {
             if case .ephemeral = group.key { t.needsKey = true }
             agents.append(t)
         }
+        gateway.precompile()
         let needsRecent = scenario.timeline.contains { if case .openManualIncident = $0.action { true } else { false } }
         if needsRecent {
             recent = Array(repeating: TraceRef(trace: 0, time: .never), count: mine.count * recentCapacity)

@@ -48,10 +48,21 @@ public struct Simulation: Sendable {
         var scans: UInt64 = 0
         var lastReported: Int64 = -1
 
+        // Conservative lookahead: the analyst is the only effect that crosses shards, and none of
+        // its decisions can land sooner than its minimum delay after the work that caused it. So
+        // shards may run that many epochs before the analyst must see their work; the results are
+        // those of epoch-by-epoch execution. Without an analyst, shards never interact and windows
+        // are 1% of the run (for progress reports). The window depends on the scenario only, never
+        // on the shard count.
+        let windowEpochs: Int64 = if let analyst {
+            max(1, analyst.minimumDelay.milliseconds / latency)
+        } else {
+            max(1, scenario.duration.milliseconds / 100 / latency)
+        }
         while let t = next, t < end {
-            // Skip quiet stretches: the epoch is the one holding the next event.
+            // Skip quiet stretches: the window starts at the epoch holding the next event.
             let epochStart = SimTime(milliseconds: t.milliseconds / latency * latency)
-            let epochEnd = min(epochStart + SimDuration(milliseconds: latency), end)
+            let epochEnd = min(epochStart + SimDuration(milliseconds: latency * windowEpochs), end)
             let batch = deliveries
             deliveries = Array(repeating: [], count: shards)
             let reports = await withTaskGroup(of: (Int, EpochReport).self) { group in
@@ -68,7 +79,8 @@ public struct Simulation: Sendable {
             if analyst != nil {
                 let work = reports.flatMap(\.work)
                 for d in analyst!.assign(work) {
-                    // Cross-actor effects land at an epoch boundary, never inside the epoch that caused them.
+                    // Cross-actor effects land at an epoch boundary, never inside the epoch that
+                    // caused them; the lookahead guarantees that boundary is not before this window's end.
                     let rounded = SimTime(milliseconds: (d.time.milliseconds + latency - 1) / latency * latency)
                     let at = max(rounded, epochEnd)
                     guard at < end else { continue }
@@ -134,6 +146,7 @@ public struct Simulation: Sendable {
         for i in r.incidents {
             f.combine(i.id); f.combine(i.openedAt.milliseconds); f.combine(UInt64(i.status.rawValue))
             f.combine(UInt64(i.resolution?.rawValue ?? 255)); f.combine(UInt64(i.traces.count))
+            for c in i.statusChanges { f.combine(UInt64(c.status.rawValue)); f.combine(c.time.milliseconds); f.combine(c.actor) }
             for t in i.traces { f.combine(t.trace) }
             for a in i.actions { f.combine(a.time.milliseconds); f.combine(a.detail) }
             for n in i.notes { f.combine(n.text) }

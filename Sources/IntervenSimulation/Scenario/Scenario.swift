@@ -264,6 +264,15 @@ public enum Delay: Sendable, Equatable {
     /// Exponential with a mean, never below `minimum`.
     case exponential(mean: SimDuration, minimum: SimDuration)
 
+    /// The shortest delay this can draw.
+    public var minimum: SimDuration {
+        switch self {
+        case .fixed(let d): d
+        case .uniform(let lo, let hi): min(lo, hi)
+        case .exponential(_, let minimum): max(.zero, minimum)
+        }
+    }
+
     /// A draw in whole milliseconds.
     public func draw(_ rng: inout RandomStream) -> SimDuration {
         switch self {
