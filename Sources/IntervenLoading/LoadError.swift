@@ -1,4 +1,4 @@
-/// Why a rules file (or a `--set` override) could not be loaded, and where.
+/// Why a rules file, a scenario file or a `--set` override could not be loaded, and where.
 ///
 /// The error carries the file, line and column of the offending value so that the CLI can print
 /// one line a user can jump to: `rules/strict.yaml:12:5: unknown key 'windw' in
@@ -9,6 +9,7 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
         private enum Kind: Hashable, Sendable {
             case syntax, unknownKey, wrongType, invalidValue, outOfRange, missingValue, duplicateKey
             case fileNotFound, unreadableFile, invalidOverride
+            case conflictingKeys, unknownAgent, outOfRun
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -33,6 +34,13 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
         public static let unreadableFile = Code(.unreadableFile)
         /// A `--set` override is not of the form `path.to.key=value`.
         public static let invalidOverride = Code(.invalidOverride)
+        /// A mapping holds keys that exclude each other: two actions in one timeline item, two
+        /// arrival processes, `op` beside `tool`.
+        public static let conflictingKeys = Code(.conflictingKeys)
+        /// A scenario names an agent that none of its groups defines (or a glob that matches none).
+        public static let unknownAgent = Code(.unknownAgent)
+        /// A scenario time lies outside the run: at or after its end.
+        public static let outOfRun = Code(.outOfRun)
 
         /// The code's name, e.g. `unknownKey`.
         public var description: String {
@@ -47,6 +55,9 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
             case .fileNotFound: "fileNotFound"
             case .unreadableFile: "unreadableFile"
             case .invalidOverride: "invalidOverride"
+            case .conflictingKeys: "conflictingKeys"
+            case .unknownAgent: "unknownAgent"
+            case .outOfRun: "outOfRun"
             }
         }
     }

@@ -94,7 +94,8 @@ enum PolicyDecoding {
         try list.list { item throws(LoadError) in try override(item) }
     }
 
-    private static func override(_ item: LayeredNode) throws(LoadError) -> AgentOverride {
+    /// One per-agent override (also a timeline `override:` event).
+    static func override(_ item: LayeredNode) throws(LoadError) -> AgentOverride {
         try item.expectKeys(overrideKeys)
         if item.isNullOrAbsent { throw item.missing("an override with agent, quarantine, rules") }
         let agent = try item.child("agent").string("an agent name, id or glob")

@@ -61,14 +61,15 @@ public enum RulesFile {
         return try RulesDecoding.decode(LayeredNode.root(layers))
     }
 
-    /// The text of a file, or `.fileNotFound` / `.unreadableFile` naming it.
-    static func readFile(_ path: String) throws(LoadError) -> String {
+    /// The text of a file, or `.fileNotFound` / `.unreadableFile` naming it; `kind` names what
+    /// the file should be in messages (`rules file`, `scenario file`).
+    static func readFile(_ path: String, kind: String = "rules file") throws(LoadError) -> String {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw LoadError(.fileNotFound, file: path, "no such rules file")
+            throw LoadError(.fileNotFound, file: path, "no such \(kind)")
         }
         guard !isDirectory.boolValue else {
-            throw LoadError(.unreadableFile, file: path, "is a directory, not a rules file")
+            throw LoadError(.unreadableFile, file: path, "is a directory, not a \(kind)")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw LoadError(.unreadableFile, file: path, "cannot be read (check its permissions)")

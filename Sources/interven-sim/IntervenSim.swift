@@ -3,7 +3,7 @@ import IntervenCore
 
 /// The `interven-sim` command: simulate and load-test an AI-agent security gateway's detection logic.
 @main
-struct IntervenSim: ParsableCommand {
+struct IntervenSim: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "interven-sim",
         abstract: "Simulate and load-test the detection logic of an AI-agent security gateway.",
@@ -12,14 +12,18 @@ struct IntervenSim: ParsableCommand {
             value or flag, a missing file); 3 a failure while running or writing output.
             """,
         version: "0.1.0",
-        subcommands: [RulesCommand.self, BenchCoreCommand.self]
+        subcommands: [RunCommand.self, RulesCommand.self, BenchCoreCommand.self]
     )
 
     /// Runs the command, mapping every error to one line on stderr and a documented exit code.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let error as CLIFailure {
             printError(error.message)
             exitProcess(error.exitCode)

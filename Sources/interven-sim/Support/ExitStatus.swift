@@ -23,6 +23,8 @@ struct CLIFailure: Error {
 
     /// Invalid input (exit code 2).
     static func invalidInput(_ message: String) -> CLIFailure { CLIFailure(message: message, exitCode: ExitStatus.invalidInput) }
+    /// A failure while running or writing output (exit code 3).
+    static func runtime(_ message: String) -> CLIFailure { CLIFailure(message: message, exitCode: ExitStatus.runtimeFailure) }
 }
 
 /// Writes `error: message` to stderr (one line per message line).

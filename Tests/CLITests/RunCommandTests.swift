@@ -1,0 +1,207 @@
+import Foundation
+import Testing
+
+/// `interven-sim run`, end to end through the real binary.
+@Suite("interven-sim run")
+struct RunCommandTests {
+    /// Three ops bots for two hours; ops-bot-1 is made to share a file externally six times,
+    /// which the default policy denies, so a repeated-deny incident opens.
+    static let scenario = """
+        name: tiny
+        description: Three ops bots, one made to trip repeated_deny.
+        seed: 3
+        duration: 2h
+        agents:
+          - group: ops
+            count: 3
+            name: ops-bot-{n}
+            runtime: claude_code
+            arrivals: {poisson: 30/h}
+            mix:
+              - {op: github.list_prs, weight: 4}
+              - {op: github.create_pr}
+        timeline:
+          - {at: 30m, scan: {agent: ops-bot-1, op: gdrive.share_file_external, count: 6, every: 10s, data: [PII], risk: 0.6}}
+        """
+
+    static let files = ["agents.json", "incidents.json", "summary.json", "trust.csv"]
+
+    private func setUp() throws -> (dir: URL, scenario: String) {
+        let dir = try CLIProcess.temporaryDirectory()
+        return (dir, try CLIProcess.write(Self.scenario, named: "tiny.yaml", in: dir))
+    }
+
+    private func field(_ name: String, in output: String) -> String? {
+        output.split(separator: "\n").first { $0.hasPrefix(name + ":") }
+            .map { $0.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces) }
+    }
+
+    private func entries(_ url: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
+    }
+
+    private func summary(_ dir: URL) throws -> [String: Any] {
+        let data = try Data(contentsOf: dir.appendingPathComponent("summary.json"))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    @Test("a run writes the four files to --out and prints a summary")
+    func writesResults() throws {
+        let (dir, file) = try setUp()
+        let out = dir.appendingPathComponent("out")
+        let r = try CLIProcess.run(["run", file, "--out", out.path, "--quiet", "--shards", "2"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stderr.isEmpty)
+        #expect(try entries(out) == Self.files)
+        #expect(try entries(dir) == ["out", "tiny.yaml"], "no temporary directory left beside the results")
+        #expect(field("results", in: r.stdout) == out.path)
+        let fingerprint = try #require(field("fingerprint", in: r.stdout))
+        #expect(fingerprint.count == 16)
+        let s = try summary(out)
+        #expect(s["scenario"] as? String == "tiny")
+        #expect(s["seed"] as? Int == 3)
+        #expect(s["shards"] as? Int == 2)
+        #expect(s["virtual_duration"] as? String == "2h")
+        #expect(s["agents"] as? Int == 3)
+        #expect(s["fingerprint"] as? String == fingerprint)
+        #expect((s["scans"] as? Int ?? 0) > 0)
+        #expect((s["incidents_by_trigger"] as? [String: Int])?["repeated_deny"] == 1)
+        #expect(r.stdout.contains("repeated_deny 1"))
+    }
+
+    @Test("without --out the results go to Results/<scenario name> in the working directory")
+    func defaultDirectory() throws {
+        let (dir, file) = try setUp()
+        let r = try CLIProcess.run(["run", file, "--quiet"], in: dir)
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(try entries(dir.appendingPathComponent("Results")) == ["tiny"])
+        #expect(try entries(dir.appendingPathComponent("Results/tiny")) == Self.files)
+        #expect(field("results", in: r.stdout) == "Results/tiny")
+    }
+
+    @Test("the same seed gives the same files for 1 and 4 shards; only shards and wall time differ")
+    func shardCountDoesNotMatter() throws {
+        let (dir, file) = try setUp()
+        let one = dir.appendingPathComponent("one"), four = dir.appendingPathComponent("four")
+        let a = try CLIProcess.run(["run", file, "--out", one.path, "--quiet", "--shards", "1"])
+        let b = try CLIProcess.run(["run", file, "--out", four.path, "--quiet", "--shards", "4"])
+        #expect(a.status == 0 && b.status == 0, "stderr: \(a.stderr) \(b.stderr)")
+        #expect(field("fingerprint", in: a.stdout) == field("fingerprint", in: b.stdout))
+        for name in ["agents.json", "incidents.json", "trust.csv"] {
+            #expect(try Data(contentsOf: one.appendingPathComponent(name)) == Data(contentsOf: four.appendingPathComponent(name)), "\(name)")
+        }
+        let varying = ["\"shards\":", "\"wall_seconds\":", "\"scans_per_wall_second\":"]
+        func stable(_ url: URL) throws -> [Substring] {
+            try String(decoding: Data(contentsOf: url.appendingPathComponent("summary.json")), as: UTF8.self)
+                .split(separator: "\n").filter { line in !varying.contains { line.contains($0) } }
+        }
+        #expect(try stable(one) == stable(four))
+    }
+
+    @Test("--seed replaces the scenario's seed")
+    func seedOption() throws {
+        let (dir, file) = try setUp()
+        let a = try CLIProcess.run(["run", file, "--out", dir.appendingPathComponent("a").path, "--quiet"])
+        let b = try CLIProcess.run(["run", file, "--out", dir.appendingPathComponent("b").path, "--quiet", "--seed", "99"])
+        let c = try CLIProcess.run(["run", file, "--out", dir.appendingPathComponent("c").path, "--quiet", "--seed", "3"])
+        #expect(a.status == 0 && b.status == 0 && c.status == 0)
+        #expect(try summary(dir.appendingPathComponent("b"))["seed"] as? Int == 99)
+        #expect(field("fingerprint", in: a.stdout) != field("fingerprint", in: b.stdout))
+        #expect(field("fingerprint", in: a.stdout) == field("fingerprint", in: c.stdout))
+    }
+
+    @Test("--set changes a rules value for the run")
+    func setOption() throws {
+        let (dir, file) = try setUp()
+        let r = try CLIProcess.run(["run", file, "--out", dir.appendingPathComponent("o").path, "--quiet",
+                                    "--set", "triggers.repeated_deny.count=99"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect((try summary(dir.appendingPathComponent("o"))["incidents_by_trigger"] as? [String: Int])?["repeated_deny"] == 0)
+    }
+
+    @Test("progress goes to stderr as a line every 10% when stderr is not a terminal; --quiet silences it")
+    func progressLines() throws {
+        let (dir, file) = try setUp()
+        let r = try CLIProcess.run(["run", file, "--out", dir.appendingPathComponent("o").path])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        let lines = r.stderr.split(separator: "\n")
+        // One line per 10% step reached (a quiet stretch the simulation skips may jump a step).
+        let percents = lines.compactMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0.dropLast()) } }
+        #expect(percents.count == lines.count && (1...10).contains(lines.count), "\(r.stderr)")
+        // Each line is the first report in a new tenth of the run (it may be past the exact step).
+        let tenths = percents.map { $0 / 10 }
+        #expect(tenths == tenths.sorted() && Set(tenths).count == tenths.count && tenths.first ?? 0 >= 1, "\(r.stderr)")
+        #expect(lines.allSatisfy { $0.hasPrefix("progress: ") && $0.contains(" of 2h, ") && $0.hasSuffix(" scans/s") })
+        #expect(lines.last?.hasPrefix("progress: 100% virtual 02:00:00 of 2h, ") == true)
+        #expect(!r.stderr.contains("\r"))
+        #expect(!r.stdout.contains("progress:"))
+    }
+
+    @Test("an earlier results directory is replaced")
+    func replacesEarlierResults() throws {
+        let (dir, file) = try setUp()
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: out.appendingPathComponent("summary.json"))
+        try Data("stale".utf8).write(to: out.appendingPathComponent("report.html"))
+        let r = try CLIProcess.run(["run", file, "--out", out.path, "--quiet"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(try entries(out) == Self.files)
+        #expect(try summary(out)["scenario"] as? String == "tiny")
+        #expect(try entries(dir) == ["out", "tiny.yaml"])
+    }
+
+    @Test("a missing scenario is invalid input: exit 2, one line, nothing written")
+    func missingScenario() throws {
+        let dir = try CLIProcess.temporaryDirectory()
+        let r = try CLIProcess.run(["run", "nope.yaml", "--quiet"], in: dir)
+        #expect(r.status == 2)
+        #expect(r.stderr.hasPrefix("error: nope.yaml"))
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(r.stdout.isEmpty)
+        #expect(try entries(dir).isEmpty)
+    }
+
+    @Test("a malformed scenario names the file and line and exits 2")
+    func malformedScenario() throws {
+        let dir = try CLIProcess.temporaryDirectory()
+        let file = try CLIProcess.write(Self.scenario.replacingOccurrences(of: "duration: 2h", with: "duration: two hours"),
+                                        named: "bad.yaml", in: dir)
+        let r = try CLIProcess.run(["run", file, "--quiet"], in: dir)
+        #expect(r.status == 2)
+        #expect(r.stderr.hasPrefix("error: \(file):4:"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(try entries(dir) == ["bad.yaml"])
+    }
+
+    @Test("--shards must be from 1 to 256", arguments: ["0", "257", "-1", "many"])
+    func shardRange(_ value: String) throws {
+        let (dir, file) = try setUp()
+        let r = try CLIProcess.run(["run", file, "--quiet", "--shards", value], in: dir)
+        #expect(r.status == 2)
+        #expect(r.stderr.hasPrefix("error: "))
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(try entries(dir) == ["tiny.yaml"])
+    }
+
+    @Test("results that cannot be written exit 3 with one line naming the path, and leave nothing")
+    func unwritableOutput() throws {
+        let (dir, file) = try setUp()
+        let blocker = try CLIProcess.write("not a directory", named: "blocker", in: dir)
+        let r = try CLIProcess.run(["run", file, "--quiet", "--out", blocker + "/out"])
+        #expect(r.status == 3)
+        #expect(r.stderr.hasPrefix("error: cannot write results to \(blocker)/out: "), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(r.stdout.isEmpty)
+        #expect(try entries(dir) == ["blocker", "tiny.yaml"])
+    }
+
+    @Test("a directory that is not results is never replaced (exit 3)")
+    func foreignDirectory() throws {
+        let (dir, file) = try setUp()
+        let r = try CLIProcess.run(["run", file, "--quiet", "--out", dir.path])
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("does not look like a results directory"))
+        #expect(try entries(dir) == ["tiny.yaml"])
+    }
+}
