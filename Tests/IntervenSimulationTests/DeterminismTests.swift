@@ -64,6 +64,26 @@ struct SimulationDeterminismTests {
         #expect(r.approvals[.approved] == 1)
     }
 
+    @Test("adding an agent group does not change the traffic of the others (each agent has its own stream)")
+    func groupsAreIndependent() async throws {
+        var base = try mixedTenant()
+        base.analyst = nil          // the analyst's shared queue is the one thing that couples agents
+        var grown = base
+        grown.groups.insert(AgentGroup(name: "extra", count: 25, namePattern: "extra-{n}", runtime: .mcp,
+                                       arrivals: Arrivals(.poisson(rate("3/min"))),
+                                       mix: [WeightedTemplate(op("github.create_pr"), weight: 1)]), at: 0)
+        let a = await Simulation(scenario: base, shards: 2).run()
+        let b = await Simulation(scenario: grown, shards: 3).run()
+        #expect(b.agents.count == a.agents.count + 25)
+        let others = b.agents.filter { !$0.name.hasPrefix("extra-") }
+        #expect(others.map(\.name) == a.agents.map(\.name))
+        for (x, y) in zip(a.agents, others) {
+            #expect(x.totalCalls == y.totalCalls && x.firstSeen == y.firstSeen && x.lastSeen == y.lastSeen, "\(x.name)")
+            #expect(x.trust == y.trust && x.recentDecisions == y.recentDecisions, "\(x.name)")
+        }
+        #expect(a.incidents == b.incidents.filter { !$0.agent.hasPrefix("extra-") })
+    }
+
     @Test("another seed gives another run")
     func seedMatters() async throws {
         let a = await Simulation(scenario: try mixedTenant(seed: 1), shards: 2).run()

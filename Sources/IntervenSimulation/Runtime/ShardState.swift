@@ -54,8 +54,11 @@ struct AgentTraffic {
     var behavior: Behavior
     /// Bumped whenever a queued arrival becomes stale (phase change, waiting, pause).
     var arrivalToken: UInt32 = 0
-    /// Scans sent (the low half of trace ids).
+    /// Scans sent.
     var sent: UInt32 = 0
+    /// Hash of (seed, agent name): trace ids derive from it and `sent`, so they do not change
+    /// when groups are added or reordered.
+    var traceBase: UInt64 = 0
     var key: Int32 = Scan.liveKey
     var needsKey = false
     /// The approval the agent is waiting on, if any.
@@ -133,6 +136,7 @@ struct ShardState {
                                  stream: RandomStream(seed: scenario.seed, stream: stableHash(plan.names[Int(g)])),
                                  arrivals: group.arrivals, mix: groupMixes[Int(gi)][0], behavior: group.behavior)
             if case .ephemeral = group.key { t.needsKey = true }
+            t.traceBase = stableHash(plan.names[Int(g)], seed: scenario.seed ^ 0x7472_6163_6573)
             agents.append(t)
         }
         gateway.precompile()
@@ -272,7 +276,7 @@ struct ShardState {
             agents[local].retryScan = nil
             agents[local].sent &+= 1
             scan.time = e.time
-            scan.trace = UInt64(UInt32(bitPattern: agents[local].global)) << 32 | UInt64(agents[local].sent)
+            scan.trace = traceID(local)
             send(scan, local: local)
             if agents[local].waiting == nil { resume(local, at: e.time) }
         case .approvalTimeout:
@@ -366,12 +370,16 @@ struct ShardState {
             if !pool.isEmpty { host = pool[Int(rng.nextBelow(UInt64(pool.count)))] }
         }
         agents[local].sent &+= 1
-        let global = UInt64(UInt32(bitPattern: agents[local].global))
         return Scan(time: t, agent: AgentIndex(local), tool: c.tool, operation: c.operation, verb: c.verb,
                     isExternal: c.external, dataClasses: c.dataClasses, host: host, url: c.url, principal: c.principal,
                     risk: Score(micros: risk), bodySize: c.bodyBytes,
-                    signature: splitMix64(global &* 0x9E37_79B9_7F4A_7C15 ^ c.id) ^ variant,
-                    trace: global << 32 | UInt64(agents[local].sent), ephemeralKey: agents[local].key)
+                    signature: splitMix64(agents[local].traceBase ^ c.id) ^ variant,
+                    trace: traceID(local), ephemeralKey: agents[local].key)
+    }
+
+    /// The id of the agent's latest scan: a 64-bit mix of (seed, agent name, sequence).
+    @inline(__always) private func traceID(_ local: Int) -> TraceID {
+        splitMix64(agents[local].traceBase &+ UInt64(agents[local].sent))
     }
 
     private mutating func applyPhase(_ local: Int, index: Int, at t: SimTime) {
