@@ -32,7 +32,7 @@ enum ScenarioKeys {
     /// One phase.
     static let phase = ["at", "label", "arrivals", "mix", "behavior"]
     /// The actions of a timeline item; exactly one per item.
-    static let actions = ["scan", "suspend", "reactivate", "reset_trust", "approve", "deny", "transition", "close",
+    static let actions = ["scan", "suspend", "reactivate", "reset_trust", "rotate_key", "approve", "deny", "transition", "close",
                           "note", "respond", "manual_incident", "override", "indicator", "set"]
     /// One timeline item.
     static let timelineItem = ["at", "by"] + actions

@@ -31,6 +31,7 @@ extension ScenarioDecoder {
         case "suspend": event.action = .suspend(agent: try agents.agent(node))
         case "reactivate": event.action = .reactivate(agent: try agents.agent(node))
         case "reset_trust": event.action = .resetTrust(agent: try agents.agent(node))
+        case "rotate_key": event.action = .rotateKey(agent: try agents.agent(node))
         case "approve": event.action = .decideApproval(agent: try agents.agent(node), approve: true)
         case "deny": event.action = .decideApproval(agent: try agents.agent(node), approve: false)
         case "transition": event.action = try transition(node)

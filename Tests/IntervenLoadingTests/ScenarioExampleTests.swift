@@ -103,7 +103,7 @@ struct ScenarioExampleTests {
 
 /// The kind of a timeline action, to compare actions without their payloads.
 enum TimelineKind: CaseIterable, Hashable {
-    case scan, suspend, reactivate, resetTrust, approve, deny, transition, close, note, respond, manualIncident, override,
+    case scan, suspend, reactivate, resetTrust, rotateKey, approve, deny, transition, close, note, respond, manualIncident, override,
          indicator, setRules
 
     init(_ action: TimelineAction) {
@@ -112,6 +112,7 @@ enum TimelineKind: CaseIterable, Hashable {
         case .suspend: self = .suspend
         case .reactivate: self = .reactivate
         case .resetTrust: self = .resetTrust
+        case .rotateKey: self = .rotateKey
         case .decideApproval(_, let approve): self = approve ? .approve : .deny
         case .transition(_, let to, _): self = to == .closed ? .close : .transition
         case .addNote: self = .note

@@ -219,6 +219,7 @@ struct ScenarioTimelineTests {
         TimelineCase("{at: 1h, suspend: a-1}", .suspend(agent: "a-1")),
         TimelineCase("{at: 1h, reactivate: a-1}", .reactivate(agent: "a-1")),
         TimelineCase("{at: 1h, reset_trust: a-1}", .resetTrust(agent: "a-1")),
+        TimelineCase("{at: 1h, rotate_key: a-1}", .rotateKey(agent: "a-1")),
         TimelineCase("{at: 1h, approve: a-3}", .decideApproval(agent: "a-3", approve: true)),
         TimelineCase("{at: 1h, deny: a-3}", .decideApproval(agent: "a-3", approve: false)),
         TimelineCase("{at: 1h, transition: {agent: a-1, trigger: repeated_deny, to: investigating}}",

@@ -114,6 +114,15 @@ struct TimelineActionTests {
         #expect(try agent(r, "agent-1").trust.suspended)
     }
 
+    @Test("rotate key: the agent's key prefix changes, with no incident needed")
+    func rotateKey() async throws {
+        let base = try await run([])
+        let r = try await run([TimelineEvent(at: .minutes(10), action: .rotateKey(agent: "agent-2"))])
+        #expect(try agent(r, "agent-2").keyPrefix != agent(base, "agent-2").keyPrefix)
+        #expect(try agent(r, "agent-1").keyPrefix == agent(base, "agent-1").keyPrefix)
+        #expect(r.refusedActions.isEmpty)
+    }
+
     @Test("manual incident: opened by the operator from the agent's last traces")
     func manual() async throws {
         let r = try await run([TimelineEvent(at: .minutes(10), actor: "carol",

@@ -38,6 +38,12 @@ extension Gateway {
         correlator.resetDenies(a)
     }
 
+    /// Rotates an agent's API key outside any incident (revoke and re-mint); its prefix changes.
+    public mutating func rotateKey(of agent: AgentIndex, at time: SimTime) throws(GatewayError) {
+        let a = try checkAgent(agent)
+        telemetry.rotateKey(a)
+    }
+
     /// Mints an ephemeral key for an agent; scans carry the returned index as `ephemeralKey`.
     public mutating func mintEphemeralKey(for agent: AgentIndex, scope: EphemeralScope, at time: SimTime) -> Int32 {
         let tools = scope.tools.map { symbols.intern($0) }

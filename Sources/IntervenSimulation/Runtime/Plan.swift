@@ -36,7 +36,7 @@ struct Plan: Sendable {
     /// The agent a timeline action concerns, or nil for tenant-wide actions.
     func agent(of action: TimelineAction) -> Int32? {
         switch action {
-        case .scan(let a, _, _, _), .suspend(let a), .reactivate(let a), .resetTrust(let a), .decideApproval(let a, _),
+        case .scan(let a, _, _, _), .suspend(let a), .reactivate(let a), .resetTrust(let a), .rotateKey(let a), .decideApproval(let a, _),
              .openManualIncident(let a, _, _, _):
             return indexOfName[a]
         case .transition(let sel, _, _), .addNote(let sel, _), .respond(let sel, _):

@@ -411,6 +411,8 @@ struct ShardState {
                 try gateway.reactivate(local!, at: t)
             case .resetTrust:
                 try gateway.resetTrust(local!, at: t)
+            case .rotateKey:
+                try gateway.rotateKey(of: local!, at: t)
             case .decideApproval(_, let approve):
                 guard let id = gateway.latestPendingApproval(of: local!, at: t) else {
                     throw GatewayError(.unknownApproval, "no pending approval")
@@ -576,6 +578,7 @@ struct ShardState {
         case .suspend(let a): "suspend \(a)"
         case .reactivate(let a): "reactivate \(a)"
         case .resetTrust(let a): "reset_trust \(a)"
+        case .rotateKey(let a): "rotate_key \(a)"
         case .decideApproval(let a, let approve): "\(approve ? "approve" : "deny") \(a)"
         case .transition(let s, let to, let r): "transition \(sel(s)) to \(to)" + (r.map { " (\($0))" } ?? "")
         case .addNote(let s, _): "note \(sel(s))"

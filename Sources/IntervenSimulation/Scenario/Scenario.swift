@@ -225,6 +225,8 @@ public enum TimelineAction: Sendable {
     case suspend(agent: String)
     case reactivate(agent: String)
     case resetTrust(agent: String)
+    /// Rotate the agent's API key (outside any incident).
+    case rotateKey(agent: String)
     /// Decide the agent's newest pending approval.
     case decideApproval(agent: String, approve: Bool)
     /// Move an incident along its lifecycle.
