@@ -25,13 +25,16 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product interven-sim
 
-## run: build release, validate the shipped rules and write the effective values and a core benchmark to Results/.
+## run: build release, validate the shipped rules, run every shipped scenario into Results/<name>/,
+##      and write the effective rules and a core benchmark to Results/.
 run: release
 	@mkdir -p $(RESULTS)
 	@$(BIN) rules Scenarios/rules/default.yaml > $(RESULTS)/.rules-effective.yaml.tmp \
 		&& mv $(RESULTS)/.rules-effective.yaml.tmp $(RESULTS)/rules-effective.yaml
-	@echo "==> Scenarios/rules/default.yaml is valid; effective values in $(RESULTS)/rules-effective.yaml:"
-	@cat $(RESULTS)/rules-effective.yaml
+	@echo "==> Scenarios/rules/default.yaml is valid; effective values in $(RESULTS)/rules-effective.yaml"
+	@for f in Scenarios/examples/*.yaml Scenarios/load/*.yaml; do \
+		echo "==> $$f"; $(BIN) run "$$f" --quiet || exit $$?; \
+	done
 	@echo "==> core benchmark (100,000 agents, every trigger on)"
 	@$(BIN) bench-core --agents 100000 --rounds 20 > $(RESULTS)/.bench-core.txt.tmp \
 		&& mv $(RESULTS)/.bench-core.txt.tmp $(RESULTS)/bench-core.txt
