@@ -1,7 +1,7 @@
 import IntervenLoading
 import Testing
 
-/// One bad rules file and the error a user should see.
+/// One bad rules or scenario file and the error a user should see.
 struct BadInput: Sendable, CustomTestStringConvertible {
     var name: String
     var yaml: String

@@ -1,21 +1,8 @@
 import IntervenLoading
 import Testing
 
-/// One bad scenario file and the error a user should see.
-struct BadScenario: Sendable, CustomTestStringConvertible {
-    var name: String
-    var yaml: String
-    var code: LoadError.Code
-    var line: Int
-    var column: Int
-    /// Fragments the message must contain (key path, expectation, what was found, hint).
-    var mentions: [String]
-    var testDescription: String { name }
-
-    init(_ name: String, _ yaml: String, _ code: LoadError.Code, at line: Int, _ column: Int, _ mentions: String...) {
-        self.name = name; self.yaml = yaml; self.code = code; self.line = line; self.column = column; self.mentions = mentions
-    }
-}
+/// One bad scenario file and the error a user should see (the same shape as a bad rules file).
+typealias BadScenario = BadInput
 
 /// `minimalScenario` with one line replaced (lines 1-9: name, description, duration, agents,
 /// group, count, name, arrivals, mix).
