@@ -75,6 +75,15 @@ struct ScenarioDecoder {
         let groupList = try root.child("agents")
         let groups = try groupList.list { item throws(LoadError) in try group(item) }
         if groups.isEmpty { throw groupList.fail(.missingValue, "expected at least one agent group; found an empty list") }
+        if let sample {
+            // A sampled series has duration / interval rows per agent; refuse one that could not be written.
+            let agentCount = groups.reduce(0) { $0 + $1.count }
+            let rows = (duration.milliseconds / sample.milliseconds + 1) * Int64(agentCount)
+            if rows > 50_000_000 {
+                let sampleNode = try root.child("trust_sample")
+                throw sampleNode.fail(.outOfRange, "trust_sample: expected an interval giving at most 50,000,000 trust.csv rows; \(sample) over \(duration) for \(agentCount) agents gives \(rows)")
+            }
+        }
 
         let pending = try root.child("timeline").optional { n throws(LoadError) in
             try n.list { item throws(LoadError) in try timelineItem(item) }

@@ -143,7 +143,8 @@ extension ScenarioDecoder {
         let n = try mapping(node, keys: ScenarioKeys.manualIncident, example: "{agent: fin-bot-01, severity: HIGH, traces: 3}")
         let agent = try agents.agent(n.child("agent"))
         let severity = try n.child("severity").named(Severity.self, "a severity")
-        let traces = try n.child("traces").optional { t throws(LoadError) in try t.int(atLeast: 1, atMost: 1000) } ?? 1
+        // The runtime keeps each agent's 16 most recent traces for manual incidents.
+        let traces = try n.child("traces").optional { t throws(LoadError) in try t.int(atLeast: 1, atMost: 16) } ?? 1
         let title = try n.child("title").optional { t throws(LoadError) in try t.string("a title") }
         return .openManualIncident(agent: agent, severity: severity, traces: traces, title: title)
     }

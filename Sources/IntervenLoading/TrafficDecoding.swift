@@ -169,6 +169,14 @@ extension ScenarioDecoder {
         let what = "a rate like 30/min, 2/h or 0.5/s"
         return try node.scalar(what) { text, _, at throws(LoadError) in
             guard let rate = Rate(text) else { throw node.expected(what, found: at, code: .wrongType) }
+            // One agent scans at most 1,000 times a second (virtual time is whole milliseconds)
+            // and, when at all, at least once a year; zero means never.
+            if rate.perMillisecond > 1 {
+                throw node.expected(what, found: at, note: "at most 1000/s per agent", code: .outOfRange)
+            }
+            if rate.perMillisecond > 0 && rate.perMillisecond < 1.0 / 31_622_400_000 {
+                throw node.expected(what, found: at, note: "at least 1 per 366 days, or 0 for never", code: .outOfRange)
+            }
             return rate
         }
     }

@@ -113,7 +113,10 @@ struct TrustTests {
         r.scan(at(h: 1))
         r.g.settle(until: at(h: 3, m: 30))
         #expect(r.trust() == sc("0.92"))
-        #expect(r.changes().map(\.time) == [at(h: 3)])
+        // One +0.01 step at the end of each full idle hour.
+        let steps = r.changes()
+        #expect(steps.map(\.time) == [at(h: 2), at(h: 3)])
+        #expect(steps.map(\.after) == [sc("0.91"), sc("0.92")])
         r.scan(at(h: 3, m: 59))
         #expect(r.trust() == sc("0.92"))
         // The next idle hour counts from the last scan, not from the settle.

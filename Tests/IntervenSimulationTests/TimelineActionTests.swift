@@ -182,3 +182,55 @@ struct BackoffTests {
         #expect(solo.reasonCounts.first { $0.code == "AGENT_SUSPENDED" }?.count == Int(solo.totalCalls))
     }
 }
+
+@Suite("Review fixes: rules changes, sampling, arrival rates")
+struct RuntimeEdgeTests {
+    @Test("an indicator added mid-run survives a later rules change")
+    func indicatorSurvivesSetRules() async throws {
+        let rules = try RulesFile.defaults()
+        var later = rules
+        later.triggers.repeatedDenyCount = 3
+        let probe = op("custom_proxy.transfer_funds", host: .fixed("new-bad.example"))
+        let group = AgentGroup(name: "one", count: 1, namePattern: "solo", runtime: .custom,
+                               arrivals: Arrivals(.poisson(rate("0/h"))), mix: [WeightedTemplate(probe, weight: 1)])
+        let s = Scenario(name: "ti", duration: .hours(3), rules: rules, groups: [group], timeline: [
+            TimelineEvent(at: .minutes(10), action: .addIndicator(feed: "urlhaus", host: "new-bad.example")),
+            TimelineEvent(at: .hours(1), action: .setRules(later, change: "triggers.repeated_deny.count=3")),
+            TimelineEvent(at: .hours(2), action: .scan(agent: "solo", template: probe, count: 1, spacing: .seconds(1))),
+        ])
+        let r = await Simulation(scenario: s, shards: 1).run()
+        #expect(r.incidents.contains { $0.trigger == .threatIntel && $0.key == "urlhaus" })
+    }
+
+    @Test("trust samples include the idle credit due at the sample time")
+    func samplesIncludeIdleCredit() async throws {
+        let group = AgentGroup(name: "one", count: 1, namePattern: "solo", runtime: .custom,
+                               arrivals: Arrivals(.poisson(rate("0/h"))), mix: [WeightedTemplate(op("github.list_prs"), weight: 1)])
+        let s = Scenario(name: "idle", duration: .hours(5), rules: try RulesFile.defaults(), groups: [group], timeline: [
+            TimelineEvent(at: .minutes(10), action: .scan(agent: "solo", template: op("gdrive.share_file_external"), count: 3, spacing: .seconds(1))),
+        ], trustSampleInterval: .hours(1))
+        let r = await Simulation(scenario: s, shards: 1).run()
+        // 0.85 after three denies at 00:10; +0.01 at the end of each idle hour from 00:10:02.
+        #expect(r.trust.map(\.trust) == ["1", "0.85", "0.86", "0.87", "0.88"].map { Score.parse($0)! })
+    }
+
+    @Test("Poisson arrivals keep their mean at high rates (whole-millisecond gaps are not biased short)")
+    func highRateMean() throws {
+        var rng = RandomStream(seed: 3, stream: 3)
+        let a = Arrivals(.poisson(rate("100/s")))
+        var t = SimTime.zero, n = 0
+        while let next = a.next(after: t, rng: &rng), next.milliseconds < 1_000_000 { t = next; n += 1 }
+        #expect(abs(n - 100_000) < 1_500, "got \(n) arrivals in 1000 s at 100/s")
+    }
+
+    @Test("more shards than agents run as one shard per agent, with the same result")
+    func fewAgents() async throws {
+        let group = AgentGroup(name: "two", count: 2, namePattern: "a-{n}", runtime: .custom,
+                               arrivals: Arrivals(.poisson(rate("1/min"))), mix: [WeightedTemplate(op("github.list_prs"), weight: 1)])
+        let s = Scenario(name: "few", duration: .hours(1), rules: try RulesFile.defaults(), groups: [group])
+        #expect(Simulation(scenario: s, shards: 64).shards == 2)
+        let a = await Simulation(scenario: s, shards: 64).run()
+        let b = await Simulation(scenario: s, shards: 1).run()
+        #expect(a.fingerprint == b.fingerprint)
+    }
+}

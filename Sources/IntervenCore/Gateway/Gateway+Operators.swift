@@ -58,27 +58,38 @@ extension Gateway {
 
     /// Adds an indicator (host or IP) to a feed, or to the denylist with feed `denylist`.
     public mutating func addIndicator(_ host: String, feed: String) throws(GatewayError) {
-        var r = rules
-        if feed == "denylist" {
-            r.threatIntel.denylist.append(host)
-        } else if let k = r.threatIntel.feeds.firstIndex(where: { $0.name == feed }) {
-            r.threatIntel.feeds[k].indicators.append(host)
-        } else {
-            throw GatewayError(.unknownFeed, "no threat-intel feed '\(feed)' (feeds: \((r.threatIntel.feeds.map(\.name) + ["denylist"]).joined(separator: ", ")))")
+        guard feed == "denylist" || rules.threatIntel.feeds.contains(where: { $0.name == feed }) else {
+            throw GatewayError(.unknownFeed, "no threat-intel feed '\(feed)' (feeds: \((rules.threatIntel.feeds.map(\.name) + ["denylist"]).joined(separator: ", ")))")
         }
-        updateRules(r)
+        runtimeIndicators.append((host, feed))
+        updateRules(rules)
     }
 
-    /// Replaces the rules mid-run (a timeline "change a rules value"); state carries over.
+    /// Replaces the rules mid-run (a timeline "change a rules value"); state carries over, and
+    /// indicators and overrides added during the run stay in force.
     ///
     /// Counter windows keep the values the gateway started with.
     public mutating func updateRules(_ newRules: Rules) {
-        rules = newRules
-        trust.updateRules(newRules)
+        var r = newRules
+        for (host, feed) in runtimeIndicators {
+            if feed == "denylist" {
+                if !r.threatIntel.denylist.contains(host) { r.threatIntel.denylist.append(host) }
+            } else if let k = r.threatIntel.feeds.firstIndex(where: { $0.name == feed }),
+                      !r.threatIntel.feeds[k].indicators.contains(host) {
+                r.threatIntel.feeds[k].indicators.append(host)
+            }
+        }
+        rules = r
+        trust.updateRules(r)
         var s = symbols
-        correlator.reconfigure(rules: newRules, symbols: &s)
+        correlator.reconfigure(rules: r, symbols: &s)
         symbols = s
         recompile()
+    }
+
+    /// Applies idle recovery to one agent up to `time` (a sample of its trust at `time`).
+    public mutating func settle(_ agent: AgentIndex, until time: SimTime) {
+        trust.settleIdle(Int(agent), until: time)
     }
 
     // MARK: Approvals (SPEC §5)

@@ -24,6 +24,8 @@ public struct Gateway: Sendable {
     private var policies: CompiledPolicies
     private var threatIntel: ThreatIntelIndex
     var runtimeOverrides: [AgentOverride] = []
+    /// Threat-intel indicators added during the run as (host, feed), re-applied over rules changes.
+    var runtimeIndicators: [(host: String, feed: String)] = []
     private var compiledSymbols = 0
     private var compiledAgents = 0
     /// Scans that used a symbol interned after the last compile.

@@ -122,11 +122,13 @@ public struct TrustEngine: Sendable {
         guard from != .never else { return }
         let periods = (time.milliseconds - from.milliseconds) / rules.idlePeriod.milliseconds
         guard periods > 0 else { return }
-        let at = from + rules.idlePeriod * periods
-        agents[agent].idleCreditedUntil = at
-        if agents[agent].score < Score.one {
-            let reward = Score(micros: Int32(clamping: Int64(rules.idleReward.micros) * periods))
-            move(agent, by: reward, cause: .idle, at: at)
+        agents[agent].idleCreditedUntil = from + rules.idlePeriod * periods
+        // One credit at the end of each full idle period, so the series shows every step; the
+        // loop stops at full trust, so it is bounded by 1 / reward however long the idle time.
+        var k: Int64 = 1
+        while k <= periods && agents[agent].score < Score.one && rules.idleReward > .zero {
+            move(agent, by: rules.idleReward, cause: .idle, at: from + rules.idlePeriod * k)
+            k += 1
         }
     }
 

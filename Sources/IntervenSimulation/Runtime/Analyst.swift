@@ -37,15 +37,15 @@ struct AnalystDecision: Sendable {
 /// canonical order of the work, so its decisions never depend on the shard count.
 struct AnalystDesk {
     let model: AnalystModel
-    /// Approvals still pending this long after creation have expired (SPEC §5).
-    let approvalTTL: SimDuration
+    /// The pending TTL in force from each time on (an approval's expiry is fixed when it is created).
+    let approvalTTLs: [(from: SimTime, ttl: SimDuration)]
     private var rng: RandomStream
     /// When each analyst is next free.
     private var freeAt: [SimTime]
 
-    init(model: AnalystModel, seed: UInt64, approvalTTL: SimDuration) {
+    init(model: AnalystModel, seed: UInt64, approvalTTLs: [(from: SimTime, ttl: SimDuration)]) {
         self.model = model
-        self.approvalTTL = approvalTTL
+        self.approvalTTLs = approvalTTLs
         rng = RandomStream(seed: seed, stream: stableHash("analyst"))
         freeAt = Array(repeating: .zero, count: max(1, model.headcount))
     }
@@ -65,7 +65,7 @@ struct AnalystDesk {
             for i in freeAt.indices where freeAt[i] < freeAt[k] { k = i }
             let start = max(freeAt[k], w.time)
             // An approval that expired while queued has left the Pending tab: nobody works it.
-            if w.kind == .approval && start > w.time + approvalTTL { continue }
+            if w.kind == .approval && start > w.time + ttl(at: w.time) { continue }
             let done = start + model.responseTime.draw(&rng)
             freeAt[k] = done
             let correct = rng.nextBelow(1_000_000) < UInt64(max(0, model.accuracy.micros))
@@ -83,6 +83,11 @@ struct AnalystDesk {
             }
         }
         return out
+    }
+
+    private func ttl(at t: SimTime) -> SimDuration {
+        // Rules changes at the same instant as a scan apply before it (tenant-wide events first).
+        approvalTTLs.last { $0.from <= t }?.ttl ?? .zero
     }
 
     /// The resolution consistent with the ground truth, or a plausible wrong one.

@@ -96,7 +96,8 @@ struct ShardState {
     var anyFeedIndicators: [Symbol] = []
     var sequence: UInt64 = 0
     var scans: UInt64 = 0
-    var decisionCounts: [Decision: UInt64] = [:]
+    /// Decisions by `Decision.rawValue`.
+    var decisionCounts = [UInt64](repeating: 0, count: Decision.allCases.count)
     var work: [AnalystWork] = []
     var trust: [(global: Int32, order: UInt64, sample: TrustSample)] = []
     var trustOrder: UInt64 = 0
@@ -170,12 +171,8 @@ struct ShardState {
             actions.append(QueuedAction(event: event, index: index))
             push(at, agent: owner ?? -1, kind: .operatorAction, payload: Int32(actions.count - 1))
         }
-        if let interval = scenario.trustSampleInterval, interval.milliseconds > 0 {
-            var t = SimTime.zero
-            while t < SimTime.zero + scenario.duration {
-                push(t, agent: -1, kind: .phase, payload: -1)   // payload -1: a trust sample
-                t = t + interval
-            }
+        if let interval = scenario.trustSampleInterval, interval.milliseconds > 0, !agents.isEmpty {
+            push(.zero, agent: -1, kind: .phase, payload: -1)   // payload -1: a trust sample; each schedules the next
         }
     }
 
@@ -298,7 +295,7 @@ struct ShardState {
     private mutating func send(_ scan: Scan, local: Int) {
         let v = gateway.process(scan)
         scans &+= 1
-        decisionCounts[v.decision, default: 0] &+= 1
+        decisionCounts[Int(v.decision.rawValue)] &+= 1
         if !recentNext.isEmpty {
             recent[local * recentCapacity + Int(recentNext[local])] = TraceRef(trace: scan.trace, time: scan.time)
             recentNext[local] = (recentNext[local] + 1) % Int32(recentCapacity)
@@ -436,10 +433,12 @@ struct ShardState {
                 gateway.updateRules(rules)
                 refreshFeeds()
             }
-        } catch let error as GatewayError {
-            refused.append((owner ?? -1, q.index, RefusedAction(time: t, action: Self.describe(event), reason: error.message)))
         } catch {
-            refused.append((owner ?? -1, q.index, RefusedAction(time: t, action: Self.describe(event), reason: "\(error)")))
+            // Tenant-wide actions run on every shard; only shard 0 reports their refusal.
+            if owner != nil || shard == 0 {
+                let reason = (error as? GatewayError)?.message ?? "\(error)"
+                refused.append((owner ?? -1, q.index, RefusedAction(time: t, action: Self.describe(event), reason: reason)))
+            }
         }
         drainTrust()
     }
@@ -519,8 +518,12 @@ struct ShardState {
     }
 
     private mutating func sampleTrust(at t: SimTime) {
+        if let interval = plan.scenario.trustSampleInterval, t + interval < SimTime.zero + plan.scenario.duration {
+            push(t + interval, agent: -1, kind: .phase, payload: -1)
+        }
         for local in agents.indices {
             let a = AgentIndex(local)
+            gateway.settle(a, until: t)         // idle credit due by now shows in the sample
             trustOrder &+= 1
             trust.append((agents[local].global, trustOrder,
                           TrustSample(time: t, agent: plan.names[Int(agents[local].global)], trust: gateway.trustScore(of: a),
@@ -535,8 +538,10 @@ struct ShardState {
         gateway.settle(until: end)
         drainTrust()
         let seed = plan.scenario.seed
+        var decisions: [Decision: UInt64] = [:]
+        for d in Decision.allCases { decisions[d] = decisionCounts[Int(d.rawValue)] }
         var result = ShardResult(agents: [], incidents: [], trust: trust, alerts: [], anomalies: [], refused: refused,
-                                 decisions: decisionCounts, approvals: [:], scans: scans)
+                                 decisions: decisions, approvals: [:], scans: scans)
         for local in agents.indices {
             var snapshot = gateway.snapshot(of: AgentIndex(local), at: end)
             snapshot.index = agents[local].global      // the scenario-wide index, not the shard's

@@ -23,9 +23,12 @@ public struct Simulation: Sendable {
     public let shards: Int
 
     /// A simulation of `scenario` on `shards` workers (at least 1).
+    /// A simulation of `scenario` on `shards` workers (at least 1, and no more than agents: an
+    /// empty shard would only add coordination).
     public init(scenario: Scenario, shards: Int) {
         self.scenario = scenario
-        self.shards = max(1, shards)
+        let agents = scenario.groups.reduce(0) { $0 + max(1, $1.count) }
+        self.shards = max(1, min(shards, agents))
     }
 
     /// Runs the scenario. `progress` is called from the coordinator, about 100 times a run.
@@ -41,7 +44,10 @@ public struct Simulation: Sendable {
         }
         let latency = max(1, scenario.effectLatency.milliseconds)
         let end = SimTime.zero + scenario.duration
-        var analyst = scenario.analyst.map { AnalystDesk(model: $0, seed: scenario.seed, approvalTTL: scenario.rules.approvals.pendingTTL) }
+        // The pending TTL in force over time (timeline rules changes can move it).
+        var ttls: [(from: SimTime, ttl: SimDuration)] = [(.zero, scenario.rules.approvals.pendingTTL)]
+        for e in scenario.timeline { if case .setRules(let r, _) = e.action { ttls.append((SimTime.zero + e.at, r.approvals.pendingTTL)) } }
+        var analyst = scenario.analyst.map { AnalystDesk(model: $0, seed: scenario.seed, approvalTTLs: ttls) }
         var deliveries = [[(at: SimTime, decision: AnalystDecision)]](repeating: [], count: shards)
         var next: SimTime? = nil
         for w in workers { if let t = await w.nextEvent(), next.map({ t < $0 }) ?? true { next = t } }
@@ -144,7 +150,8 @@ public struct Simulation: Sendable {
         f.combine(r.scans)
         for d in Decision.allCases { f.combine(r.decisions[d] ?? 0) }
         for i in r.incidents {
-            f.combine(i.id); f.combine(i.openedAt.milliseconds); f.combine(UInt64(i.status.rawValue))
+            f.combine(i.id); f.combine(i.agent); f.combine(UInt64(i.trigger.rawValue)); f.combine(UInt64(i.severity.rawValue))
+            f.combine(i.openedAt.milliseconds); f.combine(UInt64(i.status.rawValue))
             f.combine(UInt64(i.resolution?.rawValue ?? 255)); f.combine(UInt64(i.traces.count))
             for c in i.statusChanges { f.combine(UInt64(c.status.rawValue)); f.combine(c.time.milliseconds); f.combine(c.actor) }
             for t in i.traces { f.combine(t.trace) }

@@ -99,8 +99,12 @@ public struct Arrivals: Sendable, Equatable {
     private func draw(after t: SimTime, rng: inout RandomStream) -> SimTime? {
         switch process {
         case .poisson(let rate), .bursts(let rate, _, _):
-            guard let mean = rate.meanInterval else { return nil }
-            return t + SimDuration(milliseconds: Int64(rng.exponential(mean: mean)))
+            guard let mean = rate.meanInterval, mean < 1e15 else { return nil }
+            // Stochastic rounding to whole milliseconds keeps the mean gap exact (plain
+            // truncation would shorten every gap by half a millisecond on average).
+            let gap = rng.exponential(mean: mean) + rng.nextUnit()
+            guard gap < 1e15 else { return nil }
+            return t + SimDuration(milliseconds: Int64(gap))
         case .constant(let rate):
             guard let period = Self.period(rate) else { return nil }
             return t + SimDuration(milliseconds: period)
