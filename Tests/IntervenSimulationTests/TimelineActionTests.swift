@@ -234,3 +234,32 @@ struct RuntimeEdgeTests {
         #expect(a.fingerprint == b.fingerprint)
     }
 }
+
+@Suite("Closed loop across phases")
+struct PhaseLoopTests {
+    @Test("a phase that changes arrivals keeps an approved retry and a backoff pause")
+    func phaseKeepsRetryAndPause() async throws {
+        var rules = try RulesFile.defaults()
+        rules.trust.initial = Score(micros: 900_000)
+        let merger = AgentGroup(name: "m", count: 1, namePattern: "merger", runtime: .cursor,
+                                arrivals: Arrivals(.constant(rate("1/min"))), mix: [WeightedTemplate(op("github.merge_pr"), weight: 1)],
+                                behavior: Behavior(pollInterval: .seconds(30)),
+                                phases: [Phase(at: .minutes(3) + .seconds(5), arrivals: Arrivals(.constant(rate("2/min"))))])
+        let denied = AgentGroup(name: "d", count: 1, namePattern: "denied", runtime: .cursor,
+                                arrivals: Arrivals(.constant(rate("1/min"))), mix: [WeightedTemplate(op("gdrive.share_file_external"), weight: 1)],
+                                phases: [Phase(at: .minutes(7), arrivals: Arrivals(.constant(rate("1/min"))))])
+        let s = Scenario(name: "phase-loop", duration: .minutes(30), rules: rules, groups: [merger, denied],
+                         timeline: [TimelineEvent(at: .minutes(3), action: .decideApproval(agent: "merger", approve: true))])
+        let r = await Simulation(scenario: s, shards: 1).run()
+        // The approved merge is still retried (its +0.02), although the phase changed arrivals
+        // between the approval and the agent's next poll.
+        #expect(r.trust.contains { $0.agent == "merger" && $0.cause == .approvalRetry })
+        // The denied agent sends 5 scans a minute apart (the first within minute one), pauses
+        // 5 minutes, and the phase at 7 min falls in the pause without ending it early.
+        let denies = r.trust.filter { $0.agent == "denied" && $0.cause == .deny }.map(\.time)
+        let fifth = try #require(denies.dropFirst(4).first)
+        #expect(fifth < SimTime.zero + .minutes(5) && fifth + .minutes(5) > SimTime.zero + .minutes(7))
+        let next = try #require(denies.dropFirst(5).first)
+        #expect(next >= fifth + .minutes(5), "the pause after the fifth deny lasts its 5 minutes")
+    }
+}

@@ -67,6 +67,8 @@ struct AgentTraffic {
     var waitToken: UInt32 = 0
     var retryScan: Scan? = nil
     var consecutiveDenies: Int32 = 0
+    /// The end of a backoff pause, if the agent is in one.
+    var pausedUntil = SimTime.never
     /// Approvals and incidents already reported to the analyst (per-agent ordinals below these).
     var approvalsSeen: UInt32 = 0
 }
@@ -331,6 +333,7 @@ struct ShardState {
         let b = agents[local].behavior
         if b.backoffAfterDenies > 0 && agents[local].consecutiveDenies >= Int32(b.backoffAfterDenies) {
             agents[local].consecutiveDenies = 0
+            agents[local].pausedUntil = t + b.backoffPause
             scheduleArrival(local, from: t + b.backoffPause)
         } else {
             scheduleArrival(local, from: t)
@@ -388,7 +391,11 @@ struct ShardState {
         if mixID >= 0 { agents[local].mix = mixID }
         if let arrivals = phase.arrivals {
             agents[local].arrivals = arrivals
-            if agents[local].waiting == nil { scheduleArrival(local, from: t, first: true) }
+            // An agent blocked on an approval, or approved and about to retry, picks up the new
+            // arrivals when it resumes; one in a backoff pause keeps its pause.
+            if agents[local].waiting == nil && agents[local].retryScan == nil {
+                scheduleArrival(local, from: max(t, agents[local].pausedUntil), first: true)
+            }
         }
     }
 
