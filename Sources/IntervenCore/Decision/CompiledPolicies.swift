@@ -1,5 +1,8 @@
 /// One policy rule compiled for the per-scan path: symbol bit sets and integer conditions.
-struct CompiledRule: Sendable {
+///
+/// A class of constants, not a struct: the rule holds a dozen array references, and the
+/// evaluation loop copied the struct (a retain and release of each) for every rule it looked at.
+final class CompiledRule: Sendable {
     let id: Symbol
     let name: String
     let action: PolicyAction

@@ -41,34 +41,36 @@ struct EventQueue {
 
     mutating func reserve(_ n: Int) { heap.reserveCapacity(n) }
 
+    /// Adds an event (sifting a hole up rather than swapping, so each level moves one event).
     mutating func push(_ e: ShardEvent) {
         heap.append(e)
         var i = heap.count - 1
         while i > 0 {
             let parent = (i - 1) >> 1
-            guard ShardEvent.before(heap[i], heap[parent]) else { break }
-            heap.swapAt(i, parent)
+            guard ShardEvent.before(e, heap[parent]) else { break }
+            heap[i] = heap[parent]
             i = parent
         }
+        heap[i] = e
     }
 
+    /// Removes and returns the earliest event.
     mutating func pop() -> ShardEvent? {
         guard let top = heap.first else { return nil }
         let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            var i = 0
-            let n = heap.count
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < n && ShardEvent.before(heap[l], heap[m]) { m = l }
-                if r < n && ShardEvent.before(heap[r], heap[m]) { m = r }
-                if m == i { break }
-                heap.swapAt(i, m)
-                i = m
-            }
+        let n = heap.count
+        guard n > 0 else { return top }
+        var i = 0
+        while true {
+            let l = 2 * i + 1
+            guard l < n else { break }
+            let r = l + 1
+            let child = r < n && ShardEvent.before(heap[r], heap[l]) ? r : l
+            guard ShardEvent.before(heap[child], last) else { break }
+            heap[i] = heap[child]
+            i = child
         }
+        heap[i] = last
         return top
     }
 }
