@@ -90,6 +90,14 @@ struct TimelineActionTests {
         #expect(r.incidents.first { $0.trigger == .repeatedDeny }?.status == .open)
     }
 
+    @Test("a scenario built in code that names an unknown agent gets its actions refused once, not a crash")
+    func unknownAgent() async throws {
+        let r = try await run([TimelineEvent(at: .minutes(5), action: .suspend(agent: "ghost")),
+                               TimelineEvent(at: .minutes(6), action: .scan(agent: "ghost", template: op("github.list_prs"), count: 2, spacing: .seconds(1)))])
+        #expect(r.refusedActions.map(\.reason) == ["no agent named 'ghost'", "no agent named 'ghost'"])
+        #expect(r.refusedActions.map(\.time) == [SimTime.zero + .minutes(5), SimTime.zero + .minutes(6)])
+    }
+
     @Test("note: appended with author and time")
     func note() async throws {
         let r = try await run([denies(5), TimelineEvent(at: .minutes(20), actor: "alice",

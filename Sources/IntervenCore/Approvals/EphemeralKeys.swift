@@ -27,7 +27,6 @@ public enum ScopeViolation: UInt8, Sendable, CustomStringConvertible {
 /// Minted ephemeral keys and their use counts.
 struct EphemeralKeys: Sendable {
     struct Key: Sendable {
-        var agent: AgentIndex
         var tools: [Symbol]
         var verbs: VerbSet
         var expiresAt: SimTime
@@ -36,8 +35,8 @@ struct EphemeralKeys: Sendable {
     }
     private(set) var keys: [Key] = []
 
-    mutating func mint(agent: AgentIndex, scope: EphemeralScope, tools: [Symbol], at time: SimTime) -> Int32 {
-        keys.append(Key(agent: agent, tools: tools, verbs: scope.verbs, expiresAt: time + scope.ttl,
+    mutating func mint(scope: EphemeralScope, tools: [Symbol], at time: SimTime) -> Int32 {
+        keys.append(Key(tools: tools, verbs: scope.verbs, expiresAt: time + scope.ttl,
                         maxUses: Int32(clamping: scope.maxUses), uses: 0))
         return Int32(keys.count - 1)
     }

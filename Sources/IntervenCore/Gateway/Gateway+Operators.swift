@@ -47,7 +47,7 @@ extension Gateway {
     /// Mints an ephemeral key for an agent; scans carry the returned index as `ephemeralKey`.
     public mutating func mintEphemeralKey(for agent: AgentIndex, scope: EphemeralScope, at time: SimTime) -> Int32 {
         let tools = scope.tools.map { symbols.intern($0) }
-        return ephemeral.mint(agent: agent, scope: scope, tools: tools, at: time)
+        return ephemeral.mint(scope: scope, tools: tools, at: time)
     }
 
     /// Adds a per-agent override (rules or a quarantine) from now on.

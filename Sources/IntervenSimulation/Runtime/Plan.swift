@@ -33,17 +33,9 @@ struct Plan: Sendable {
     /// The global agents a shard owns, in global order.
     func agents(of shard: Int) -> [Int32] { Array(stride(from: Int32(shard), to: Int32(names.count), by: shardCount)) }
 
-    /// The agent a timeline action concerns, or nil for tenant-wide actions.
+    /// The agent a timeline action concerns, or nil for tenant-wide actions (and unknown names).
     func agent(of action: TimelineAction) -> Int32? {
-        switch action {
-        case .scan(let a, _, _, _), .suspend(let a), .reactivate(let a), .resetTrust(let a), .rotateKey(let a), .decideApproval(let a, _),
-             .openManualIncident(let a, _, _, _):
-            return indexOfName[a]
-        case .transition(let sel, _, _), .addNote(let sel, _), .respond(let sel, _):
-            return indexOfName[sel.agent]
-        case .addOverride, .addIndicator, .setRules:
-            return nil
-        }
+        ShardState.agentName(of: action).flatMap { indexOfName[$0] }
     }
 }
 

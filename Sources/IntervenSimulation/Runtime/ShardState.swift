@@ -406,6 +406,11 @@ struct ShardState {
         let owner = plan.agent(of: event.action)
         let local = owner.map { AgentIndex(plan.local(of: $0)) }
         do {
+            // A scenario built in code may name an agent it does not have (the loader refuses
+            // that in files); refuse the action rather than trap.
+            if local == nil, let name = Self.agentName(of: event.action) {
+                throw GatewayError(.unknownAgent, "no agent named '\(name)'")
+            }
             switch event.action {
             case .scan:
                 break   // scheduled as timeline scans
@@ -582,6 +587,19 @@ struct ShardState {
         return result
     }
 
+    /// The agent a per-agent action names, or nil for tenant-wide actions.
+    static func agentName(of action: TimelineAction) -> String? {
+        switch action {
+        case .scan(let a, _, _, _), .suspend(let a), .reactivate(let a), .resetTrust(let a), .rotateKey(let a),
+             .decideApproval(let a, _), .openManualIncident(let a, _, _, _):
+            a
+        case .transition(let sel, _, _), .addNote(let sel, _), .respond(let sel, _):
+            sel.agent
+        case .addOverride, .addIndicator, .setRules:
+            nil
+        }
+    }
+
     /// A timeline event as the scenario wrote it, for messages.
     static func describe(_ e: TimelineEvent) -> String {
         func sel(_ s: IncidentSelector) -> String { s.agent + (s.trigger.map { " \($0)" } ?? "") }
@@ -600,10 +618,7 @@ struct ShardState {
         case .addIndicator(let feed, let host): "indicator \(feed) \(host)"
         case .setRules(_, let change): "set \(change)"
         }
-        return "\(e.by) \(what)"
+        return "\(e.actor) \(what)"
     }
 }
 
-extension TimelineEvent {
-    fileprivate var by: String { actor }
-}
