@@ -16,7 +16,8 @@ struct SyntheticStream {
     let interval: Int64
     private let ops: [Op]
     private let benignOps: [Int]
-    private let exfilRead: Int, exfilWrite: Int, iamCreate: Int, iamAttach: Int, slackPost: Int, driveShareExternal: Int
+    private let exfilRead: Int, exfilWrite: Int, iamCreate: Int, iamAttach: Int, slackPost: Int, driveShareExternal: Int,
+                mergePR: Int
     private let feedHosts: [Symbol]
     private let principalAdmin: Symbol
     /// Agents ordered by their offset within an interval, so each round is in time order.
@@ -52,7 +53,13 @@ struct SyntheticStream {
                url: gateway.intern("https://\(c.3)/\(c.0)/\(c.1)"), external: c.4)
         }
         benignOps = Array(0..<20)
-        exfilRead = 20; exfilWrite = 21; iamCreate = 22; iamAttach = 23; driveShareExternal = 24; slackPost = 5
+        func index(_ tool: String, _ operation: String) -> Int {
+            catalogue.firstIndex { $0.0 == tool && $0.1 == operation }!
+        }
+        exfilRead = index("salesforce", "export_contacts"); exfilWrite = index("custom_proxy", "transfer_funds")
+        iamCreate = index("aws", "create_user"); iamAttach = index("aws", "attach_policy")
+        driveShareExternal = index("gdrive", "share_file_external"); slackPost = index("slack", "post_message")
+        mergePR = index("github", "merge_pr")
         feedHosts = ["malware-drop.example", "c2-beacon.example", "login-verify.example"].map { gateway.intern($0) }
         principalAdmin = gateway.intern("arn:aws:iam::aws:policy/AdministratorAccess")
         var offs = [Int64](repeating: 0, count: agents)
@@ -96,7 +103,7 @@ struct SyntheticStream {
         case .misbehaving:
             if roll < 120 { opIndex = slackPost; classes = .secrets; risk = 600_000 + Int32((h >> 40) % 390_000) }
             else if roll < 160 { opIndex = driveShareExternal; risk = 550_000 }
-            else if roll < 200 { opIndex = ops.indices.contains(4) ? 4 : opIndex }   // merge_pr → approval
+            else if roll < 200 { opIndex = mergePR }   // needs an approval (policy P2)
         case .compromised:
             let phase = round % 6
             if phase == 0 { opIndex = exfilRead; classes = .pii; risk = 300_000 }
