@@ -98,6 +98,25 @@ struct RunCommandTests {
         #expect(try stable(one) == stable(four))
     }
 
+    @Test("the shipped examples (phases, analyst, every timeline action) give byte-identical files at 1 and 3 shards",
+          arguments: ["fin-exfiltration.yaml", "operator-timeline.yaml"])
+    func shippedExamplesAcrossShards(_ example: String) throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = root.appendingPathComponent("Scenarios/examples/\(example)").path
+        let dir = try CLIProcess.temporaryDirectory()
+        let one = dir.appendingPathComponent("one"), three = dir.appendingPathComponent("three")
+        let a = try CLIProcess.run(["run", file, "--out", one.path, "--quiet", "--shards", "1"])
+        let b = try CLIProcess.run(["run", file, "--out", three.path, "--quiet", "--shards", "3"])
+        #expect(a.status == 0 && b.status == 0, "stderr: \(a.stderr) \(b.stderr)")
+        #expect(field("fingerprint", in: a.stdout) == field("fingerprint", in: b.stdout))
+        for name in ["agents.json", "incidents.json", "trust.csv"] {
+            let x = try Data(contentsOf: one.appendingPathComponent(name)), y = try Data(contentsOf: three.appendingPathComponent(name))
+            #expect(x == y, "\(example): \(name) differs")
+            #expect(x.count > 100, "\(example): \(name) is not vacuous")
+        }
+        #expect(!(field("incidents", in: a.stdout) ?? "0").hasPrefix("0"), "the example opens incidents")
+    }
+
     @Test("--seed replaces the scenario's seed")
     func seedOption() throws {
         let (dir, file) = try setUp()
