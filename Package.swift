@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "IntervenCore", targets: ["IntervenCore"]),
         .library(name: "IntervenLoading", targets: ["IntervenLoading"]),
         .library(name: "IntervenSimulation", targets: ["IntervenSimulation"]),
+        .library(name: "IntervenCheck", targets: ["IntervenCheck"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -27,6 +28,9 @@ let package = Package(
         ),
         // The simulation runtime: per-agent random streams, traffic, (next) actors and virtual time.
         .target(name: "IntervenSimulation", dependencies: ["IntervenCore"]),
+        // Checking scenarios: discovery, parallel runs, expectations, baselines, reports.
+        .target(name: "IntervenCheck", dependencies: ["IntervenCore", "IntervenLoading", "IntervenSimulation",
+                                                      .product(name: "Yams", package: "Yams")]),
         // jemalloc, linked into the executable only (Debian: libjemalloc-dev).
         .systemLibrary(
             name: "CJemalloc",
@@ -39,6 +43,7 @@ let package = Package(
                 "IntervenCore",
                 "IntervenLoading",
                 "IntervenSimulation",
+                "IntervenCheck",
                 "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -47,6 +52,7 @@ let package = Package(
         .testTarget(name: "IntervenCoreTests", dependencies: ["IntervenCore", "IntervenLoading"]),
         .testTarget(name: "IntervenLoadingTests", dependencies: ["IntervenLoading", "IntervenCore", "IntervenSimulation"]),
         .testTarget(name: "IntervenSimulationTests", dependencies: ["IntervenSimulation", "IntervenCore", "IntervenLoading"]),
+        .testTarget(name: "IntervenCheckTests", dependencies: ["IntervenCheck", "IntervenSimulation", "IntervenCore", "IntervenLoading"]),
         .testTarget(name: "CLITests"),
     ],
     swiftLanguageModes: [.v6]

@@ -72,6 +72,12 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
     public var column: Int
     /// What is wrong: where (the key path), what was expected and what was found.
     public var message: String
+    /// Further errors found in the same input (independent items, such as other expectations),
+    /// so that `validate` can list them all; `description` shows only this one.
+    public var others: [LoadError] = []
+
+    /// This error and the others, in file order.
+    public var all: [LoadError] { [self] + others }
 
     init(_ code: Code, file: String, line: Int = 0, column: Int = 0, _ message: String) {
         self.code = code

@@ -91,9 +91,16 @@ struct ScenarioDecoder {
         let analyst = try root.child("analyst").optional { n throws(LoadError) in try self.analyst(n) }
 
         let timeline = try resolve(pending, base: rules)
-        let scenario = Scenario(name: name, description: description, seed: UInt64(seed), duration: duration, rules: rules,
+        var problems: [LoadError] = []
+        let expectations = try self.expectations(root.child("expect"), errors: &problems)
+        if var first = problems.first {
+            first.others = Array(problems.dropFirst())
+            throw first
+        }
+        var scenario = Scenario(name: name, description: description, seed: UInt64(seed), duration: duration, rules: rules,
                                 groups: groups, timeline: timeline, analyst: analyst, effectLatency: latency,
                                 trustSampleInterval: sample)
+        scenario.expectations = expectations
         return DecodedScenario(scenario: scenario, root: root, agents: agents)
     }
 

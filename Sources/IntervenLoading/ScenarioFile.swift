@@ -27,6 +27,16 @@ public enum ScenarioFile {
         try decode(text: text, source: source, baseDirectory: baseDirectory, rulesPath: rulesPath, overrides: overrides).scenario
     }
 
+    /// Whether the file is a scenario rather than a rules file: its top level has a key only
+    /// scenarios have (`name`, `duration`, `agents`, `timeline`, `expect`). A file that does not
+    /// parse counts as a scenario, whose loader then reports the syntax error.
+    public static func isScenario(path: String) throws(LoadError) -> Bool {
+        let text = try RulesFile.readFile(path, kind: "file")
+        guard let node = try? YAMLDocument.parse(text, source: path), case .mapping(let m) = node else { return true }
+        let marks: Set<String> = ["name", "duration", "agents", "timeline", "expect"]
+        return m.contains { $0.key.scalar.map { marks.contains($0.string) } ?? false }
+    }
+
     /// The scenario with the document and agent directory, for a caller that reads `extraKeys`
     /// (top-level sections this loader leaves alone) itself.
     static func decode(text: String, source: String, baseDirectory: String, rulesPath: String?, overrides: [String],

@@ -5,7 +5,7 @@
 enum ScenarioKeys {
     /// The top level of a scenario file.
     static let top = ["name", "description", "seed", "duration", "rules", "set", "effect_latency", "trust_sample",
-                      "agents", "timeline", "analyst"]
+                      "agents", "timeline", "analyst", "expect"]
     /// One agent group.
     static let group = ["group", "count", "name", "runtime", "label", "key", "arrivals", "mix", "behavior", "phases"]
     /// `key: {ephemeral: ...}`.
@@ -56,4 +56,30 @@ enum ScenarioKeys {
     static let analyst = ["headcount", "response_time", "accuracy", "approvals", "incidents"]
     /// `analyst.response_time` written as a mapping.
     static let delay = ["uniform", "exponential", "min"]
+
+    /// One `expect:` item: exactly one of these kinds.
+    static let expectations = ["incident", "no_incident", "trust", "state", "decisions", "detection", "sometimes"]
+    /// `incident:`.
+    static let incident = ["trigger", "agent", "severity", "status", "resolution", "count", "within", "by", "traces"]
+    /// `no_incident:`.
+    static let noIncident = ["trigger", "agent", "within", "by"]
+    /// `trust:`: `agent` and one check (`at` with `between` or `approx`; `min`/`max` over a window; an event).
+    static let trustChecks = ["at", "min", "max", "enters_scrutiny", "leaves_scrutiny", "recovers_above", "never_below"]
+    static let trust = ["agent", "at", "between", "approx", "tolerance", "within", "by", "min", "max", "enters_scrutiny",
+                        "leaves_scrutiny", "recovers_above", "never_below"]
+    /// `state:`.
+    static let state = ["agent", "at", "suspended", "scrutiny", "pinned"]
+    /// `decisions:`: counts per decision (or `scans` for all) and `share`s.
+    static let decisionNames = ["ALLOW", "REQUIRE_APPROVAL", "SANITIZE", "DENY"]
+    static let decisions = ["agent", "within", "by", "scans"] + decisionNames + ["share"]
+    /// `detection:`.
+    static let detection = ["trigger", "agent", "rate", "false_positive_ratio", "time_to_detect"]
+    static let timeToDetect = ["p50", "p95"]
+    /// `sometimes:`: `agent`, an optional window and one condition.
+    static let conditions = ["scrutiny", "suspended", "decision", "incident", "trust_below"]
+    static let sometimes = ["agent", "within", "by"] + conditions
+    /// A bound: a number alone means `exactly`.
+    static let bound = ["exactly", "at_least", "at_most"]
+    /// A window as a mapping (it may also be written `[FROM, TO]`).
+    static let timeWindow = ["from", "to"]
 }

@@ -8,11 +8,12 @@ struct IntervenSim: AsyncParsableCommand {
         commandName: "interven-sim",
         abstract: "Simulate and load-test the detection logic of an AI-agent security gateway.",
         discussion: """
-            Exit codes: 0 success; 2 invalid input (a malformed rules file, an unknown key, a bad \
-            value or flag, a missing file); 3 a failure while running or writing output.
+            Exit codes: 0 success; 1 an expectation failed (check); 2 invalid input (a malformed \
+            scenario or rules file, an unknown key, a bad value or flag, a missing file); 3 a \
+            failure while running or writing output.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, RulesCommand.self, BenchCoreCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, ValidateCommand.self, RulesCommand.self, BenchCoreCommand.self]
     )
 
     /// Runs the command, mapping every error to one line on stderr and a documented exit code.

@@ -354,7 +354,7 @@ public struct Gateway: Sendable {
             desk.record(ResponseAction(kind: .alert, time: t, actor: "auto", detail: "tenant-wide"), on: index)
         }
         if auto.pinScrutiny && auto.pinDuration.milliseconds > 0 {
-            trust.pin(a, until: t + auto.pinDuration)
+            trust.pin(a, until: t + auto.pinDuration, at: t)
             desk.record(ResponseAction(kind: .pinScrutiny, time: t, actor: "auto", detail: auto.pinDuration.description), on: index)
         }
         if auto.lowerTrust && rules.trust.incidentOpen != .zero {

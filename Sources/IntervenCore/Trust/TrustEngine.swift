@@ -4,10 +4,13 @@ public enum TrustCause: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     /// Not a score movement: the agent was suspended or reactivated (recorded so the series
     /// shows every change of the suspended column).
     case suspended, reactivated
+    /// Not a score movement: scrutiny was pinned (an incident's auto-response), so the series
+    /// shows when the scrutiny column turned on without a fall in trust.
+    case scrutinyPinned
     /// `deny`, `critical_deny`, `threat_intel`, ... as written in trust.csv.
     public var description: String {
         ["deny", "critical_deny", "threat_intel", "anomaly", "analyst_deny", "incident_open", "clean_streak",
-         "approval_retry", "idle", "reset", "suspended", "reactivated"][Int(rawValue)]
+         "approval_retry", "idle", "reset", "suspended", "reactivated", "scrutiny_pinned"][Int(rawValue)]
     }
 }
 
@@ -27,6 +30,11 @@ public struct TrustChange: Sendable, Equatable {
     public var suspended: Bool
     /// What moved it.
     public var cause: TrustCause
+    /// Until when scrutiny was pinned right after the change (exclusive), or `.never`.
+    public var pinnedUntil: SimTime = .never
+    /// Whether the score was below the scrutiny threshold right after the change; with
+    /// `pinnedUntil` this gives the scrutiny state at any later instant up to the next change.
+    public var belowThreshold: Bool = false
 }
 
 /// Per-agent trust state (SPEC §3) in flat arrays indexed by `AgentIndex`.
@@ -95,6 +103,15 @@ public struct TrustEngine: Sendable {
         if agents[agent].grantHorizon < time { agents[agent].grantHorizon = time }
     }
 
+    /// Records a change of the agent's state (score, suspension or pin) when recording is on.
+    @inline(__always)
+    private mutating func recordChange(_ agent: Int, before: Score, cause: TrustCause, at time: SimTime) {
+        let a = agents[agent]
+        changes.append(TrustChange(time: time, agent: AgentIndex(agent), before: before, after: a.score,
+                                   scrutiny: inScrutiny(agent, at: time), suspended: a.suspended, cause: cause,
+                                   pinnedUntil: a.pinnedUntil, belowThreshold: a.score < rules.scrutinyThreshold))
+    }
+
     /// Moves trust by `delta` (clamped to [0, 1]) and reports whether this fall is a trust collapse.
     @discardableResult
     mutating func move(_ agent: Int, by delta: Score, cause: TrustCause, at time: SimTime) -> Bool {
@@ -106,10 +123,7 @@ public struct TrustEngine: Sendable {
         // operator reset set) was never recorded; without it a fall from there is not seen.
         if history[agent].isEmpty { history[agent].record(before, at: time) }
         history[agent].record(after, at: time)
-        if recordsChanges {
-            changes.append(TrustChange(time: time, agent: AgentIndex(agent), before: before, after: after,
-                                       scrutiny: inScrutiny(agent, at: time), suspended: agents[agent].suspended, cause: cause))
-        }
+        if recordsChanges { recordChange(agent, before: before, cause: cause, at: time) }
         guard collapseEnabled, after < before else { return false }
         let peak = history[agent].maximum(over: collapseWindow, now: time, current: after)
         return peak - after > collapseDrop
@@ -147,33 +161,30 @@ public struct TrustEngine: Sendable {
         return false
     }
 
-    mutating func pin(_ agent: Int, until time: SimTime) {
-        if agents[agent].pinnedUntil < time { agents[agent].pinnedUntil = time }
+    /// Pins scrutiny until `until` (exclusive) unless it is pinned longer already.
+    mutating func pin(_ agent: Int, until: SimTime, at time: SimTime) {
+        guard agents[agent].pinnedUntil < until else { return }
+        agents[agent].pinnedUntil = until
+        if recordsChanges { recordChange(agent, before: agents[agent].score, cause: .scrutinyPinned, at: time) }
     }
 
     /// Suspends or reactivates an agent, recording the change in the series.
     mutating func setSuspended(_ agent: Int, _ value: Bool, at time: SimTime) {
         agents[agent].suspended = value
-        if recordsChanges {
-            let score = agents[agent].score
-            changes.append(TrustChange(time: time, agent: AgentIndex(agent), before: score, after: score,
-                                       scrutiny: inScrutiny(agent, at: time), suspended: value,
-                                       cause: value ? .suspended : .reactivated))
-        }
+        if recordsChanges { recordChange(agent, before: agents[agent].score, cause: value ? .suspended : .reactivated, at: time) }
     }
 
     /// Operator reset: trust back to initial, trust counters zeroed, pin cleared, streak restarted.
     mutating func reset(_ agent: Int, at time: SimTime) {
         let before = agents[agent].score
+        let wasPinned = time < agents[agent].pinnedUntil
         agents[agent].score = rules.initial
         agents[agent].pinnedUntil = .never
         agents[agent].cleanStreak = 0
         history[agent].clear()
         counters.resetTrustCounters(agent: agent)
-        if recordsChanges && before != rules.initial {
-            changes.append(TrustChange(time: time, agent: AgentIndex(agent), before: before, after: rules.initial,
-                                       scrutiny: inScrutiny(agent, at: time), suspended: agents[agent].suspended, cause: .reset))
-        }
+        // A reset that leaves the score where it was still ends a pin, which the series must show.
+        if recordsChanges && (before != rules.initial || wasPinned) { recordChange(agent, before: before, cause: .reset, at: time) }
     }
 
     @inline(__always) mutating func count(_ kind: CounterKind, _ agent: Int, at time: SimTime) {

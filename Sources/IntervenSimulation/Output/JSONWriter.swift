@@ -6,31 +6,31 @@ import IntervenCore
 /// key from its value, empty containers are `{}` and `[]`, and numbers are written from integers
 /// or exact decimal tokens, never from a platform's float formatting. Strings are UTF-8 with
 /// `"`, `\` and control characters escaped.
-struct JSONWriter {
+public struct JSONWriter: Sendable {
     /// The text so far.
-    private(set) var bytes: [UInt8] = []
+    public private(set) var bytes: [UInt8] = []
     /// One entry per open container: whether it has an element yet.
     private var open: [Bool] = []
     /// Whether a key was just written, so the next value follows it on the same line.
     private var afterKey = false
 
-    init() {}
+    public init() {}
 
     /// The finished document, with a final newline.
-    var document: [UInt8] {
+    public var document: [UInt8] {
         precondition(open.isEmpty && !afterKey, "unbalanced JSON writer")
         return bytes + [0x0A]
     }
 
     // MARK: Containers
 
-    mutating func beginObject() { startValue(); bytes.append(UInt8(ascii: "{")); open.append(false) }
-    mutating func endObject() { close(UInt8(ascii: "}")) }
-    mutating func beginArray() { startValue(); bytes.append(UInt8(ascii: "[")); open.append(false) }
-    mutating func endArray() { close(UInt8(ascii: "]")) }
+    public mutating func beginObject() { startValue(); bytes.append(UInt8(ascii: "{")); open.append(false) }
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
+    public mutating func beginArray() { startValue(); bytes.append(UInt8(ascii: "[")); open.append(false) }
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// Writes an object member's key; the next value written is its value.
-    mutating func key(_ name: String) {
+    public mutating func key(_ name: String) {
         precondition(!afterKey, "a key needs a value")
         startValue()
         appendString(name)
@@ -41,26 +41,26 @@ struct JSONWriter {
 
     // MARK: Scalars
 
-    mutating func string(_ s: String) { startValue(); appendString(s) }
-    mutating func int<T: BinaryInteger>(_ n: T) {
+    public mutating func string(_ s: String) { startValue(); appendString(s) }
+    public mutating func int<T: BinaryInteger>(_ n: T) {
         startValue()
         if n < 0 { bytes.appendDecimal(Int64(n)) } else { bytes.appendDecimal(UInt64(n)) }
     }
-    mutating func bool(_ b: Bool) { number(b ? "true" : "false") }
-    mutating func null() { number("null") }
+    public mutating func bool(_ b: Bool) { number(b ? "true" : "false") }
+    public mutating func null() { number("null") }
     /// Writes a number token verbatim (the caller guarantees it is valid JSON, e.g. `Score.description`).
-    mutating func number(_ token: String) { startValue(); bytes.append(contentsOf: token.utf8) }
+    public mutating func number(_ token: String) { startValue(); bytes.append(contentsOf: token.utf8) }
 
     // MARK: Members (key and value in one call)
 
-    mutating func field(_ k: String, _ s: String) { key(k); string(s) }
-    mutating func field(_ k: String, _ s: String?) { key(k); if let s { string(s) } else { null() } }
-    mutating func field<T: BinaryInteger>(_ k: String, _ n: T) { key(k); int(n) }
-    mutating func field(_ k: String, _ b: Bool) { key(k); bool(b) }
-    mutating func field(_ k: String, _ score: Score) { key(k); startValue(); bytes.appendScore(score) }
+    public mutating func field(_ k: String, _ s: String) { key(k); string(s) }
+    public mutating func field(_ k: String, _ s: String?) { key(k); if let s { string(s) } else { null() } }
+    public mutating func field<T: BinaryInteger>(_ k: String, _ n: T) { key(k); int(n) }
+    public mutating func field(_ k: String, _ b: Bool) { key(k); bool(b) }
+    public mutating func field(_ k: String, _ score: Score) { key(k); startValue(); bytes.appendScore(score) }
 
     /// Writes `k` as `HH:MM:SS` and `k_ms` as integer milliseconds (both null for nil).
-    mutating func time(_ k: String, _ t: SimTime?) {
+    public mutating func time(_ k: String, _ t: SimTime?) {
         key(k)
         if let t {
             startValue()
@@ -75,12 +75,12 @@ struct JSONWriter {
     }
 
     /// Writes a member whose value is an object filled by `body`.
-    mutating func object(_ k: String, _ body: (inout JSONWriter) -> Void) {
+    public mutating func object(_ k: String, _ body: (inout JSONWriter) -> Void) {
         key(k); beginObject(); body(&self); endObject()
     }
 
     /// Writes a member whose value is an array of objects, one per element, each filled by `body`.
-    mutating func array<S: Sequence>(_ k: String, of elements: S, _ body: (inout JSONWriter, S.Element) -> Void) {
+    public mutating func array<S: Sequence>(_ k: String, of elements: S, _ body: (inout JSONWriter, S.Element) -> Void) {
         key(k); beginArray()
         for e in elements { beginObject(); body(&self, e); endObject() }
         endArray()

@@ -9,6 +9,8 @@ struct Plan: Sendable {
     /// Group of each agent.
     let groupOf: [Int32]
     let indexOfName: [String: Int32]
+    /// What the shards record for the scenario's expectations.
+    let observation: ObservationPlan
 
     init(scenario: Scenario, shards: Int) {
         self.scenario = scenario
@@ -22,6 +24,7 @@ struct Plan: Sendable {
         var index: [String: Int32] = [:]
         for (i, n) in names.enumerated() where index[n] == nil { index[n] = Int32(i) }
         indexOfName = index
+        observation = ObservationPlan(expectations: scenario.expectations, names: names)
     }
 
     /// The shard that owns a global agent (round robin, so every group spreads over all shards).

@@ -29,6 +29,8 @@ public struct RunResult: Sendable {
     public var wallSeconds: Double
     /// A hash of the incident timeline and the trust series.
     public var fingerprint: Fingerprint
+    /// What the shards recorded for the scenario's expectations, and decisions per group.
+    public var observations = Observations()
 
     /// Scans per wall-clock second.
     public var scansPerSecond: Double { wallSeconds > 0 ? Double(scans) / wallSeconds : 0 }

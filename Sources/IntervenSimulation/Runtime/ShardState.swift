@@ -21,6 +21,13 @@ struct ShardResult: Sendable {
     var decisions: [Decision: UInt64]
     var approvals: [ApprovalStatus: Int]
     var scans: UInt64
+    /// Trajectories and decision logs of the agents expectations name (global index, points).
+    var tracks: [(global: Int32, points: [TrackPoint])] = []
+    var logs: [(global: Int32, points: [DecisionPoint])] = []
+    /// Per counter probe, decisions by raw value (flat, 4 per probe).
+    var probeCounts: [UInt64] = []
+    /// Per group, decisions by raw value (flat, 4 per group).
+    var groupDecisions: [UInt64] = []
 }
 
 /// A scan template compiled against the shard's symbols.
@@ -109,6 +116,19 @@ struct ShardState {
     var recentNext: [Int32] = []
     let recentCapacity = 16
     var incidentsSeen = 0
+    /// Whether the trust series in the results holds every change (not samples).
+    let recordsSeries: Bool
+    /// Whether any expectation needs observations from this shard's agents.
+    let observing: Bool
+    /// Per local agent: its slot in `trackPoints` / `logPoints`, or -1.
+    var trackSlot: [Int32] = []
+    var trackPoints: [[TrackPoint]] = []
+    var logSlot: [Int32] = []
+    var logPoints: [[DecisionPoint]] = []
+    /// Per counter probe, decisions by raw value (flat, 4 per probe).
+    var probeCounts: [UInt64] = []
+    /// Per group, decisions by raw value (flat, 4 per group).
+    var groupDecisions: [UInt64]
 
     init(plan: Plan, shard: Int) {
         self.plan = plan
@@ -121,7 +141,25 @@ struct ShardState {
             roster.add(name: plan.names[Int(g)], runtime: group.runtime, label: group.label)
         }
         gateway = Gateway(rules: scenario.rules, roster: roster)
-        gateway.recordsTrustChanges = scenario.trustSampleInterval == nil
+        recordsSeries = scenario.trustSampleInterval == nil
+        groupDecisions = [UInt64](repeating: 0, count: scenario.groups.count * Decision.allCases.count)
+        let watch = plan.observation
+        var tracking = false, logging = false
+        if watch.anyTracked || watch.anyLogged {
+            trackSlot = [Int32](repeating: -1, count: mine.count)
+            logSlot = [Int32](repeating: -1, count: mine.count)
+            for (local, g) in mine.enumerated() {
+                if watch.tracked.contains(Int(g)) {
+                    trackSlot[local] = Int32(trackPoints.count); trackPoints.append([]); tracking = true
+                }
+                if watch.logged.contains(Int(g)) {
+                    logSlot[local] = Int32(logPoints.count); logPoints.append([]); logging = true
+                }
+            }
+        }
+        probeCounts = [UInt64](repeating: 0, count: watch.probes.count * Decision.allCases.count)
+        observing = tracking || logging || !watch.probes.isEmpty
+        gateway.recordsTrustChanges = recordsSeries || tracking
         agents = []
         agents.reserveCapacity(mine.count)
         refreshFeeds()
@@ -298,6 +336,8 @@ struct ShardState {
         let v = gateway.process(scan)
         scans &+= 1
         decisionCounts[Int(v.decision.rawValue)] &+= 1
+        groupDecisions[Int(agents[local].group) &* 4 &+ Int(v.decision.rawValue)] &+= 1
+        if observing { observe(scan, v, local: local) }
         if !recentNext.isEmpty {
             recent[local * recentCapacity + Int(recentNext[local])] = TraceRef(trace: scan.trace, time: scan.time)
             recentNext[local] = (recentNext[local] + 1) % Int32(recentCapacity)
@@ -517,15 +557,43 @@ struct ShardState {
         }
     }
 
+    // MARK: Observations for expectations
+
+    /// Logs the decision of a logged agent and counts it in the agent's probes.
+    private mutating func observe(_ scan: Scan, _ v: Verdict, local: Int) {
+        if !logSlot.isEmpty, logSlot[local] >= 0 {
+            let triggers = gateway.rules.triggers
+            let denied = v.decision == .deny
+            logPoints[Int(logSlot[local])].append(DecisionPoint(
+                time: scan.time, decision: v.decision, band: v.band, gateDeny: v.isGateDeny, threatIntelHit: v.threatFeed >= 0,
+                scopeViolation: v.violation != nil,
+                sensitiveRead: scan.verb == .read && !denied && !scan.dataClasses.isDisjoint(with: triggers.sensitiveClasses),
+                externalWrite: scan.isExternal && triggers.writeVerbs.contains(scan.verb)))
+        }
+        let watch = plan.observation
+        for k in watch.probes(of: agents[local].global) {
+            let p = Int(watch.probeList[k])
+            if let w = watch.probes[p].window, !w.contains(scan.time) { continue }
+            probeCounts[p &* 4 &+ Int(v.decision.rawValue)] &+= 1
+        }
+    }
+
     // MARK: Trust series
 
     private mutating func drainTrust() {
         guard gateway.recordsTrustChanges, !gateway.trust.changes.isEmpty else { return }
         for c in gateway.drainTrustChanges() {
             let global = agents[Int(c.agent)].global
-            trustOrder &+= 1
-            trust.append((global, trustOrder, TrustSample(time: c.time, agent: plan.names[Int(global)], trust: c.after,
-                                                          scrutiny: c.scrutiny, suspended: c.suspended, cause: c.cause)))
+            if recordsSeries {
+                trustOrder &+= 1
+                trust.append((global, trustOrder, TrustSample(time: c.time, agent: plan.names[Int(global)], trust: c.after,
+                                                              scrutiny: c.scrutiny, suspended: c.suspended, cause: c.cause)))
+            }
+            if !trackSlot.isEmpty, trackSlot[Int(c.agent)] >= 0 {
+                trackPoints[Int(trackSlot[Int(c.agent)])].append(
+                    TrackPoint(time: c.time, trust: c.after, suspended: c.suspended, belowThreshold: c.belowThreshold,
+                               pinnedUntil: c.pinnedUntil, cause: c.cause))
+            }
         }
     }
 
@@ -554,6 +622,14 @@ struct ShardState {
         for d in Decision.allCases { decisions[d] = decisionCounts[Int(d.rawValue)] }
         var result = ShardResult(agents: [], incidents: [], trust: trust, alerts: [], anomalies: [], refused: refused,
                                  decisions: decisions, approvals: [:], scans: scans)
+        result.probeCounts = probeCounts
+        result.groupDecisions = groupDecisions
+        for local in trackSlot.indices where trackSlot[local] >= 0 {
+            result.tracks.append((agents[local].global, trackPoints[Int(trackSlot[local])]))
+        }
+        for local in logSlot.indices where logSlot[local] >= 0 {
+            result.logs.append((agents[local].global, logPoints[Int(logSlot[local])]))
+        }
         for local in agents.indices {
             var snapshot = gateway.snapshot(of: AgentIndex(local), at: end)
             snapshot.index = agents[local].global      // the scenario-wide index, not the shard's

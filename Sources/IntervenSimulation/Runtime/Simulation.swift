@@ -141,7 +141,32 @@ public struct Simulation: Sendable {
                                anomalies: anomalies.map(\.record), approvals: approvals, refusedActions: refused.map(\.action),
                                wallSeconds: 0, fingerprint: Fingerprint())
         result.fingerprint = fingerprint(result)
+        result.observations = observations(parts, plan: plan)
         return result
+    }
+
+    /// The shards' observations merged: tracks start from the initial state and are in time
+    /// order (idle credit is recorded late, at its own time), counters summed.
+    static func observations(_ parts: [ShardResult], plan: Plan) -> Observations {
+        var o = Observations()
+        let rules = plan.scenario.rules.trust
+        let start = TrackPoint(time: .zero, trust: rules.initial, suspended: false,
+                               belowThreshold: rules.initial < rules.scrutinyThreshold, pinnedUntil: .never, cause: nil)
+        for p in parts {
+            for (g, points) in p.tracks {
+                let ordered = points.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+                o.tracks[plan.names[Int(g)]] = [start] + ordered
+            }
+            for (g, points) in p.logs { o.logs[plan.names[Int(g)]] = points }
+        }
+        let width = Decision.allCases.count
+        let probes = plan.observation.probes.count
+        o.probeCounts = (0..<probes).map { k in (0..<width).map { d in parts.reduce(0) { $0 + $1.probeCounts[k * width + d] } } }
+        o.probeOfExpectation = plan.observation.probeOfExpectation
+        o.decisionsByGroup = plan.scenario.groups.indices.map { g in
+            (0..<width).map { d in parts.reduce(0) { $0 + $1.groupDecisions[g * width + d] } }
+        }
+        return o
     }
 
     /// A hash of the incident timeline, the trust series and the decision mix.

@@ -26,6 +26,8 @@ public struct Scenario: Sendable {
     public var effectLatency: SimDuration
     /// Record every trust change when nil; otherwise one sample per agent per interval.
     public var trustSampleInterval: SimDuration?
+    /// What must follow from the run (`check` evaluates them; `run` ignores them).
+    public var expectations: [Expectation] = []
 
     /// A scenario with no agents, no timeline and no analyst.
     public init(name: String, description: String = "", seed: UInt64 = 1, duration: SimDuration, rules: Rules,

@@ -1,0 +1,194 @@
+import IntervenCore
+import IntervenSimulation
+import Yams
+
+/// Why a stored baseline could not be read.
+public struct BaselineError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+extension Baseline {
+    /// Reads a baseline written by `json` (exact: scores and times are parsed from their text).
+    public static func parse(_ text: String, path: String) throws(BaselineError) -> Baseline {
+        func bad(_ why: String) -> BaselineError { BaselineError(path: path, reason: "not a baseline file (\(why)); rewrite it with --update-baseline") }
+        let root: Node
+        do {
+            guard let n = try Yams.compose(yaml: text) else { throw bad("empty") }
+            root = n
+        } catch let e as BaselineError { throw e } catch { throw bad("invalid JSON") }
+        func str(_ n: Node?, _ what: String) throws(BaselineError) -> String {
+            guard let s = n?.scalar?.string else { throw bad("missing \(what)") }
+            return s
+        }
+        func int(_ n: Node?, _ what: String) throws(BaselineError) -> Int64 {
+            guard let v = Int64(try str(n, what)) else { throw bad("\(what) is not a whole number") }
+            return v
+        }
+        func scores(_ n: Node?, _ what: String) throws(BaselineError) -> [Score] {
+            guard let seq = n?.sequence else { throw bad("missing \(what)") }
+            var out: [Score] = []
+            for item in seq { guard let s = item.scalar.flatMap({ Score.parse($0.string) }) else { throw bad("\(what) holds a non-score") }; out.append(s) }
+            return out
+        }
+        func optional(_ n: Node?) -> String? { n.flatMap { $0.scalar?.string == "null" ? nil : $0.scalar?.string } }
+        guard let m = root.mapping else { throw bad("not an object") }
+        guard try int(m["format"], "format") == Int64(format) else { throw bad("format is not \(format)") }
+        var b = Baseline(scenario: try str(m["scenario"], "scenario"), seed: UInt64(try int(m["seed"], "seed")),
+                         fingerprint: try str(m["fingerprint"], "fingerprint"), scans: UInt64(try int(m["scans"], "scans")),
+                         initialTrust: try scores(m["initial_trust"].map { Node.sequence([$0]) }, "initial_trust").first ?? .one,
+                         checkpoints: [], incidents: [], groups: [], agents: [])
+        for c in m["checkpoints"]?.sequence ?? [] { b.checkpoints.append(try int(c, "checkpoint")) }
+        for i in m["incidents"]?.sequence ?? [] {
+            guard let x = i.mapping else { throw bad("an incident is not an object") }
+            b.incidents.append(IncidentLine(agent: try str(x["agent"], "agent"), trigger: try str(x["trigger"], "trigger"),
+                                            key: optional(x["key"]), severity: try str(x["severity"], "severity"),
+                                            openedAt: try int(x["opened_at"], "opened_at"), status: try str(x["status"], "status"),
+                                            resolution: optional(x["resolution"])))
+        }
+        for g in m["groups"]?.sequence ?? [] {
+            guard let x = g.mapping else { throw bad("a group is not an object") }
+            var decisions: [UInt64] = []
+            for d in x["decisions"]?.sequence ?? [] { decisions.append(UInt64(try int(d, "decisions"))) }
+            b.groups.append(GroupLine(group: try str(x["group"], "group"), agents: Int(try int(x["agents"], "agents")),
+                                      decisions: decisions, trustMean: try scores(x["trust_mean"], "trust_mean"),
+                                      trustMin: try scores(x["trust_min"], "trust_min")))
+        }
+        for a in m["agents"]?.sequence ?? [] {
+            guard let x = a.mapping else { throw bad("an agent is not an object") }
+            b.agents.append(AgentLine(agent: try str(x["agent"], "agent"), trust: try scores(x["trust"], "trust")))
+        }
+        return b
+    }
+}
+
+/// How far a run may drift from its baseline before it counts as a change.
+public struct BaselineTolerance: Sendable, Equatable {
+    /// Trust at a checkpoint (group mean and minimum, and per agent).
+    public var trust: Score
+    /// A decision's share of a group's scans.
+    public var mix: Score
+    /// An incident's opening time.
+    public var time: SimDuration
+    public init(trust: Score = Score(micros: 50_000), mix: Score = Score(micros: 20_000), time: SimDuration = .zero) {
+        self.trust = trust; self.mix = mix; self.time = time
+    }
+}
+
+/// What changed between a baseline and a new run, as lines a reader understands.
+public struct BaselineComparison: Sendable, Equatable {
+    public var added: [String] = []
+    public var removed: [String] = []
+    public var moved: [String] = []
+    public var changed: [String] = []
+    public var trust: [String] = []
+    public var mix: [String] = []
+    /// Changes that are not drift (a different seed, a renamed group).
+    public var notes: [String] = []
+
+    public var isEmpty: Bool { added.isEmpty && removed.isEmpty && moved.isEmpty && changed.isEmpty && trust.isEmpty && mix.isEmpty }
+    public var count: Int { added.count + removed.count + moved.count + changed.count + trust.count + mix.count }
+
+    /// Every change, one per line, at most `limit` per kind (then `... and N more`).
+    public func lines(limit: Int = 10) -> [String] {
+        var out: [String] = notes
+        func add(_ label: String, _ items: [String]) {
+            for s in items.prefix(limit) { out.append("\(label): \(s)") }
+            if items.count > limit { out.append("\(label): ... and \(items.count - limit) more") }
+        }
+        add("incident added", added)
+        add("incident removed", removed)
+        add("incident moved", moved)
+        add("incident changed", changed)
+        add("trust moved", trust)
+        add("decision mix shifted", mix)
+        return out
+    }
+
+    /// `3 incidents added, 1 removed, 2 trust trajectories moved`.
+    public var summary: String {
+        var parts: [String] = []
+        if !added.isEmpty { parts.append(Phrase.plural(added.count, "incident") + " added") }
+        if !removed.isEmpty { parts.append(Phrase.plural(removed.count, "incident") + " removed") }
+        if !moved.isEmpty { parts.append(Phrase.plural(moved.count, "incident") + " moved") }
+        if !changed.isEmpty { parts.append(Phrase.plural(changed.count, "incident") + " changed") }
+        if !trust.isEmpty { parts.append(Phrase.plural(trust.count, "trust trajectory", "trust trajectories") + " moved") }
+        if !mix.isEmpty { parts.append(Phrase.plural(mix.count, "decision mix", "decision mixes") + " shifted") }
+        return parts.isEmpty ? "no change" : parts.joined(separator: ", ")
+    }
+
+    /// Compares `new` with `old`.
+    public init(old: Baseline, new: Baseline, tolerance: BaselineTolerance = BaselineTolerance()) {
+        if old.seed != new.seed { notes.append("note: seed \(old.seed) in the baseline, \(new.seed) now") }
+        func time(_ ms: Int64) -> String { SimTime(milliseconds: ms).description }
+        func describe(_ i: Baseline.IncidentLine) -> String {
+            "\(i.trigger)\(i.key.map { "[\($0)]" } ?? "") for \(i.agent) at \(time(i.openedAt)) (\(i.severity))"
+        }
+        // Incidents pair up by (agent, trigger, key, occurrence).
+        struct Key: Hashable { var agent: String, trigger: String, key: String?, n: Int }
+        func keyed(_ list: [Baseline.IncidentLine]) -> [(Key, Baseline.IncidentLine)] {
+            var seen: [String: Int] = [:]
+            return list.map { i in
+                let id = "\(i.agent)\u{0}\(i.trigger)\u{0}\(i.key ?? "")"
+                let n = seen[id, default: 0]
+                seen[id] = n + 1
+                return (Key(agent: i.agent, trigger: i.trigger, key: i.key, n: n), i)
+            }
+        }
+        let before = keyed(old.incidents), after = keyed(new.incidents)
+        let beforeMap = Dictionary(before, uniquingKeysWith: { a, _ in a })
+        let afterMap = Dictionary(after, uniquingKeysWith: { a, _ in a })
+        for (k, i) in before where afterMap[k] == nil { removed.append(describe(i)) }
+        for (k, i) in after {
+            guard let o = beforeMap[k] else { added.append(describe(i)); continue }
+            if abs(o.openedAt - i.openedAt) > tolerance.time.milliseconds {
+                let delta = SimDuration(milliseconds: abs(i.openedAt - o.openedAt))
+                moved.append("\(i.trigger) for \(i.agent) from \(time(o.openedAt)) to \(time(i.openedAt)) (\(i.openedAt > o.openedAt ? "+" : "-")\(delta))")
+            } else if o.severity != i.severity || o.status != i.status || o.resolution != i.resolution {
+                changed.append("\(i.trigger) for \(i.agent) at \(time(i.openedAt)): \(o.severity) \(o.status)\(o.resolution.map { " " + $0 } ?? "") → \(i.severity) \(i.status)\(i.resolution.map { " " + $0 } ?? "")")
+            }
+        }
+        // Trust at checkpoints, per group then per agent (the first moved checkpoint of each).
+        let sameCheckpoints = old.checkpoints == new.checkpoints
+        if !sameCheckpoints { notes.append("note: the run's length changed; trust is not compared") }
+        func firstMove(_ a: [Score], _ b: [Score]) -> (Int, Score, Score)? {
+            guard sameCheckpoints, a.count == b.count else { return nil }
+            for k in a.indices where abs(Int(a[k].micros) - Int(b[k].micros)) > Int(tolerance.trust.micros) { return (k, a[k], b[k]) }
+            return nil
+        }
+        let oldGroups = Dictionary(old.groups.map { ($0.group, $0) }, uniquingKeysWith: { a, _ in a })
+        for g in new.groups {
+            guard let o = oldGroups[g.group] else { notes.append("note: group \(g.group) is new"); continue }
+            if let (k, a, b) = firstMove(o.trustMean, g.trustMean) {
+                trust.append("group \(g.group) mean at \(time(new.checkpoints[k])): \(a) → \(b)")
+            } else if let (k, a, b) = firstMove(o.trustMin, g.trustMin) {
+                trust.append("group \(g.group) lowest at \(time(new.checkpoints[k])): \(a) → \(b)")
+            }
+            let ot = o.decisions.reduce(0, +), nt = g.decisions.reduce(0, +)
+            var shifts: [String] = []
+            for (d, decision) in Decision.allCases.enumerated() where d < o.decisions.count && d < g.decisions.count {
+                let a = share(o.decisions[d], ot), b = share(g.decisions[d], nt)
+                if abs(a - b) > Int64(tolerance.mix.micros) {
+                    shifts.append("\(decision) \(Phrase.percent(o.decisions[d], ot)) → \(Phrase.percent(g.decisions[d], nt))")
+                }
+            }
+            if !shifts.isEmpty { mix.append("group \(g.group) (\(ot) → \(nt) scans): " + shifts.joined(separator: ", ")) }
+        }
+        for o in old.groups where !new.groups.contains(where: { $0.group == o.group }) { notes.append("note: group \(o.group) is gone") }
+        let oldAgents = Dictionary(old.agents.map { ($0.agent, $0.trust) }, uniquingKeysWith: { a, _ in a })
+        let newAgents = Dictionary(new.agents.map { ($0.agent, $0.trust) }, uniquingKeysWith: { a, _ in a })
+        for name in Set(oldAgents.keys).union(newAgents.keys).sorted() {
+            // An agent left out never moved from the initial score; compare against that.
+            let a = oldAgents[name] ?? [Score](repeating: old.initialTrust, count: old.checkpoints.count)
+            let b = newAgents[name] ?? [Score](repeating: new.initialTrust, count: new.checkpoints.count)
+            if let (k, a, b) = firstMove(a, b) {
+                trust.append("\(name) at \(time(new.checkpoints[k])): \(a) → \(b)")
+            }
+        }
+    }
+
+    private func share(_ n: UInt64, _ total: UInt64) -> Int64 {
+        total == 0 ? 0 : Int64((n * 1_000_000 + total / 2) / total)
+    }
+}

@@ -1,0 +1,331 @@
+import IntervenCore
+import IntervenSimulation
+import Yams
+
+/// Decoding of `expect:`: what must follow from the run (see `Expectation`).
+///
+/// Each item is decoded on its own, so one file reports every bad expectation at once.
+extension ScenarioDecoder {
+    /// Every item of `expect:`; the errors of bad items are collected, not thrown.
+    func expectations(_ list: LayeredNode, errors: inout [LoadError]) throws(LoadError) -> [Expectation] {
+        guard !list.isNullOrAbsent else { return [] }
+        var out: [Expectation] = []
+        for item in try list.items() {
+            do {
+                out.append(try expectation(item))
+            } catch {
+                errors.append(error)
+            }
+        }
+        return out
+    }
+
+    func expectation(_ item: LayeredNode) throws(LoadError) -> Expectation {
+        if item.isNullOrAbsent { throw item.missing("an expectation like {incident: {trigger: repeated_deny, agent: fin-bot-01}}") }
+        try item.expectKeys(ScenarioKeys.expectations)
+        let kind = try item.exactlyOne(of: ScenarioKeys.expectations, what: "an expectation", rule: "one expectation per item")
+        let node = try item.child(kind)
+        let location = item.top.map { "\($0.origin.source):\($0.line)" } ?? ""
+        let value: Expectation.Kind
+        switch kind {
+        case "incident": value = .incident(try incident(node))
+        case "no_incident": value = .noIncident(try noIncident(node))
+        case "trust": value = .trust(try trust(node))
+        case "state": value = .state(try state(node))
+        case "decisions": value = .decisions(try decisions(node))
+        case "detection": value = .detection(try detection(node))
+        default: value = .sometimes(try sometimes(node))
+        }
+        return Expectation(value, location: location)
+    }
+
+    // MARK: Kinds
+
+    private func body(_ node: LayeredNode, keys: [String], example: String) throws(LoadError) -> LayeredNode {
+        if node.isNullOrAbsent { throw node.missing(example) }
+        try node.expectKeys(keys)
+        return node
+    }
+
+    /// `agent:` an agent name or a glob matching at least one agent (default: every agent).
+    private func agentGlob(_ node: LayeredNode, required: Bool = false) throws(LoadError) -> String {
+        if node.isNullOrAbsent {
+            if required { throw node.missing("an agent name or glob like fin-bot-*") }
+            return "*"
+        }
+        return try agents.agentPattern(node, text: node.string("an agent name or glob"))
+    }
+
+    private func trigger(_ node: LayeredNode) throws(LoadError) -> TriggerKind? {
+        try node.optional { n throws(LoadError) in try n.named(TriggerKind.self, "a trigger") }
+    }
+
+    func incident(_ node: LayeredNode) throws(LoadError) -> IncidentExpectation {
+        let n = try body(node, keys: ScenarioKeys.incident, example: "{trigger: repeated_deny, agent: fin-bot-01}")
+        var x = IncidentExpectation()
+        x.trigger = try trigger(n.child("trigger"))
+        x.agent = try agentGlob(n.child("agent"))
+        x.severity = try n.child("severity").optional { c throws(LoadError) in try c.named(Severity.self, "a severity") }
+        x.status = try n.child("status").optional { c throws(LoadError) in try c.named(IncidentStatus.self, "a status") }
+        x.resolution = try n.child("resolution").optional { c throws(LoadError) in try c.named(Resolution.self, "a resolution code") }
+        if x.resolution != nil, let s = x.status, s != .closed {
+            throw try n.child("status").fail(.conflictingKeys, "an incident with a resolution is closed; found status \(s)")
+        }
+        x.count = try n.child("count").optional { c throws(LoadError) in try countBound(c) } ?? .atLeast(1)
+        x.window = try window(n)
+        x.minTraces = try n.child("traces").optional { c throws(LoadError) in
+            let b = try countBound(c)
+            guard b.upper == nil, let lower = b.lower else {
+                throw c.fail(.invalidValue, "expected {at_least: N} (incidents keep every linked trace, so only a minimum is checked)")
+            }
+            return lower
+        }
+        return x
+    }
+
+    func noIncident(_ node: LayeredNode) throws(LoadError) -> NoIncidentExpectation {
+        let n = try body(node, keys: ScenarioKeys.noIncident, example: "{trigger: repeated_deny, agent: code-*}")
+        return NoIncidentExpectation(trigger: try trigger(n.child("trigger")), agent: try agentGlob(n.child("agent")), window: try window(n))
+    }
+
+    func trust(_ node: LayeredNode) throws(LoadError) -> TrustExpectation {
+        let n = try body(node, keys: ScenarioKeys.trust, example: "{agent: fin-bot-01, at: 2h, between: [0.4, 0.6]}")
+        let agent = try agentGlob(n.child("agent"), required: true)
+        var present: [String] = []
+        for k in try n.keys() where ScenarioKeys.trustChecks.contains(k) { present.append(k) }
+        // `min` and `max` go together; every other check stands alone.
+        let kinds = Set(present.map { $0 == "max" ? "min" : $0 })
+        guard let kind = kinds.first else {
+            throw n.fail(.missingValue, "expected a trust check (at with between or approx; min/max over a window; enters_scrutiny, leaves_scrutiny, recovers_above with by, never_below); found none")
+        }
+        if kinds.count > 1 {
+            throw n.fail(.conflictingKeys, "expected one trust check per expectation; found \(present.joined(separator: " and "))",
+                         at: n.keyLocated(present.last!))
+        }
+        func refuse(_ keys: [String], because why: String) throws(LoadError) {
+            for k in keys where try !n.child(k).isNullOrAbsent {
+                throw try n.child(k).fail(.conflictingKeys, "'\(k)' does not apply here: \(why)", at: n.keyLocated(k))
+            }
+        }
+        switch kind {
+        case "at":
+            try refuse(["within", "by"], because: "a value at a time has no window")
+            let at = try instant(n.child("at"))
+            return TrustExpectation(agent: agent, check: .value(at: at, try scoreBound(n)))
+        case "min":
+            try refuse(["between", "approx", "tolerance"], because: "min and max take bounds like {at_least: 0.5}")
+            let w = try window(n) ?? TimeWindow(from: .zero, to: duration)
+            let lo = try n.child("min").optional { c throws(LoadError) in try scoreBound(c, alone: true) }
+            let hi = try n.child("max").optional { c throws(LoadError) in try scoreBound(c, alone: true) }
+            return TrustExpectation(agent: agent, check: .range(w, min: lo, max: hi))
+        case "enters_scrutiny", "leaves_scrutiny":
+            try refuse(["between", "approx", "tolerance", "within", "by"], because: "\(kind) takes its own window, like [1h, 2h]")
+            let w = try windowValue(n.child(kind))
+            return TrustExpectation(agent: agent, check: kind == "enters_scrutiny" ? .entersScrutiny(w) : .leavesScrutiny(w))
+        case "recovers_above":
+            try refuse(["between", "approx", "tolerance", "within"], because: "recovers_above takes a level and by")
+            let level = try n.child("recovers_above").score(in: .zero ... .one, "a trust level")
+            let byNode = try n.child("by")
+            if byNode.isNullOrAbsent { throw byNode.missing("the time by which trust is back, like 5h") }
+            return TrustExpectation(agent: agent, check: .recoversAbove(level, by: try instant(byNode)))
+        default: // never_below
+            try refuse(["between", "approx", "tolerance"], because: "never_below takes a level (and a window)")
+            let level = try n.child("never_below").score(in: .zero ... .one, "a trust level")
+            return TrustExpectation(agent: agent, check: .neverBelow(level, try window(n)))
+        }
+    }
+
+    func state(_ node: LayeredNode) throws(LoadError) -> StateExpectation {
+        let n = try body(node, keys: ScenarioKeys.state, example: "{agent: fin-bot-01, at: 2h, suspended: true}")
+        let agent = try agentGlob(n.child("agent"), required: true)
+        let atNode = try n.child("at")
+        if atNode.isNullOrAbsent { throw atNode.missing("a time within the run, like 2h") }
+        var x = StateExpectation(agent: agent, at: try instant(atNode))
+        x.suspended = try n.child("suspended").optional { c throws(LoadError) in try c.bool() }
+        x.scrutiny = try n.child("scrutiny").optional { c throws(LoadError) in try c.bool() }
+        x.pinned = try n.child("pinned").optional { c throws(LoadError) in try c.bool() }
+        if x.suspended == nil, x.scrutiny == nil, x.pinned == nil {
+            throw n.fail(.missingValue, "expected at least one of suspended, scrutiny, pinned; found none")
+        }
+        return x
+    }
+
+    func decisions(_ node: LayeredNode) throws(LoadError) -> DecisionExpectation {
+        let n = try body(node, keys: ScenarioKeys.decisions, example: "{agent: code-*, DENY: {at_most: 0}}")
+        var x = DecisionExpectation(agent: try agentGlob(n.child("agent")), window: try window(n))
+        for key in ["scans"] + ScenarioKeys.decisionNames {
+            let c = try n.child(key)
+            guard !c.isNullOrAbsent else { continue }
+            x.counts.append(.init(key == "scans" ? nil : Decision(name: key), try countBound(c)))
+        }
+        let share = try n.child("share")
+        if !share.isNullOrAbsent {
+            try share.expectKeys(ScenarioKeys.decisionNames)
+            for key in ScenarioKeys.decisionNames {
+                let c = try share.child(key)
+                guard !c.isNullOrAbsent else { continue }
+                x.ratios.append(.init(Decision(name: key)!, try scoreBound(c, alone: true, what: "a share")))
+            }
+        }
+        if x.counts.isEmpty && x.ratios.isEmpty {
+            throw n.fail(.missingValue, "expected at least one count (scans, ALLOW, REQUIRE_APPROVAL, SANITIZE, DENY) or share; found none")
+        }
+        return x
+    }
+
+    func detection(_ node: LayeredNode) throws(LoadError) -> DetectionExpectation {
+        let n = try body(node, keys: ScenarioKeys.detection, example: "{trigger: repeated_deny, rate: {at_least: 0.9}}")
+        var x = DetectionExpectation(trigger: try trigger(n.child("trigger")), agent: try agentGlob(n.child("agent")))
+        x.rate = try n.child("rate").optional { c throws(LoadError) in try scoreBound(c, alone: true, what: "a rate") }
+        x.falsePositiveRatio = try n.child("false_positive_ratio").optional { c throws(LoadError) in
+            try scoreBound(c, alone: true, what: "a ratio")
+        }
+        let ttd = try n.child("time_to_detect")
+        if !ttd.isNullOrAbsent {
+            try ttd.expectKeys(ScenarioKeys.timeToDetect)
+            x.p50 = try ttd.child("p50").optional { c throws(LoadError) in try durationBound(c) }
+            x.p95 = try ttd.child("p95").optional { c throws(LoadError) in try durationBound(c) }
+            if x.p50 == nil, x.p95 == nil { throw ttd.fail(.missingValue, "expected p50 or p95; found neither") }
+        }
+        if x.rate == nil, x.falsePositiveRatio == nil, x.p50 == nil, x.p95 == nil {
+            throw n.fail(.missingValue, "expected at least one of rate, false_positive_ratio, time_to_detect; found none")
+        }
+        return x
+    }
+
+    func sometimes(_ node: LayeredNode) throws(LoadError) -> CoverageExpectation {
+        let n = try body(node, keys: ScenarioKeys.sometimes, example: "{agent: fin-bot-*, scrutiny: true}")
+        let agent = try agentGlob(n.child("agent"))
+        let w = try window(n)
+        let kind = try n.exactlyOne(of: ScenarioKeys.conditions, what: "a condition", rule: "one condition per sometimes")
+        let c = try n.child(kind)
+        let condition: CoverageExpectation.Condition
+        switch kind {
+        case "scrutiny", "suspended":
+            guard try c.bool() else {
+                throw c.fail(.invalidValue, "expected true (sometimes: states a path that must be reached; use state: for a state that must hold)")
+            }
+            condition = kind == "scrutiny" ? .scrutiny : .suspended
+        case "decision": condition = .decision(try c.named(Decision.self, "a decision"))
+        case "incident":
+            let names = ["any"] + TriggerKind.allCases.map(\.description)
+            let t: TriggerKind?? = try c.named("a trigger or any", names: names) { $0 == "any" ? .some(nil) : TriggerKind(name: $0).map { .some($0) } }
+            condition = .incident(t ?? nil)
+        default: condition = .trustBelow(try c.score(in: .zero ... .one, "a trust level"))
+        }
+        return CoverageExpectation(agent: agent, window: w, condition: condition)
+    }
+
+    // MARK: Values
+
+    /// A time from the start of the run up to its end (included: a state at the very end).
+    func instant(_ node: LayeredNode) throws(LoadError) -> SimDuration {
+        let t = try node.duration(positive: false)
+        if t > duration, let at = node.top {
+            throw node.expected("a time within the run (duration \(durationText))", found: at, note: "after the end of the run", code: .outOfRun)
+        }
+        return t
+    }
+
+    /// `within: [FROM, TO]` or `{from, to}`, or `by: TO` (from the start); nil when neither.
+    func window(_ n: LayeredNode) throws(LoadError) -> TimeWindow? {
+        let within = try n.child("within"), by = try n.child("by")
+        if !within.isNullOrAbsent && !by.isNullOrAbsent {
+            throw by.fail(.conflictingKeys, "expected within or by; found both", at: n.keyLocated("by"))
+        }
+        if !by.isNullOrAbsent { return TimeWindow(from: .zero, to: try instant(by)) }
+        if within.isNullOrAbsent { return nil }
+        return try windowValue(within)
+    }
+
+    /// `[FROM, TO]` or `{from: FROM, to: TO}`, inside the run, FROM <= TO.
+    func windowValue(_ node: LayeredNode) throws(LoadError) -> TimeWindow {
+        guard let top = node.top, !node.isNullOrAbsent else { throw node.missing("a window like [1h, 2h]") }
+        let from: SimDuration, to: SimDuration
+        var toNode = node
+        switch top.node {
+        case .sequence(let s):
+            guard s.count == 2 else { throw node.expected("a window [FROM, TO]", found: top, note: "\(s.count) items", code: .invalidValue) }
+            let items = try node.items()
+            from = try items[0].duration(positive: false)
+            toNode = items[1]
+            to = try items[1].duration(positive: false)
+        case .mapping:
+            try node.expectKeys(ScenarioKeys.timeWindow)
+            from = try node.child("from").optional { c throws(LoadError) in try c.duration(positive: false) } ?? .zero
+            toNode = try node.child("to")
+            to = try toNode.duration(positive: false)
+        default:
+            throw node.expected("a window like [1h, 2h] or {from: 1h, to: 2h}", found: top, code: .wrongType)
+        }
+        if to > duration {
+            throw toNode.fail(.outOfRun, "expected a window inside the run (duration \(durationText)); found [\(from), \(to)], which ends \(SimDuration(milliseconds: to.milliseconds - duration.milliseconds)) after the run")
+        }
+        if from > to { throw node.fail(.invalidValue, "expected a window [FROM, TO] with FROM <= TO; found [\(from), \(to)]") }
+        return TimeWindow(from: from, to: to)
+    }
+
+    /// A count: `3` (exactly), `{exactly: 3}`, `{at_least: 1}`, `{at_most: 0}` or both of the last two.
+    func countBound(_ node: LayeredNode) throws(LoadError) -> Bound<Int> {
+        try bound(node, example: "3, {at_least: 1} or {at_most: 0}") { c throws(LoadError) in try c.int(atLeast: 0) }
+    }
+
+    /// A bound on a duration: `{at_most: 10m}`.
+    func durationBound(_ node: LayeredNode) throws(LoadError) -> Bound<SimDuration> {
+        try bound(node, example: "{at_most: 10m}", alone: true) { c throws(LoadError) in try c.duration(positive: false) }
+    }
+
+    /// A bound on a score in [0, 1]: `{at_least: 0.5}`; with `alone: false` the node is the
+    /// expectation, which writes `between: [LO, HI]` or `approx: X` (with `tolerance`).
+    func scoreBound(_ node: LayeredNode, alone: Bool = false, what: String = "a trust score") throws(LoadError) -> Bound<Score> {
+        let read = { (c: LayeredNode) throws(LoadError) -> Score in try c.score(in: .zero ... .one, what) }
+        if alone { return try bound(node, example: "{at_least: 0.5}", alone: true, read) }
+        let between = try node.child("between"), approx = try node.child("approx"), tolerance = try node.child("tolerance")
+        if !between.isNullOrAbsent && !approx.isNullOrAbsent {
+            throw approx.fail(.conflictingKeys, "expected between or approx; found both", at: node.keyLocated("approx"))
+        }
+        if !between.isNullOrAbsent {
+            if !tolerance.isNullOrAbsent { throw tolerance.fail(.conflictingKeys, "tolerance goes with approx, not between", at: node.keyLocated("tolerance")) }
+            let pair = try between.list(read)
+            guard pair.count == 2, let top = between.top else {
+                throw between.fail(.invalidValue, "expected [LOW, HIGH]; found \(pair.count) values")
+            }
+            if pair[1] < pair[0] { throw between.expected("[LOW, HIGH] with LOW <= HIGH", found: top, code: .invalidValue) }
+            return Bound(lower: pair[0], upper: pair[1])
+        }
+        if !approx.isNullOrAbsent {
+            let v = try read(approx)
+            let tol = try tolerance.optional { c throws(LoadError) in try c.score(in: .zero ... .one, "a tolerance") } ?? Score(micros: 1000)
+            return Bound(lower: max(.zero, v - tol), upper: min(.one, v + tol))
+        }
+        throw node.fail(.missingValue, "expected between: [LOW, HIGH] or approx: X (with tolerance, default 0.001); found neither")
+    }
+
+    /// `N`, `{exactly: N}`, `{at_least: N}`, `{at_most: N}` or `{at_least: A, at_most: B}`.
+    private func bound<T: Comparable & Sendable>(_ node: LayeredNode, example: String, alone: Bool = false,
+                                                 _ read: (LayeredNode) throws(LoadError) -> T) throws(LoadError) -> Bound<T> {
+        guard let top = node.top, !node.isNullOrAbsent else { throw node.missing(example) }
+        switch top.node {
+        case .scalar:
+            if alone { throw node.expected("a bound like \(example)", found: top, note: "write at_least, at_most or exactly", code: .wrongType) }
+            return .exactly(try read(node))
+        case .mapping:
+            try node.expectKeys(ScenarioKeys.bound)
+            let exactly = try node.child("exactly"), lo = try node.child("at_least"), hi = try node.child("at_most")
+            if !exactly.isNullOrAbsent {
+                if !lo.isNullOrAbsent || !hi.isNullOrAbsent {
+                    throw node.fail(.conflictingKeys, "exactly excludes at_least and at_most")
+                }
+                return .exactly(try read(exactly))
+            }
+            let lower = try lo.optional(read), upper = try hi.optional(read)
+            if lower == nil && upper == nil { throw node.fail(.missingValue, "expected at_least, at_most or exactly; found none") }
+            if let lower, let upper, upper < lower {
+                throw node.fail(.invalidValue, "expected at_least <= at_most; found \(lower) > \(upper)")
+            }
+            return Bound(lower: lower, upper: upper)
+        default:
+            throw node.expected("a bound like \(example)", found: top, code: .wrongType)
+        }
+    }
+}
