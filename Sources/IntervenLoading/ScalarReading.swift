@@ -92,12 +92,12 @@ extension LayeredNode {
     /// The longest duration a rules or scenario file may give (a year and a day).
     static let longestDuration = SimDuration.hours(366 * 24)
 
-    /// A duration like `90s`, `5m`, `1h30m`, `2d`, `250ms`; never negative, at most 366 days, and
+    /// A duration like `90s`, `5m`, `1h30m`, `2d`, `250ms` (or a bare `0`); never negative, at most 366 days, and
     /// longer than zero when `positive`.
     func duration(positive: Bool) throws(LoadError) -> SimDuration {
         let what = "a duration like 90s, 5m, 1h30m"
         return try scalar(what) { text, _, at throws(LoadError) in
-            guard let value = SimDuration.parse(text) else {
+            guard let value = text == "0" ? SimDuration.zero : SimDuration.parse(text) else {
                 let bare = LayeredNode.isInteger(text)
                 throw expected(what, found: at, note: bare ? "add a unit: ms, s, m, h or d" : "", code: .wrongType)
             }

@@ -182,7 +182,7 @@ struct EphemeralKeyTests {
         #expect(inc.count == 1)
         #expect(inc.first?.severity == .high)
         // Not a gate deny: the deny lowers trust (then the incident's auto-response does).
-        #expect(r.changes().map(\.cause) == [.deny, .incidentOpen])
+        #expect(r.changes().map(\.cause) == [.deny, .scrutinyPinned, .incidentOpen])
     }
 
     @Test("a key that was never minted is refused as an unknown key")

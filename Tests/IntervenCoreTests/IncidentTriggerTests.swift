@@ -176,7 +176,7 @@ struct AutoResponseTests {
         let t = at(h: 1)
         let v = r.scan(t, tool: "custom_proxy", op: "exfil")
         #expect(v.trustAfter == sc("0.85"))          // -0.05 for the deny, -0.10 for the incident
-        #expect(r.changes().map(\.cause) == [.deny, .incidentOpen])
+        #expect(r.changes().map(\.cause) == [.deny, .scrutinyPinned, .incidentOpen])
         let inc = try #require(r.incidents(.policy).first)
         #expect(Set(inc.actions.map(\.kind)) == [.lowerTrust, .pinScrutiny, .alert])
         #expect(inc.actions.allSatisfy { $0.actor == "auto" && $0.time == t })

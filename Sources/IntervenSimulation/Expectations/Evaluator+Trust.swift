@@ -26,7 +26,8 @@ struct Trajectory {
     /// Every instant scrutiny turned on (`on`) or off, with pins ending between changes.
     func scrutinyEdges() -> [(time: SimTime, on: Bool)] {
         var edges: [(SimTime, Bool)] = []
-        var state = false
+        // The state at the start is not an edge: an agent that starts in scrutiny never entered it.
+        var state = points.first.map { $0.inScrutiny(at: $0.time) } ?? false
         func set(_ t: SimTime, _ v: Bool) { if v != state { edges.append((t, v)); state = v } }
         for (k, p) in points.enumerated() {
             set(p.time, p.inScrutiny(at: p.time))
@@ -218,8 +219,10 @@ extension Evaluator {
                     if lowest.map({ p.trust < $0.0 }) ?? true { lowest = (p.trust, names[a], t) }
                 }
             }
+            let suspension = if case .suspended = x.condition { true } else { false }
             return Self.outcome(title, false, "never reached",
-                                lowest.map { ["lowest trust among them \($0.0) (\($0.1) at \($0.2))"] } ?? [])
+                                suspension ? ["no agent of \(list.count) was suspended"]
+                                    : lowest.map { ["lowest trust among them \($0.0) (\($0.1) at \($0.2))"] } ?? [])
         }
     }
 }

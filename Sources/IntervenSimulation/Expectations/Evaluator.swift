@@ -76,7 +76,8 @@ public struct Evaluator {
     // MARK: Incidents
 
     mutating func incident(_ x: IncidentExpectation) -> ExpectationOutcome {
-        var what = (x.trigger.map { "\($0) incident" } ?? "incident") + (x.count.upper == 1 && x.count.lower == 1 ? "" : "s")
+        let one = x.count.upper == 1 || (x.count.upper == nil && x.count.lower == 1)
+        var what = (x.trigger.map { "\($0) incident" } ?? "incident") + (one ? "" : "s")
         what += " for \(x.agent)"
         if let s = x.severity { what += ", \(s)" }
         if let s = x.status { what += ", \(s)" }
