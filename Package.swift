@@ -50,7 +50,8 @@ let package = Package(
             path: "Sources/interven-sim"
         ),
         .testTarget(name: "IntervenCoreTests", dependencies: ["IntervenCore", "IntervenLoading"]),
-        .testTarget(name: "IntervenLoadingTests", dependencies: ["IntervenLoading", "IntervenCore", "IntervenSimulation"]),
+        .testTarget(name: "IntervenLoadingTests", dependencies: ["IntervenLoading", "IntervenCore", "IntervenSimulation",
+                                                          .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "IntervenSimulationTests", dependencies: ["IntervenSimulation", "IntervenCore", "IntervenLoading"]),
         .testTarget(name: "IntervenCheckTests", dependencies: ["IntervenCheck", "IntervenSimulation", "IntervenCore", "IntervenLoading"]),
         .testTarget(name: "CLITests"),
