@@ -26,10 +26,14 @@ extension Baseline {
             guard let v = Int64(try str(n, what)) else { throw bad("\(what) is not a whole number") }
             return v
         }
+        func score(_ n: Node?, _ what: String) throws(BaselineError) -> Score {
+            guard let s = Score.parse(try str(n, what)) else { throw bad("\(what) is not a score") }
+            return s
+        }
         func scores(_ n: Node?, _ what: String) throws(BaselineError) -> [Score] {
             guard let seq = n?.sequence else { throw bad("missing \(what)") }
             var out: [Score] = []
-            for item in seq { guard let s = item.scalar.flatMap({ Score.parse($0.string) }) else { throw bad("\(what) holds a non-score") }; out.append(s) }
+            for item in seq { out.append(try score(item, what)) }
             return out
         }
         func optional(_ n: Node?) -> String? { n.flatMap { $0.scalar?.string == "null" ? nil : $0.scalar?.string } }
@@ -37,7 +41,7 @@ extension Baseline {
         guard try int(m["format"], "format") == Int64(format) else { throw bad("format is not \(format)") }
         var b = Baseline(scenario: try str(m["scenario"], "scenario"), seed: UInt64(try int(m["seed"], "seed")),
                          fingerprint: try str(m["fingerprint"], "fingerprint"), scans: UInt64(try int(m["scans"], "scans")),
-                         initialTrust: try scores(m["initial_trust"].map { Node.sequence([$0]) }, "initial_trust").first ?? .one,
+                         initialTrust: try score(m["initial_trust"], "initial_trust"),
                          checkpoints: [], incidents: [], groups: [], agents: [])
         for c in m["checkpoints"]?.sequence ?? [] { b.checkpoints.append(try int(c, "checkpoint")) }
         for i in m["incidents"]?.sequence ?? [] {

@@ -60,6 +60,8 @@ public struct ScenarioCheck: Sendable {
     public var baseline: BaselineStatus?
     /// Results directory written, if any.
     public var resultsDirectory: String?
+    /// Outputs that could not be written (a baseline, a results directory): exit code 3.
+    public var writeErrors: [String] = []
 
     public var failedExpectations: Int { outcomes.filter { !$0.passed }.count }
     public var passed: Bool { failedExpectations == 0 && (baseline?.passed ?? true) }
@@ -180,7 +182,7 @@ public enum CheckRunner {
             let now = Baseline(scenario: scenario, result: result)
             if options.updateBaseline {
                 do { try AtomicFile.write(now.json, to: file); c.baseline = .updated(path: file) }
-                catch { c.baseline = .unreadable("cannot write \(file): \(error.reason)") }
+                catch { c.writeErrors.append(error.description) }
             } else if let text = try? String(contentsOfFile: file, encoding: .utf8) {
                 do {
                     let old = try Baseline.parse(text, path: file)
@@ -196,8 +198,7 @@ public enum CheckRunner {
         if let dir = options.resultsDirectory {
             let target = (dir.hasSuffix("/") ? dir : dir + "/") + scenario.name
             do { try ResultsWriter().write(result, to: target); c.resultsDirectory = target }
-            catch { c.outcomes.append(ExpectationOutcome(index: c.outcomes.count, location: path, title: "results written to \(target)",
-                                                         passed: false, observed: error.description, evidence: [])) }
+            catch { c.writeErrors.append(error.description) }
         }
         return c
     }

@@ -193,6 +193,16 @@ struct EvaluatorTests {
         ])
     }
 
+    @Test("a trust expectation over a glob names the agents it fails for, with the first one's evidence")
+    func trustOverAGlob() async throws {
+        let three = quiet(count: 3, timeline: [denies("a-2", at: "10m", count: 1, every: "1m"), denies("a-3", at: "20m", count: 2, every: "1m")])
+        try await judge(three, [
+            .pass("trust: {agent: \"a-*\", at: 5m, approx: 1.0}", "holds for all 3 agents"),
+            .fail("trust: {agent: \"a-*\", at: 30m, approx: 1.0}", "fails for 2 of 3 agents: a-2: 0.95, a-3: 0.9",
+                  "a-2: last change at 00:10:00 (deny)"),
+        ])
+    }
+
     @Test("trust min and max over a window")
     func trustRange() async throws {
         try await judge(Self.trust, [

@@ -51,27 +51,27 @@ extension Evaluator {
         switch x.check {
         case .value(let at, let b): title = "trust of \(x.agent) at \(Self.time(at)): \(b.phrase(Self.score))"
         case .range(let w, let lo, let hi):
-            title = "trust of \(x.agent) \(w.phrase.replacingPrefix("by", with: "up to")):"
+            title = "trust of \(x.agent) \(w.phrase(opening: "up to")):"
                 + (lo.map { " lowest \($0.phrase(Self.score))" } ?? "") + (lo != nil && hi != nil ? "," : "")
                 + (hi.map { " highest \($0.phrase(Self.score))" } ?? "")
         case .entersScrutiny(let w): title = "\(x.agent) enters scrutiny \(w.phrase)"
         case .leavesScrutiny(let w): title = "\(x.agent) leaves scrutiny \(w.phrase)"
         case .recoversAbove(let level, let by): title = "trust of \(x.agent) falls below \(level) and is back at or above it by \(Self.time(by))"
-        case .neverBelow(let level, let w): title = "trust of \(x.agent) never below \(level)" + (w.map { " \($0.phrase.replacingPrefix("by", with: "up to"))" } ?? "")
+        case .neverBelow(let level, let w): title = "trust of \(x.agent) never below \(level)" + (w.map { " \($0.phrase(opening: "up to"))" } ?? "")
         }
-        var failures: [String] = []
-        var observed: [String] = []
+        var failed: [(name: String, seen: String, why: String)] = []
+        var onlySeen = ""
         for a in list {
             guard let tr = trajectory(a) else { continue }
             let (ok, seen, why) = check(x.check, tr)
-            if list.count == 1 || !ok { observed.append(list.count == 1 ? seen : "\(names[a]): \(seen)") }
-            if !ok { failures.append(names[a] + (why.isEmpty ? "" : ": " + why)) }
+            onlySeen = seen
+            if !ok { failed.append((names[a], seen, why)) }
         }
-        if failures.isEmpty {
-            return Self.outcome(title, true, list.count == 1 ? observed.first ?? "" : "holds for all \(list.count) agents")
-        }
-        let head = list.count == 1 ? observed.first ?? "" : "fails for \(failures.count) of \(list.count) agents: " + Phrase.list(observed)
-        return Self.outcome(title, false, head, failures.count == 1 && list.count == 1 ? failures.map { String($0.drop { $0 != ":" }.dropFirst(2)) }.filter { !$0.isEmpty } : [])
+        if failed.isEmpty { return Self.outcome(title, true, list.count == 1 ? onlySeen : "holds for all \(list.count) agents") }
+        let first = failed[0]
+        if list.count == 1 { return Self.outcome(title, false, first.seen, first.why.isEmpty ? [] : [first.why]) }
+        return Self.outcome(title, false, "fails for \(failed.count) of \(list.count) agents: " + Phrase.list(failed.map { "\($0.name): \($0.seen)" }),
+                            first.why.isEmpty ? [] : ["\(first.name): \(first.why)"])
     }
 
     /// Whether one agent's trajectory satisfies a check; what was seen; the nearest evidence.
@@ -159,7 +159,7 @@ extension Evaluator {
         var parts: [String] = []
         for c in x.counts { parts.append("\(name(c.decision)) \(c.bound.phrase(Self.count))") }
         for r in x.ratios { parts.append("\(r.decision) share \(r.bound.phrase(Self.score))") }
-        let title = "decisions of \(x.agent)" + (x.window.map { " \($0.phrase.replacingPrefix("by", with: "up to"))" } ?? "") + ": "
+        let title = "decisions of \(x.agent)" + (x.window.map { " \($0.phrase(opening: "up to"))" } ?? "") + ": "
             + parts.joined(separator: ", ")
         var wrong: [String] = []
         for c in x.counts {

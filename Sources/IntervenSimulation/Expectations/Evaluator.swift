@@ -123,7 +123,7 @@ public struct Evaluator {
 
     mutating func noIncident(_ x: NoIncidentExpectation) -> ExpectationOutcome {
         var title = "no " + (x.trigger.map { "\($0) incident" } ?? "incident") + " for \(x.agent)"
-        if let w = x.window { title += ", \(w.phrase.replacingPrefix("by", with: "up to"))" }
+        if let w = x.window { title += ", \(w.phrase(opening: "up to"))" }
         let glob = Glob(x.agent)
         let found = result.incidents.filter {
             (x.trigger == nil || $0.trigger == x.trigger) && glob.matches($0.agent) && (x.window?.contains($0.openedAt) ?? true)
@@ -227,17 +227,14 @@ public struct Evaluator {
         -> (drop: Score, from: Score, fromTime: SimTime, to: Score, toTime: SimTime)? {
         var best: (drop: Score, from: Score, fromTime: SimTime, to: Score, toTime: SimTime)? = nil
         for (k, p) in track.enumerated() where window?.contains(p.time) ?? true {
-            for q in track[..<k] where p.time - q.time <= span && q.trust > p.trust {
+            // Earlier points within `span`, newest first (the track is in time order).
+            for q in track[..<k].reversed() {
+                if p.time - q.time > span { break }
+                guard q.trust > p.trust else { continue }
                 let drop = q.trust - p.trust
                 if best.map({ drop > $0.drop }) ?? true { best = (drop, q.trust, q.time, p.trust, p.time) }
             }
         }
         return best
-    }
-}
-
-extension String {
-    func replacingPrefix(_ prefix: String, with other: String) -> String {
-        hasPrefix(prefix) ? other + dropFirst(prefix.count) : self
     }
 }

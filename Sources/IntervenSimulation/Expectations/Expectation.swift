@@ -43,11 +43,15 @@ public struct TimeWindow: Sendable, Equatable {
         t.milliseconds >= from.milliseconds && t.milliseconds <= to.milliseconds
     }
 
-    /// `between 01:00:00 and 02:00:00`, or `by 01:00:00` when it starts at zero.
-    public var phrase: String {
+    /// `between 01:00:00 and 02:00:00`, `at 01:00:00`, or `by 01:00:00` (`up to` with
+    /// `opening: "up to"`, for states that hold over the window rather than events by its end).
+    public func phrase(opening: String = "by") -> String {
         if from == to { return "at \(SimTime.zero + to)" }
-        return from == .zero ? "by \(SimTime.zero + to)" : "between \(SimTime.zero + from) and \(SimTime.zero + to)"
+        return from == .zero ? "\(opening) \(SimTime.zero + to)" : "between \(SimTime.zero + from) and \(SimTime.zero + to)"
     }
+
+    /// The window as `phrase()` says it: events happen `by` its end.
+    public var phrase: String { phrase() }
 }
 
 /// Bounds on a value: exactly, at least, at most, or between (both included).

@@ -132,16 +132,7 @@ struct AtomicDirectory {
     private func writeFile(_ path: String, _ bytes: [UInt8]) throws(ResultsWriteError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else { throw failure(path, "cannot create \(path): \(osReason())") }
-        var offset = 0
-        let ok = bytes.withUnsafeBytes { raw -> Bool in
-            while offset < raw.count {
-                let n = posixWrite(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
-        }
-        guard ok else {
+        guard writeAll(fd, bytes) else {
             let reason = osReason()
             _ = close(fd)
             throw failure(path, "cannot write \(path): \(reason)")
@@ -160,6 +151,19 @@ struct AtomicDirectory {
     }
 
     private func osReason() -> String { String(cString: strerror(errno)) }
+}
+
+/// Writes every byte to `fd` (retrying interrupted writes); false on an error, with `errno` set.
+func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    var offset = 0
+    return bytes.withUnsafeBytes { raw -> Bool in
+        while offset < raw.count {
+            let n = posixWrite(fd, raw.baseAddress! + offset, raw.count - offset)
+            if n < 0 { if errno == EINTR { continue }; return false }
+            offset += n
+        }
+        return true
+    }
 }
 
 /// `write(2)`, under a name that does not clash with `AtomicDirectory.write`.

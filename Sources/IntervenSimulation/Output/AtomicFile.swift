@@ -19,16 +19,7 @@ public enum AtomicFile {
         let temporary = (parent == "/" ? "/" : parent + "/") + ".\(name).tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw fail("cannot create a file beside") }
-        var offset = 0
-        let ok = bytes.withUnsafeBytes { raw -> Bool in
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
-        }
-        let error = ok ? nil : fail("cannot write")
+        let error = writeAll(fd, bytes) ? nil : fail("cannot write")
         if close(fd) != 0 || error != nil {
             let e = error ?? fail("cannot write")
             unlink(temporary)

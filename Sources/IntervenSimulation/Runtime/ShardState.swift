@@ -127,6 +127,8 @@ struct ShardState {
     var logPoints: [[DecisionPoint]] = []
     /// Per counter probe, decisions by raw value (flat, 4 per probe).
     var probeCounts: [UInt64] = []
+    /// Each probe's window (nil: the whole run), copied out of the plan for the scan path.
+    let probeWindows: [TimeWindow?]
     /// Per group, decisions by raw value (flat, 4 per group).
     var groupDecisions: [UInt64]
 
@@ -158,6 +160,7 @@ struct ShardState {
             }
         }
         probeCounts = [UInt64](repeating: 0, count: watch.probes.count * Decision.allCases.count)
+        probeWindows = watch.probes.map(\.window)
         observing = tracking || logging || !watch.probes.isEmpty
         gateway.recordsTrustChanges = recordsSeries || tracking
         agents = []
@@ -562,18 +565,17 @@ struct ShardState {
     /// Logs the decision of a logged agent and counts it in the agent's probes.
     private mutating func observe(_ scan: Scan, _ v: Verdict, local: Int) {
         if !logSlot.isEmpty, logSlot[local] >= 0 {
-            let triggers = gateway.rules.triggers
             let denied = v.decision == .deny
             logPoints[Int(logSlot[local])].append(DecisionPoint(
                 time: scan.time, decision: v.decision, band: v.band, gateDeny: v.isGateDeny, threatIntelHit: v.threatFeed >= 0,
                 scopeViolation: v.violation != nil,
-                sensitiveRead: scan.verb == .read && !denied && !scan.dataClasses.isDisjoint(with: triggers.sensitiveClasses),
-                externalWrite: scan.isExternal && triggers.writeVerbs.contains(scan.verb)))
+                sensitiveRead: scan.verb == .read && !denied
+                    && !scan.dataClasses.isDisjoint(with: gateway.rules.triggers.sensitiveClasses),
+                externalWrite: scan.isExternal && gateway.rules.triggers.writeVerbs.contains(scan.verb)))
         }
-        let watch = plan.observation
-        for k in watch.probes(of: agents[local].global) {
-            let p = Int(watch.probeList[k])
-            if let w = watch.probes[p].window, !w.contains(scan.time) { continue }
+        for k in plan.observation.probes(of: agents[local].global) {
+            let p = Int(plan.observation.probeList[k])
+            if let w = probeWindows[p], !w.contains(scan.time) { continue }
             probeCounts[p &* 4 &+ Int(v.decision.rawValue)] &+= 1
         }
     }

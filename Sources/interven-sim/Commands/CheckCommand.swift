@@ -101,9 +101,7 @@ struct CheckCommand: AsyncParsableCommand {
         if updateBaseline, let baselineDir {
             print("baselines written to \(baselineDir)/")
         }
-        for c in checks {
-            if case .unreadable(let why)? = c.baseline, why.hasPrefix("cannot write") { throw CLIFailure.runtime(why) }
-        }
+        if let failure = checks.flatMap(\.writeErrors).first { throw CLIFailure.runtime(failure) }
         if !checks.allSatisfy(\.passed) { exitProcess(ExitStatus.checkFailed) }
     }
 }
@@ -120,7 +118,7 @@ struct ValidateCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Scenario or rules files (YAML).")
+    @Argument(help: "Scenario or rules files (YAML), or directories of scenarios (searched as check does).")
     var files: [String]
 
     @Option(help: "Rules file the scenarios are checked against instead of their own.")
@@ -131,7 +129,20 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         var bad = 0
-        for file in files {
+        // A directory stands for the scenarios below it; a file (even a missing one) for itself.
+        var found: [String] = []
+        for path in files {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                found.append(path)
+                continue
+            }
+            let (inside, problems) = CheckRunner.discover([path])
+            for e in problems { printError(e) }
+            bad += problems.count
+            found += inside
+        }
+        for file in found {
             do {
                 if try ScenarioFile.isScenario(path: file) {
                     let s = try ScenarioFile.load(path: file, rulesPath: rules, overrides: overrides)
@@ -147,7 +158,7 @@ struct ValidateCommand: ParsableCommand {
             }
         }
         if bad > 0 {
-            throw CLIFailure(message: "\(bad) of \(Phrase.plural(files.count, "file")) invalid", exitCode: ExitStatus.invalidInput)
+            throw CLIFailure(message: "\(bad) of \(Phrase.plural(max(found.count, bad), "file")) invalid", exitCode: ExitStatus.invalidInput)
         }
     }
 }

@@ -62,6 +62,8 @@ struct RunCommand: AsyncParsableCommand {
             throw CLIFailure.invalidInput(error.description)
         }
         if let seed { loaded.seed = seed }
+        // `run` does not judge expectations (`check` does), so the shards need not observe for them.
+        loaded.expectations = []
         let simulation = Simulation(scenario: loaded, shards: shards ?? Self.defaultShards)
         let display = ProgressDisplay(style: .forStandardError(quiet: quiet))
         let progress = display.callback
