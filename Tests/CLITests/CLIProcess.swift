@@ -37,9 +37,22 @@ struct CLIProcess {
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
-    /// A fresh temporary directory.
+    /// This test process's scratch root, `$TMPDIR/interven-sim-tests/<pid>`. The first use
+    /// removes the roots of test processes that have ended, so runs do not pile up directories.
+    static let scratchRoot: URL = {
+        let fm = FileManager.default
+        let base = fm.temporaryDirectory.appendingPathComponent("interven-sim-tests")
+        for name in (try? fm.contentsOfDirectory(atPath: base.path)) ?? [] {
+            if let pid = Int32(name), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+                try? fm.removeItem(at: base.appendingPathComponent(name))
+            }
+        }
+        return base.appendingPathComponent("\(getpid())")
+    }()
+
+    /// A fresh temporary directory (under `scratchRoot`).
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("interven-sim-\(UUID().uuidString)")
+        let url = scratchRoot.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

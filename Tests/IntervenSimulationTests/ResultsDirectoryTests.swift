@@ -5,12 +5,17 @@ import Testing
 
 /// Writing the results directory: all or nothing, and never over something that is not results.
 @Suite("Results directory")
-struct ResultsDirectoryTests {
+final class ResultsDirectoryTests {
     private let fm = FileManager.default
+    /// Scratch directories this test made; removed when the test instance goes away.
+    private var made: [String] = []
+
+    deinit { for path in made { try? fm.removeItem(atPath: path) } }
 
     private func scratch() throws -> String {
         let path = fm.temporaryDirectory.appendingPathComponent("interven-results-\(UUID().uuidString)").path
         try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
+        made.append(path)
         return path
     }
 
