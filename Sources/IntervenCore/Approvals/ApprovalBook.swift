@@ -38,8 +38,10 @@ public struct Approval: Sendable, Equatable {
 /// reused by an identical retry rather than duplicated. Each agent's approvals are chained
 /// newest first, so finding one by id or the latest pending one walks only that agent's.
 struct ApprovalBook: Sendable {
-    struct Key: Hashable { var agent: AgentIndex; var signature: UInt64 }
     struct Grant { var allow: Bool; var until: SimTime; var retried: Bool }
+    /// A grant or deny window in an agent's list (`next`: the agent's next entry, or the next
+    /// free entry once recycled).
+    struct GrantEntry { var signature: UInt64; var grant: Grant; var next: Int32 }
 
     private(set) var approvals: [Approval] = []
     /// For each approval, the index of the same agent's previous approval, or -1.
@@ -48,9 +50,12 @@ struct ApprovalBook: Sendable {
     private var newestOfAgent: [Int32] = []
     /// (agent, signature) → index of the pending approval.
     private var pendingOf = IntTable()
-    private var grants: [Key: Grant] = [:]
-    /// Grants beyond this count trigger a sweep of expired ones.
-    private var grantSweepAt = 1024
+    /// Grant and deny windows, chained per agent. Each agent's list is pruned only at that
+    /// agent's own decisions, so no agent's clock ever ends another's window (agents of a
+    /// shard run out of step within a window).
+    private var grantEntries: [GrantEntry] = []
+    private var grantHead: [Int32] = []
+    private var freeGrant: Int32 = -1
     private var nextOrdinal: [UInt32] = []
     /// Approvals before this index are no longer pending (the in-order expiry sweep starts here).
     private var sweep = 0
@@ -60,23 +65,59 @@ struct ApprovalBook: Sendable {
         guard n > 0 else { return }
         nextOrdinal.append(contentsOf: repeatElement(0, count: n))
         newestOfAgent.append(contentsOf: repeatElement(-1, count: n))
+        grantHead.append(contentsOf: repeatElement(-1, count: n))
     }
 
     /// A live grant for an identical retry at `time`: (allow?, first use?). Callers skip the
     /// lookup for agents whose grant horizon has passed.
     @inline(__always) mutating func grant(agent: AgentIndex, signature: UInt64, at time: SimTime) -> (allow: Bool, firstUse: Bool)? {
-        let key = Key(agent: agent, signature: signature)
-        guard var g = grants[key], time <= g.until else { return nil }
-        let first = !g.retried
-        if g.allow && first { g.retried = true; grants[key] = g }
-        return (g.allow, first)
+        var i = grantHead[Int(agent)]
+        while i >= 0 {
+            let e = grantEntries[Int(i)]
+            if e.signature == signature {
+                guard time <= e.grant.until else { return nil }
+                let first = !e.grant.retried
+                if e.grant.allow && first { grantEntries[Int(i)].grant.retried = true }
+                return (e.grant.allow, first)
+            }
+            i = e.next
+        }
+        return nil
+    }
+
+    /// Opens (or replaces) the agent's window for a signature, dropping its windows that ended
+    /// before `time`.
+    private mutating func setGrant(_ grant: Grant, agent: AgentIndex, signature: UInt64, at time: SimTime) {
+        var previous: Int32 = -1
+        var i = grantHead[Int(agent)]
+        while i >= 0 {
+            let e = grantEntries[Int(i)]
+            if e.signature == signature || e.grant.until < time {
+                if previous < 0 { grantHead[Int(agent)] = e.next } else { grantEntries[Int(previous)].next = e.next }
+                grantEntries[Int(i)].next = freeGrant
+                freeGrant = i
+            } else {
+                previous = i
+            }
+            i = e.next
+        }
+        let entry = GrantEntry(signature: signature, grant: grant, next: grantHead[Int(agent)])
+        if freeGrant >= 0 {
+            let slot = freeGrant
+            freeGrant = grantEntries[Int(slot)].next
+            grantEntries[Int(slot)] = entry
+            grantHead[Int(agent)] = slot
+        } else {
+            grantEntries.append(entry)
+            grantHead[Int(agent)] = Int32(grantEntries.count - 1)
+        }
     }
 
     /// Creates (or reuses) the pending approval for a REQUIRE_APPROVAL decision.
     mutating func request(agent: AgentIndex, signature: UInt64, trace: TraceRef, ttl: SimDuration) -> ApprovalID {
-        if let i = pendingOf.value(UInt64(UInt32(agent)), signature), approvals[Int(i)].status == .pending,
-           trace.time <= approvals[Int(i)].expiresAt {
-            return approvals[Int(i)].id
+        if let i = pendingOf.value(UInt64(UInt32(agent)), signature), approvals[Int(i)].status == .pending {
+            if trace.time <= approvals[Int(i)].expiresAt { return approvals[Int(i)].id }
+            markExpired(Int(i))     // the same agent's clock has passed it: a new one replaces it
         }
         let id = ApprovalID(agent: agent, ordinal: nextOrdinal[Int(agent)])
         nextOrdinal[Int(agent)] += 1
@@ -90,11 +131,21 @@ struct ApprovalBook: Sendable {
 
     private mutating func markExpired(_ i: Int) {
         approvals[i].status = .expired
-        pendingOf.remove(UInt64(UInt32(approvals[i].id.agent)), approvals[i].signature)
+        forgetPending(i)
+    }
+
+    /// Drops the (agent, signature) entry if it still leads to approval `i`: an identical
+    /// request after `i` expired unseen has taken the entry over, and must keep it.
+    private mutating func forgetPending(_ i: Int) {
+        let agent = UInt64(UInt32(approvals[i].id.agent)), signature = approvals[i].signature
+        if pendingOf.value(agent, signature) == Int32(i) { pendingOf.remove(agent, signature) }
     }
 
     /// Expires approvals pending past their expiry, in creation order, stopping at the first
     /// one still live (cheap enough for every scan; `expireAll` catches the rest).
+    ///
+    /// Only bookkeeping: every reader checks the expiry time itself, so results do not depend
+    /// on how far the sweep has got (agents of a shard run out of time order within a window).
     mutating func expire(before time: SimTime) {
         while sweep < approvals.count {
             if approvals[sweep].status == .pending {
@@ -154,13 +205,9 @@ struct ApprovalBook: Sendable {
         approvals[i].decidedAt = time
         approvals[i].decidedBy = actor
         let a = approvals[i]
-        pendingOf.remove(UInt64(UInt32(a.id.agent)), a.signature)
+        forgetPending(i)
         let until = time + (approve ? grantWindow : denyWindow)
-        grants[Key(agent: a.id.agent, signature: a.signature)] = Grant(allow: approve, until: until, retried: false)
-        if grants.count >= grantSweepAt {
-            grants = grants.filter { $0.value.until >= time }
-            grantSweepAt = max(1024, grants.count * 2)
-        }
+        setGrant(Grant(allow: approve, until: until, retried: false), agent: a.id.agent, signature: a.signature, at: time)
         return (a, until)
     }
 }

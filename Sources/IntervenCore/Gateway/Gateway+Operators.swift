@@ -99,7 +99,6 @@ extension Gateway {
     /// Approving opens the grant window for identical retries; denying opens the deny window and
     /// lowers trust by `trust.analyst_deny`. Expired or decided approvals are refused.
     public mutating func decideApproval(_ id: ApprovalID, approve: Bool, by actor: String, at time: SimTime) throws(GatewayError) {
-        approvalBook.expire(before: time)
         let (a, windowEnd) = try approvalBook.decide(id, approve: approve, by: actor, at: time,
                                                      grantWindow: rules.approvals.grantWindow, denyWindow: rules.approvals.denyWindow)
         trust.extendGrantHorizon(Int(a.id.agent), to: windowEnd)
@@ -174,7 +173,9 @@ extension Gateway {
     // MARK: Reading state
 
     /// Applies idle recovery to every agent and expires every approval pending past its expiry
-    /// (for snapshots; between settles an approval's status is updated as scans pass it).
+    /// (for snapshots). Between settles an approval past its expiry may still read `pending`:
+    /// every decision checks the expiry time itself, and no agent's clock may expire another
+    /// agent's approval (agents of a shard run out of step within a window).
     public mutating func settle(until time: SimTime) {
         approvalBook.expireAll(before: time)
         for a in 0..<roster.count { trust.settleIdle(a, until: time) }

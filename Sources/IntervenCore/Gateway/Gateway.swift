@@ -116,7 +116,6 @@ public struct Gateway: Sendable {
         let a = Int(scan.agent)
         let t = scan.time
         trust.settleIdle(a, until: t)
-        approvalBook.expire(before: t)
         telemetry.record(a, tool: scan.tool, at: t)
         var v = Verdict()
         v.band = rules.riskBands.band(of: scan.risk)

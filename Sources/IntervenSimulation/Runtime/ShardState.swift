@@ -94,7 +94,17 @@ struct ShardState {
     let shard: Int
     var gateway: Gateway
     var agents: [AgentTraffic]
+    /// Queued per-agent events (arrivals, timeouts, retries, phases, actions, decisions).
     var queue = EventQueue()
+    /// Queued tenant-wide events (agent -1): each is a barrier every agent's events before it precede.
+    var tenantQueue = EventQueue()
+    /// The events of the window being run, sorted agent-major (reused between windows).
+    private var due: [ShardEvent] = []
+    /// Events the current agent queued for itself inside the window, latest first.
+    private var pending: [ShardEvent] = []
+    /// While a window runs: its end (exclusive) and the agent being run.
+    private var windowStop = SimTime.never
+    private var windowAgent: Int32? = nil
     var mixes: [CompiledMix] = []
     /// For each group: the mix index of its base mix and of each phase's mix.
     var groupMixes: [[Int32]] = []
@@ -118,6 +128,8 @@ struct ShardState {
     var incidentsSeen = 0
     /// Whether the trust series in the results holds every change (not samples).
     let recordsSeries: Bool
+    /// Whether new approvals and incidents are reported for the analyst (only when there is one).
+    let reportsWork: Bool
     /// Whether any expectation needs observations from this shard's agents.
     let observing: Bool
     /// Per local agent: its slot in `trackPoints` / `logPoints`, or -1.
@@ -144,6 +156,7 @@ struct ShardState {
         }
         gateway = Gateway(rules: scenario.rules, roster: roster)
         recordsSeries = scenario.trustSampleInterval == nil
+        reportsWork = scenario.analyst != nil
         groupDecisions = [UInt64](repeating: 0, count: scenario.groups.count * Decision.allCases.count)
         let watch = plan.observation
         var tracking = false, logging = false
@@ -190,6 +203,7 @@ struct ShardState {
             recentNext = Array(repeating: 0, count: mine.count)
         }
         queue.reserve(mine.count * 2)
+        due.reserveCapacity(mine.count)
         // First arrivals and phase changes.
         for local in agents.indices {
             scheduleArrival(local, from: .zero, first: true)
@@ -263,7 +277,19 @@ struct ShardState {
 
     private mutating func push(_ time: SimTime, agent: Int32, kind: EventKind, payload: Int32, token: UInt32 = 0) {
         sequence &+= 1
-        queue.push(ShardEvent(time: time, agent: agent, kind: kind, sequence: sequence, payload: payload, token: token))
+        let e = ShardEvent(time: time, agent: agent, kind: kind, sequence: sequence, payload: payload, token: token)
+        if agent < 0 {
+            tenantQueue.push(e)
+        } else if let current = windowAgent, time < windowStop {
+            // Inside a window an agent's events only ever schedule more events of the same agent;
+            // the ones still due in this window are run before the agent's turn ends.
+            precondition(agent == current, "an event of agent \(current) scheduled one for agent \(agent)")
+            var i = pending.count
+            while i > 0 && ShardEvent.before(pending[i - 1], e) { i -= 1 }
+            pending.insert(e, at: i)
+        } else {
+            queue.push(e)
+        }
     }
 
     private mutating func scheduleArrival(_ local: Int, from t: SimTime, first: Bool = false) {
@@ -285,15 +311,56 @@ struct ShardState {
 
     // MARK: Running
 
-    /// Processes every event before `end`, in (time, agent, kind, sequence) order.
+    /// Processes every event before `end` with the results of (time, agent, kind, sequence)
+    /// order.
+    ///
+    /// Agents of a shard do not affect one another between tenant-wide events (every cross-agent
+    /// effect is the analyst's, delivered at window boundaries), so the events between two
+    /// tenant-wide events run agent by agent, each agent's in time order: its state stays in
+    /// cache for all its scans of the window instead of being fetched again for each.
     mutating func run(until end: SimTime) -> EpochReport {
-        while let e = queue.first, e.time < end {
-            _ = queue.pop()
+        while true {
+            let barrier = tenantQueue.first.map { min($0.time, end) } ?? end
+            runAgents(before: barrier)
+            guard let e = tenantQueue.first, e.time < end else { break }
+            _ = tenantQueue.pop()
             handle(e)
         }
-        let report = EpochReport(work: work, nextEvent: queue.first?.time, scans: scans)
+        let next = [queue.first?.time, tenantQueue.first?.time].compactMap { $0 }.min()
+        let report = EpochReport(work: work, nextEvent: next, scans: scans)
         work.removeAll(keepingCapacity: true)
         return report
+    }
+
+    /// Runs every per-agent event before `stop`, agent by agent.
+    private mutating func runAgents(before stop: SimTime) {
+        due.removeAll(keepingCapacity: true)
+        while let e = queue.first, e.time < stop {
+            _ = queue.pop()
+            due.append(e)
+        }
+        guard !due.isEmpty else { return }
+        // Agent-major; each agent's events keep their (time, kind, sequence) order.
+        due.sort { a, b in a.agent != b.agent ? a.agent < b.agent : ShardEvent.before(a, b) }
+        windowStop = stop
+        defer { windowAgent = nil; windowStop = .never }
+        var r = 0
+        while r < due.count {
+            let agent = due[r].agent
+            windowAgent = agent
+            while true {
+                let fromDue = r < due.count && due[r].agent == agent
+                let fromPending = !pending.isEmpty
+                guard fromDue || fromPending else { break }
+                let e: ShardEvent
+                if fromDue && (!fromPending || ShardEvent.before(due[r], pending[pending.count - 1])) {
+                    e = due[r]; r += 1
+                } else {
+                    e = pending.removeLast()
+                }
+                handle(e)
+            }
+        }
     }
 
     private mutating func handle(_ e: ShardEvent) {
@@ -345,7 +412,7 @@ struct ShardState {
             recent[local * recentCapacity + Int(recentNext[local])] = TraceRef(trace: scan.trace, time: scan.time)
             recentNext[local] = (recentNext[local] + 1) % Int32(recentCapacity)
         }
-        if let id = v.approval, id.ordinal >= agents[local].approvalsSeen {
+        if reportsWork, let id = v.approval, id.ordinal >= agents[local].approvalsSeen {
             agents[local].approvalsSeen = id.ordinal + 1
             work.append(AnalystWork(kind: .approval, time: scan.time, agent: agents[local].global, ordinal: id.ordinal,
                                     label: gateway.roster.labels[local]))
@@ -551,6 +618,7 @@ struct ShardState {
     }
 
     private mutating func collectNewIncidents(at t: SimTime) {
+        guard reportsWork else { return }
         let incidents = gateway.desk.incidents
         while incidentsSeen < incidents.count {
             let i = incidents[incidentsSeen]

@@ -23,7 +23,7 @@ actor ShardWorker {
     }
 
     /// The earliest queued event.
-    func nextEvent() -> SimTime? { state.queue.first?.time }
+    func nextEvent() -> SimTime? { [state.queue.first?.time, state.tenantQueue.first?.time].compactMap { $0 }.min() }
 
     /// Ends the run and returns this shard's part of the result.
     func finish(at end: SimTime) -> ShardResult { state.finish(at: end) }
