@@ -31,6 +31,11 @@ public struct RunResult: Sendable {
     public var fingerprint: Fingerprint
     /// What the shards recorded for the scenario's expectations, and decisions per group.
     public var observations = Observations()
+    /// Wall-clock seconds of each stage (not part of the result proper: differs run to run).
+    public var timings = RunTimings()
+    /// Sampled nanoseconds of single scans' trips through the gateway (decision, trust,
+    /// correlation, incidents), when sampling was asked for; shard by shard, not sorted.
+    public var coreLatencies: [UInt32] = []
 
     /// Scans per wall-clock second.
     public var scansPerSecond: Double { wallSeconds > 0 ? Double(scans) / wallSeconds : 0 }

@@ -28,6 +28,8 @@ struct ShardResult: Sendable {
     var probeCounts: [UInt64] = []
     /// Per group, decisions by raw value (flat, 4 per group).
     var groupDecisions: [UInt64] = []
+    /// Sampled gateway latencies in nanoseconds (see `ShardState.latencyEvery`).
+    var latencies: [UInt32] = []
 }
 
 /// A scan template compiled against the shard's symbols.
@@ -143,6 +145,9 @@ struct ShardState {
     let probeWindows: [TimeWindow?]
     /// Per group, decisions by raw value (flat, 4 per group).
     var groupDecisions: [UInt64]
+    /// Time one in this many scans through the gateway (0: none), into `latencies` (ns).
+    var latencyEvery: UInt64 = 0
+    var latencies: [UInt32] = []
 
     init(plan: Plan, shard: Int) {
         self.plan = plan
@@ -326,11 +331,13 @@ struct ShardState {
             _ = tenantQueue.pop()
             handle(e)
         }
-        let next = [queue.first?.time, tenantQueue.first?.time].compactMap { $0 }.min()
-        let report = EpochReport(work: work, nextEvent: next, scans: scans)
+        let report = EpochReport(work: work, nextEvent: nextEvent, scans: scans)
         work.removeAll(keepingCapacity: true)
         return report
     }
+
+    /// The earliest queued event, or nil.
+    var nextEvent: SimTime? { [queue.first?.time, tenantQueue.first?.time].compactMap { $0 }.min() }
 
     /// Runs every per-agent event before `stop`, agent by agent.
     private mutating func runAgents(before stop: SimTime) {
@@ -403,7 +410,14 @@ struct ShardState {
 
     /// Sends a scan through the gateway and lets the agent react (the closed loop).
     private mutating func send(_ scan: Scan, local: Int) {
-        let v = gateway.process(scan)
+        let v: Verdict
+        if latencyEvery != 0 && scans % latencyEvery == 0 {
+            let t0 = WallTimer.nanoseconds()
+            v = gateway.process(scan)
+            latencies.append(UInt32(clamping: WallTimer.nanoseconds() &- t0))
+        } else {
+            v = gateway.process(scan)
+        }
         scans &+= 1
         decisionCounts[Int(v.decision.rawValue)] &+= 1
         groupDecisions[Int(agents[local].group) &* 4 &+ Int(v.decision.rawValue)] &+= 1
@@ -694,6 +708,7 @@ struct ShardState {
                                  decisions: decisions, approvals: [:], scans: scans)
         result.probeCounts = probeCounts
         result.groupDecisions = groupDecisions
+        result.latencies = latencies
         for local in trackSlot.indices where trackSlot[local] >= 0 {
             result.tracks.append((agents[local].global, trackPoints[Int(trackSlot[local])]))
         }

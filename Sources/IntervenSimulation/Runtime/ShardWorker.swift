@@ -7,8 +7,9 @@ import IntervenCore
 actor ShardWorker {
     private var state: ShardState
 
-    init(plan: Plan, shard: Int) {
+    init(plan: Plan, shard: Int, latencySampling: Int = 0) {
         state = ShardState(plan: plan, shard: shard)
+        state.latencyEvery = UInt64(max(0, latencySampling))
     }
 
     /// Delivers analyst decisions, then runs every event before `end`.
@@ -23,7 +24,7 @@ actor ShardWorker {
     }
 
     /// The earliest queued event.
-    func nextEvent() -> SimTime? { [state.queue.first?.time, state.tenantQueue.first?.time].compactMap { $0 }.min() }
+    func nextEvent() -> SimTime? { state.nextEvent }
 
     /// Ends the run and returns this shard's part of the result.
     func finish(at end: SimTime) -> ShardResult { state.finish(at: end) }

@@ -16,13 +16,14 @@ public struct RunProgress: Sendable {
 /// handles its own agents' events in (time, agent, kind, sequence) order, in parallel; between
 /// epochs the coordinator hands new approvals and incidents to the analyst, whose decisions land
 /// at the next epoch boundary or later. Quiet stretches are skipped. The result is the same for
-/// every shard count and every run with the same scenario and seed, except `wallSeconds` and
-/// `shards`.
+/// every shard count and every run with the same scenario and seed, except `wallSeconds`,
+/// `timings`, `coreLatencies` and `shards`.
 public struct Simulation: Sendable {
     public let scenario: Scenario
     public let shards: Int
+    /// Time one in this many scans' trip through the gateway (0: none); see `RunResult.coreLatencies`.
+    public var latencySampling: Int = 0
 
-    /// A simulation of `scenario` on `shards` workers (at least 1).
     /// A simulation of `scenario` on `shards` workers (at least 1, and no more than agents: an
     /// empty shard would only add coordination).
     public init(scenario: Scenario, shards: Int) {
@@ -33,44 +34,23 @@ public struct Simulation: Sendable {
 
     /// Runs the scenario. `progress` is called from the coordinator, about 100 times a run.
     public func run(progress: (@Sendable (RunProgress) -> Void)? = nil) async -> RunResult {
-        let clock = ContinuousClock()
-        let started = clock.now
+        var clock = WallTimer()
         let plan = Plan(scenario: scenario, shards: shards)
+        let sampling = latencySampling
         let workers = await withTaskGroup(of: (Int, ShardWorker).self) { group in
-            for k in 0..<shards { group.addTask { (k, ShardWorker(plan: plan, shard: k)) } }
+            for k in 0..<shards { group.addTask { (k, ShardWorker(plan: plan, shard: k, latencySampling: sampling)) } }
             var out = [ShardWorker?](repeating: nil, count: shards)
             for await (k, w) in group { out[k] = w }
             return out.map { $0! }
         }
-        let latency = max(1, scenario.effectLatency.milliseconds)
-        let end = SimTime.zero + scenario.duration
-        // The pending TTL in force over time (timeline rules changes can move it).
-        var ttls: [(from: SimTime, ttl: SimDuration)] = [(.zero, scenario.rules.approvals.pendingTTL)]
-        for e in scenario.timeline { if case .setRules(let r, _) = e.action { ttls.append((SimTime.zero + e.at, r.approvals.pendingTTL)) } }
-        var analyst = scenario.analyst.map { AnalystDesk(model: $0, seed: scenario.seed, approvalTTLs: ttls) }
-        var deliveries = [[(at: SimTime, decision: AnalystDecision)]](repeating: [], count: shards)
-        var next: SimTime? = nil
-        for w in workers { if let t = await w.nextEvent(), next.map({ t < $0 }) ?? true { next = t } }
-        var scans: UInt64 = 0
+        var firsts: [SimTime?] = []
+        for w in workers { firsts.append(await w.nextEvent()) }
+        var coordinator = Coordinator(plan: plan, firstEvents: firsts)
+        var timings = RunTimings()
+        timings.setup = clock.lap()
         var lastReported: Int64 = -1
-
-        // Conservative lookahead: the analyst is the only effect that crosses shards, and none of
-        // its decisions can land sooner than its minimum delay after the work that caused it. So
-        // shards may run that many epochs before the analyst must see their work; the results are
-        // those of epoch-by-epoch execution. Without an analyst, shards never interact and windows
-        // are 1% of the run (for progress reports). The window depends on the scenario only, never
-        // on the shard count.
-        let windowEpochs: Int64 = if let analyst {
-            max(1, analyst.minimumDelay.milliseconds / latency)
-        } else {
-            max(1, scenario.duration.milliseconds / 100 / latency)
-        }
-        while let t = next, t < end {
-            // Skip quiet stretches: the window starts at the epoch holding the next event.
-            let epochStart = SimTime(milliseconds: t.milliseconds / latency * latency)
-            let epochEnd = min(epochStart + SimDuration(milliseconds: latency * windowEpochs), end)
-            let batch = deliveries
-            deliveries = Array(repeating: [], count: shards)
+        while let epochEnd = coordinator.windowEnd() {
+            let batch = coordinator.takeDeliveries()
             let reports = await withTaskGroup(of: (Int, EpochReport).self) { group in
                 for k in 0..<shards {
                     let w = workers[k], d = batch[k]
@@ -80,39 +60,26 @@ public struct Simulation: Sendable {
                 for await (k, r) in group { out[k] = r }
                 return out.map { $0! }
             }
-            next = reports.compactMap(\.nextEvent).min()
-            scans = reports.reduce(0) { $0 + $1.scans }
-            if analyst != nil {
-                let work = reports.flatMap(\.work)
-                for d in analyst!.assign(work) {
-                    // Cross-actor effects land at an epoch boundary, never inside the epoch that
-                    // caused them; the lookahead guarantees that boundary is not before this window's end.
-                    let rounded = SimTime(milliseconds: (d.time.milliseconds + latency - 1) / latency * latency)
-                    let at = max(rounded, epochEnd)
-                    guard at < end else { continue }
-                    deliveries[plan.shard(of: d.agent)].append((at, d))
-                    if next.map({ at < $0 }) ?? true { next = at }
-                }
-            }
-            if let progress {
-                let percent = scenario.duration.milliseconds > 0 ? epochEnd.milliseconds * 100 / scenario.duration.milliseconds : 100
-                if percent != lastReported {
-                    lastReported = percent
-                    progress(RunProgress(virtualTime: epochEnd, duration: scenario.duration, scans: scans))
-                }
+            coordinator.absorb(reports, windowEnd: epochEnd)
+            if let progress, let percent = coordinator.percent(at: epochEnd), percent != lastReported {
+                lastReported = percent
+                progress(RunProgress(virtualTime: epochEnd, duration: scenario.duration, scans: coordinator.scans))
             }
         }
-
+        timings.simulate = clock.lap()
+        let end = coordinator.end
         let parts = await withTaskGroup(of: (Int, ShardResult).self) { group in
             for k in 0..<shards { let w = workers[k]; group.addTask { (k, await w.finish(at: end)) } }
             var out = [ShardResult?](repeating: nil, count: shards)
             for await (k, r) in group { out[k] = r }
             return out.map { $0! }
         }
+        timings.finish = clock.lap()
         progress?(RunProgress(virtualTime: end, duration: scenario.duration, scans: parts.reduce(0) { $0 + $1.scans }))
         var result = Self.merge(parts, plan: plan)
-        let elapsed = clock.now - started
-        result.wallSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        timings.merge = clock.lap()
+        result.timings = timings
+        result.wallSeconds = timings.total
         result.shards = shards
         return result
     }
@@ -142,6 +109,7 @@ public struct Simulation: Sendable {
                                wallSeconds: 0, fingerprint: Fingerprint())
         result.fingerprint = fingerprint(result)
         result.observations = observations(parts, plan: plan)
+        result.coreLatencies = parts.flatMap(\.latencies)
         return result
     }
 

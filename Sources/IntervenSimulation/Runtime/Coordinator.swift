@@ -1,0 +1,123 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import IntervenCore
+
+/// The coordinator's side of a run: which window comes next, what the analyst makes of the
+/// shards' work, and where its decisions land. Shared by the actor engine (`Simulation`) and
+/// the single-threaded reference (`ReferenceRun`), so both run exactly the same windows.
+struct Coordinator {
+    let plan: Plan
+    /// The effect latency in milliseconds (the epoch length).
+    let latency: Int64
+    /// The end of the run.
+    let end: SimTime
+    /// Epochs per window.
+    let windowEpochs: Int64
+    private var analyst: AnalystDesk?
+    private var deliveries: [[(at: SimTime, decision: AnalystDecision)]]
+    /// The earliest event any shard holds, or nil.
+    private var next: SimTime?
+    /// Scans decided so far, over every shard.
+    private(set) var scans: UInt64 = 0
+
+    /// A coordinator for `plan`, given each shard's earliest event.
+    init(plan: Plan, firstEvents: [SimTime?]) {
+        self.plan = plan
+        let scenario = plan.scenario
+        latency = max(1, scenario.effectLatency.milliseconds)
+        end = SimTime.zero + scenario.duration
+        // The pending TTL in force over time (timeline rules changes can move it).
+        var ttls: [(from: SimTime, ttl: SimDuration)] = [(.zero, scenario.rules.approvals.pendingTTL)]
+        for e in scenario.timeline { if case .setRules(let r, _) = e.action { ttls.append((SimTime.zero + e.at, r.approvals.pendingTTL)) } }
+        analyst = scenario.analyst.map { AnalystDesk(model: $0, seed: scenario.seed, approvalTTLs: ttls) }
+        deliveries = Array(repeating: [], count: plan.shardCount)
+        next = firstEvents.compactMap { $0 }.min()
+        // Conservative lookahead: the analyst is the only effect that crosses shards, and none of
+        // its decisions can land sooner than its minimum delay after the work that caused it. So
+        // shards may run that many epochs before the analyst must see their work; the results are
+        // those of epoch-by-epoch execution. Without an analyst, shards never interact and windows
+        // are 1% of the run (for progress reports). The window depends on the scenario only, never
+        // on the shard count.
+        windowEpochs = if let analyst {
+            max(1, analyst.minimumDelay.milliseconds / latency)
+        } else {
+            max(1, scenario.duration.milliseconds / 100 / latency)
+        }
+    }
+
+    /// The end of the next window to run, or nil when the run is over. Quiet stretches are
+    /// skipped: the window starts at the epoch holding the next event.
+    func windowEnd() -> SimTime? {
+        guard let t = next, t < end else { return nil }
+        let epochStart = SimTime(milliseconds: t.milliseconds / latency * latency)
+        return min(epochStart + SimDuration(milliseconds: latency * windowEpochs), end)
+    }
+
+    /// The analyst decisions each shard must receive before its next window, handed over once.
+    mutating func takeDeliveries() -> [[(at: SimTime, decision: AnalystDecision)]] {
+        defer { deliveries = Array(repeating: [], count: plan.shardCount) }
+        return deliveries
+    }
+
+    /// Takes the shards' reports of the window ending at `windowEnd` (in shard order).
+    mutating func absorb(_ reports: [EpochReport], windowEnd: SimTime) {
+        next = reports.compactMap(\.nextEvent).min()
+        scans = reports.reduce(0) { $0 + $1.scans }
+        guard analyst != nil else { return }
+        let work = reports.flatMap(\.work)
+        for d in analyst!.assign(work) {
+            // Cross-actor effects land at an epoch boundary, never inside the epoch that caused
+            // them; the lookahead guarantees that boundary is not before this window's end.
+            let rounded = SimTime(milliseconds: (d.time.milliseconds + latency - 1) / latency * latency)
+            let at = max(rounded, windowEnd)
+            guard at < end else { continue }
+            deliveries[plan.shard(of: d.agent)].append((at, d))
+            if next.map({ at < $0 }) ?? true { next = at }
+        }
+    }
+
+    /// How far a window end is through the run, in whole percent (nil for an empty run).
+    func percent(at windowEnd: SimTime) -> Int64? {
+        let d = plan.scenario.duration.milliseconds
+        return d > 0 ? windowEnd.milliseconds * 100 / d : 100
+    }
+}
+
+/// Wall-clock seconds of each stage of a run.
+public struct RunTimings: Sendable, Equatable {
+    /// Compiling the plan and building every shard's state (agents, traffic, first events).
+    public var setup = 0.0
+    /// Running the windows: traffic, decisions, trust, correlation, recording, coordination.
+    public var simulate = 0.0
+    /// Settling each shard at the end and gathering its part (snapshots, incident records).
+    public var finish = 0.0
+    /// Putting the parts in canonical order and computing the fingerprint.
+    public var merge = 0.0
+    /// All four.
+    public var total: Double { setup + simulate + finish + merge }
+    public init() {}
+}
+
+/// A monotonic wall clock for stage timings and latency samples (the runtime's only clock).
+struct WallTimer {
+    private var last: UInt64
+
+    init() { last = Self.nanoseconds() }
+
+    /// Seconds since the previous lap (or since creation).
+    mutating func lap() -> Double {
+        let now = Self.nanoseconds()
+        defer { last = now }
+        return Double(now &- last) / 1e9
+    }
+
+    /// Monotonic nanoseconds.
+    @inline(__always) static func nanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+}
