@@ -43,7 +43,10 @@ struct ApprovalBook: Sendable {
     /// free entry once recycled).
     struct GrantEntry { var signature: UInt64; var grant: Grant; var next: Int32 }
 
+    /// Approvals still pending and those resolved since the last `compact`, in creation order.
     private(set) var approvals: [Approval] = []
+    /// Approvals dropped by `compact`, by `ApprovalStatus.rawValue` (all resolved).
+    private(set) var compactedCounts = [Int](repeating: 0, count: ApprovalStatus.allCases.count)
     /// For each approval, the index of the same agent's previous approval, or -1.
     private var previousOfAgent: [Int32] = []
     /// For each agent, the index of its newest approval, or -1.
@@ -163,6 +166,39 @@ struct ApprovalBook: Sendable {
         for i in sweep..<approvals.count where approvals[i].status == .pending && approvals[i].expiresAt < time {
             markExpired(i)
         }
+    }
+
+    /// Expires what is past its expiry at `time` and drops every resolved approval, keeping
+    /// only their counts by status, so a long run holds only its pending approvals.
+    ///
+    /// `time` must be an instant every agent has reached (a window's end): no later decision
+    /// or request can then concern an approval that expired before it. Dropped approvals are no
+    /// longer found by id (`decide` refuses them as unknown).
+    mutating func compact(before time: SimTime) {
+        expireAll(before: time)
+        var kept: [Approval] = []
+        kept.reserveCapacity(approvals.count / 4)
+        for a in approvals {
+            if a.status == .pending { kept.append(a) } else { compactedCounts[Int(a.status.rawValue)] += 1 }
+        }
+        approvals = kept
+        previousOfAgent = []
+        previousOfAgent.reserveCapacity(kept.count)
+        for i in newestOfAgent.indices { newestOfAgent[i] = -1 }
+        pendingOf = IntTable()
+        for (i, a) in kept.enumerated() {
+            previousOfAgent.append(newestOfAgent[Int(a.id.agent)])
+            newestOfAgent[Int(a.id.agent)] = Int32(i)
+            pendingOf.set(Int32(i), UInt64(UInt32(a.id.agent)), a.signature)
+        }
+        sweep = 0
+    }
+
+    /// How many approvals ended in each status (compacted ones included), by raw value.
+    var countsByStatus: [Int] {
+        var counts = compactedCounts
+        for a in approvals { counts[Int(a.status.rawValue)] += 1 }
+        return counts
     }
 
     /// The index of an approval by id (walks only that agent's approvals).

@@ -113,8 +113,24 @@ extension Gateway {
     /// An approval by id.
     public func approval(_ id: ApprovalID) -> Approval? { approvalBook.approval(id) }
 
-    /// Every approval, in the order created.
+    /// Every approval, in the order created (since the last `compactApprovals`).
     public var approvals: [Approval] { approvalBook.approvals }
+
+    /// How many approvals there are in each status, compacted ones included.
+    public var approvalCounts: [ApprovalStatus: Int] {
+        let counts = approvalBook.countsByStatus
+        var out: [ApprovalStatus: Int] = [:]
+        for s in ApprovalStatus.allCases where counts[Int(s.rawValue)] > 0 { out[s] = counts[Int(s.rawValue)] }
+        return out
+    }
+
+    /// The number of approvals held (pending, and resolved since the last compaction).
+    public var heldApprovals: Int { approvalBook.approvals.count }
+
+    /// Expires approvals past their expiry at `time` and forgets every resolved one, keeping
+    /// their counts (`approvalCounts`). Call it only at an instant every agent's scans have
+    /// reached; resolved approvals are then no longer found by id.
+    public mutating func compactApprovals(before time: SimTime) { approvalBook.compact(before: time) }
 
     /// The most recent approval of an agent still pending at `time`.
     public func latestPendingApproval(of agent: AgentIndex, at time: SimTime) -> ApprovalID? {

@@ -23,6 +23,9 @@ struct Coordinator {
     /// Scans decided so far, over every shard.
     private(set) var scans: UInt64 = 0
 
+    /// The shortest window of a run without an analyst, in milliseconds.
+    static let minimumQuietWindow: Int64 = 15 * 60_000
+
     /// A coordinator for `plan`, given each shard's earliest event.
     init(plan: Plan, firstEvents: [SimTime?]) {
         self.plan = plan
@@ -39,12 +42,13 @@ struct Coordinator {
         // its decisions can land sooner than its minimum delay after the work that caused it. So
         // shards may run that many epochs before the analyst must see their work; the results are
         // those of epoch-by-epoch execution. Without an analyst, shards never interact and windows
-        // are 1% of the run (for progress reports). The window depends on the scenario only, never
-        // on the shard count.
+        // are 1% of the run (for progress reports), but at least 15 virtual minutes: shards run a
+        // window agent by agent, so longer windows keep each agent's state in cache for more of
+        // its scans. The window depends on the scenario only, never on the shard count.
         windowEpochs = if let analyst {
             max(1, analyst.minimumDelay.milliseconds / latency)
         } else {
-            max(1, scenario.duration.milliseconds / 100 / latency)
+            max(1, max(scenario.duration.milliseconds / 100, Self.minimumQuietWindow) / latency)
         }
     }
 

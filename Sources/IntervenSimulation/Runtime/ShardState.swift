@@ -102,6 +102,9 @@ struct ShardState {
     var tenantQueue = EventQueue()
     /// The events of the window being run, sorted agent-major (reused between windows).
     private var due: [ShardEvent] = []
+    /// Scratch for the counting sort of `due`: per local agent, its first slot; and the output.
+    private var dueStart: [Int32] = []
+    private var dueSorted: [ShardEvent] = []
     /// Events the current agent queued for itself inside the window, latest first.
     private var pending: [ShardEvent] = []
     /// While a window runs: its end (exclusive) and the agent being run.
@@ -145,6 +148,8 @@ struct ShardState {
     let probeWindows: [TimeWindow?]
     /// Per group, decisions by raw value (flat, 4 per group).
     var groupDecisions: [UInt64]
+    /// Held approvals that trigger a compaction at the next window end.
+    private var approvalCompactionAt = 4096
     /// Time one in this many scans through the gateway (0: none), into `latencies` (ns).
     var latencyEvery: UInt64 = 0
     var latencies: [UInt32] = []
@@ -331,9 +336,39 @@ struct ShardState {
             _ = tenantQueue.pop()
             handle(e)
         }
+        // Every agent has reached `end`: resolved approvals can go (their counts stay), so a
+        // long run holds only the pending ones.
+        if gateway.heldApprovals >= approvalCompactionAt {
+            gateway.compactApprovals(before: end)
+            approvalCompactionAt = max(4096, gateway.heldApprovals * 2)
+        }
         let report = EpochReport(work: work, nextEvent: nextEvent, scans: scans)
         work.removeAll(keepingCapacity: true)
         return report
+    }
+
+    /// Sorts `due` (popped in (time, agent, kind, sequence) order) by agent, each agent's events
+    /// keeping that order: a stable counting sort by local agent when the window holds events of
+    /// many agents, a comparison sort when it holds few.
+    private mutating func sortAgentMajor() {
+        let n = agents.count
+        guard due.count >= 64, due.count >= n / 8 else {
+            due.sort { a, b in a.agent != b.agent ? a.agent < b.agent : ShardEvent.before(a, b) }
+            return
+        }
+        if dueStart.count != n + 1 { dueStart = [Int32](repeating: 0, count: n + 1) }
+        let shards = Int32(plan.shardCount)
+        for e in due { dueStart[Int(e.agent / shards) + 1] &+= 1 }
+        for i in 0..<n { dueStart[i + 1] &+= dueStart[i] }
+        dueSorted.removeAll(keepingCapacity: true)
+        dueSorted.append(contentsOf: due)
+        for e in due {
+            let slot = Int(e.agent / shards)
+            dueSorted[Int(dueStart[slot])] = e
+            dueStart[slot] &+= 1
+        }
+        swap(&due, &dueSorted)
+        for i in 0...n { dueStart[i] = 0 }
     }
 
     /// The earliest queued event, or nil.
@@ -347,8 +382,7 @@ struct ShardState {
             due.append(e)
         }
         guard !due.isEmpty else { return }
-        // Agent-major; each agent's events keep their (time, kind, sequence) order.
-        due.sort { a, b in a.agent != b.agent ? a.agent < b.agent : ShardEvent.before(a, b) }
+        sortAgentMajor()
         windowStop = stop
         defer { windowAgent = nil; windowStop = .never }
         var r = 0
@@ -744,7 +778,7 @@ struct ShardState {
             let global = agents[Int(s.agent)].global
             result.anomalies.append((global, k, AnomalyRecord(time: s.time, agent: plan.names[Int(global)], kind: s.kind, traces: s.traces)))
         }
-        for a in gateway.approvals { result.approvals[a.status, default: 0] += 1 }
+        result.approvals = gateway.approvalCounts
         return result
     }
 
