@@ -51,8 +51,6 @@ struct ApprovalBook: Sendable {
     private var previousOfAgent: [Int32] = []
     /// For each agent, the index of its newest approval, or -1.
     private var newestOfAgent: [Int32] = []
-    /// (agent, signature) → index of the pending approval.
-    private var pendingOf = IntTable()
     /// Grant and deny windows, chained per agent. Each agent's list is pruned only at that
     /// agent's own decisions, so no agent's clock ever ends another's window (agents of a
     /// shard run out of step within a window).
@@ -118,9 +116,18 @@ struct ApprovalBook: Sendable {
 
     /// Creates (or reuses) the pending approval for a REQUIRE_APPROVAL decision.
     mutating func request(agent: AgentIndex, signature: UInt64, trace: TraceRef, ttl: SimDuration) -> ApprovalID {
-        if let i = pendingOf.value(UInt64(UInt32(agent)), signature), approvals[Int(i)].status == .pending {
-            if trace.time <= approvals[Int(i)].expiresAt { return approvals[Int(i)].id }
-            markExpired(Int(i))     // the same agent's clock has passed it: a new one replaces it
+        // The agent's newest approval for this request, found on its own chain (short: resolved
+        // approvals are compacted away, and the chain is hot while the agent runs).
+        var i = newestOfAgent[Int(agent)]
+        while i >= 0 {
+            if approvals[Int(i)].signature == signature {
+                if approvals[Int(i)].status == .pending {
+                    if trace.time <= approvals[Int(i)].expiresAt { return approvals[Int(i)].id }
+                    markExpired(Int(i))     // the same agent's clock has passed it: a new one replaces it
+                }
+                break
+            }
+            i = previousOfAgent[Int(i)]
         }
         let id = ApprovalID(agent: agent, ordinal: nextOrdinal[Int(agent)])
         nextOrdinal[Int(agent)] += 1
@@ -128,20 +135,11 @@ struct ApprovalBook: Sendable {
         let index = Int32(approvals.count - 1)
         previousOfAgent.append(newestOfAgent[Int(agent)])
         newestOfAgent[Int(agent)] = index
-        pendingOf.set(index, UInt64(UInt32(agent)), signature)
         return id
     }
 
     private mutating func markExpired(_ i: Int) {
         approvals[i].status = .expired
-        forgetPending(i)
-    }
-
-    /// Drops the (agent, signature) entry if it still leads to approval `i`: an identical
-    /// request after `i` expired unseen has taken the entry over, and must keep it.
-    private mutating func forgetPending(_ i: Int) {
-        let agent = UInt64(UInt32(approvals[i].id.agent)), signature = approvals[i].signature
-        if pendingOf.value(agent, signature) == Int32(i) { pendingOf.remove(agent, signature) }
     }
 
     /// Expires approvals pending past their expiry, in creation order, stopping at the first
@@ -185,11 +183,9 @@ struct ApprovalBook: Sendable {
         previousOfAgent = []
         previousOfAgent.reserveCapacity(kept.count)
         for i in newestOfAgent.indices { newestOfAgent[i] = -1 }
-        pendingOf = IntTable()
         for (i, a) in kept.enumerated() {
             previousOfAgent.append(newestOfAgent[Int(a.id.agent)])
             newestOfAgent[Int(a.id.agent)] = Int32(i)
-            pendingOf.set(Int32(i), UInt64(UInt32(a.id.agent)), a.signature)
         }
         sweep = 0
     }
@@ -241,7 +237,6 @@ struct ApprovalBook: Sendable {
         approvals[i].decidedAt = time
         approvals[i].decidedBy = actor
         let a = approvals[i]
-        forgetPending(i)
         let until = time + (approve ? grantWindow : denyWindow)
         setGrant(Grant(allow: approve, until: until, retried: false), agent: a.id.agent, signature: a.signature, at: time)
         return (a, until)

@@ -31,7 +31,11 @@ struct AgentTelemetry: Sendable {
 
     mutating func recordReasons(_ agent: Int, _ reasons: ReasonSet) {
         let base = agent * ReasonCode.allCases.count
-        for c in ReasonCode.allCases where reasons.contains(c) { builtinReasons[base + Int(c.rawValue)] &+= 1 }
+        var bits = reasons.bits
+        while bits != 0 {
+            builtinReasons[base + bits.trailingZeroBitCount] &+= 1
+            bits &= bits &- 1
+        }
         guard reasons.custom != .none else { return }
         if customSlot[agent] < 0 {
             customSlot[agent] = Int32(customReasons.count)

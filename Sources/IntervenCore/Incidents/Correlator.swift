@@ -11,8 +11,9 @@ struct Correlator: Sendable {
     private var burstWindow: Int64
     private var escalationCreates: Set<UInt64> = []
     private var escalationAttaches: Set<UInt64> = []
-    /// Tools that appear in an escalation pair, so other scans skip the set lookup.
-    private var escalationTools: Set<UInt32> = []
+    /// Per tool symbol: whether it appears in an escalation pair, so other scans skip the set
+    /// lookups (a flat array, not a `Set`: hashing cost more than the rest of the check).
+    private var escalationTools: [Bool] = []
 
     // Repeated-deny ring: the last `denyCapacity` deny times and traces of each agent.
     private var denyTimes: [Int64] = []
@@ -25,7 +26,12 @@ struct Correlator: Sendable {
     private var createTime: [SimTime] = []
     private var createTrace: [TraceID] = []
     // Mass-action rings per (agent, tool), allocated from a pool on first use.
-    private var burstSlot = IntTable()
+    /// Per agent, its newest ring; per ring, its tool and the agent's previous ring. A chain
+    /// per agent rather than a hash table: an agent has few tools, and its rings are allocated
+    /// together and stay in cache while it runs.
+    private var burstHead: [Int32] = []
+    private var burstTool: [UInt32] = []
+    private var burstLink: [Int32] = []
     private var burstTimes: [Int64] = []
     private var burstNext: [Int32] = []
     private var burstFilled: [Int32] = []
@@ -47,7 +53,9 @@ struct Correlator: Sendable {
         }
         escalationCreates = Set(c.escalationCreates.map(pair))
         escalationAttaches = Set(c.escalationAttaches.map(pair))
-        escalationTools = Set((escalationCreates.union(escalationAttaches)).map { UInt32($0 >> 32) })
+        let tools = escalationCreates.union(escalationAttaches).map { Int($0 >> 32) }
+        escalationTools = [Bool](repeating: false, count: (tools.max() ?? -1) + 1)
+        for t in tools { escalationTools[t] = true }
     }
 
     mutating func grow(to agents: Int) {
@@ -61,6 +69,7 @@ struct Correlator: Sendable {
         readTrace.append(contentsOf: repeatElement(0, count: n))
         createTime.append(contentsOf: repeatElement(.never, count: n))
         createTrace.append(contentsOf: repeatElement(0, count: n))
+        burstHead.append(contentsOf: repeatElement(-1, count: n))
         agentCount = agents
     }
 
@@ -90,7 +99,8 @@ struct Correlator: Sendable {
         burstWindow = rules.correlation.massActionWindow.milliseconds
         if max(1, rules.correlation.massActionCount) != burstCapacity {
             burstCapacity = max(1, rules.correlation.massActionCount)
-            burstSlot = IntTable(); burstTimes = []; burstNext = []; burstFilled = []
+            burstHead = Array(repeating: -1, count: agentCount); burstTool = []; burstLink = []
+            burstTimes = []; burstNext = []; burstFilled = []
         }
         configureEscalation(rules.correlation, symbols: &symbols)
     }
@@ -138,7 +148,7 @@ struct Correlator: Sendable {
     /// Privilege escalation: returns the "create" this "attach" follows within the window.
     @inline(__always) mutating func noteEscalation(_ agent: Int, tool: Symbol, operation: Symbol, at time: SimTime,
                                                    trace: TraceID) -> TraceRef? {
-        guard escalationTools.contains(tool.raw) else { return nil }
+        guard Int(tool.raw) < escalationTools.count, escalationTools[Int(tool.raw)] else { return nil }
         let pair = UInt64(tool.raw) << 32 | UInt64(operation.raw)
         if escalationCreates.contains(pair) {
             createTime[agent] = time
@@ -155,12 +165,16 @@ struct Correlator: Sendable {
     /// Mass-action burst: true when this mutating call makes `burstCapacity` calls to one tool
     /// within the window (the ring then restarts, so one burst gives one signal).
     @inline(__always) mutating func noteMutating(_ agent: Int, tool: Symbol, at time: SimTime) -> Bool {
+        var found = burstHead[agent]
+        while found >= 0 && burstTool[Int(found)] != tool.raw { found = burstLink[Int(found)] }
         let slot: Int
-        if let s = burstSlot.value(UInt64(agent), UInt64(tool.raw)) {
-            slot = Int(s)
+        if found >= 0 {
+            slot = Int(found)
         } else {
             slot = burstNext.count
-            burstSlot.set(Int32(slot), UInt64(agent), UInt64(tool.raw))
+            burstTool.append(tool.raw)
+            burstLink.append(burstHead[agent])
+            burstHead[agent] = Int32(slot)
             burstTimes.append(contentsOf: repeatElement(0, count: burstCapacity))
             burstNext.append(0)
             burstFilled.append(0)

@@ -134,7 +134,10 @@ public struct TrustEngine: Sendable {
         guard rules.idlePeriod.milliseconds > 0 else { return }
         let from = agents[agent].idleCreditedUntil
         guard from != .never else { return }
-        let periods = (time.milliseconds - from.milliseconds) / rules.idlePeriod.milliseconds
+        // Almost every scan comes within an idle period of the last one: no division then.
+        let idle = time.milliseconds - from.milliseconds
+        guard idle >= rules.idlePeriod.milliseconds else { return }
+        let periods = idle / rules.idlePeriod.milliseconds
         guard periods > 0 else { return }
         agents[agent].idleCreditedUntil = from + rules.idlePeriod * periods
         // One credit at the end of each full idle period, so the series shows every step; the

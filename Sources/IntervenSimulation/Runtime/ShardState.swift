@@ -294,9 +294,13 @@ struct ShardState {
             // Inside a window an agent's events only ever schedule more events of the same agent;
             // the ones still due in this window are run before the agent's turn ends.
             precondition(agent == current, "an event of agent \(current) scheduled one for agent \(agent)")
-            var i = pending.count
-            while i > 0 && ShardEvent.before(pending[i - 1], e) { i -= 1 }
-            pending.insert(e, at: i)
+            if pending.isEmpty {
+                pending.append(e)
+            } else {
+                var i = pending.count
+                while i > 0 && ShardEvent.before(pending[i - 1], e) { i -= 1 }
+                pending.insert(e, at: i)
+            }
         } else {
             queue.push(e)
         }
@@ -409,7 +413,7 @@ struct ShardState {
         case .arrival:
             let local = Int(e.payload)
             guard e.token == agents[local].arrivalToken, agents[local].waiting == nil else { return }
-            let scan = makeScan(local, mix: mixes[Int(agents[local].mix)], at: e.time)
+            let scan = makeScan(local, mix: Int(agents[local].mix), at: e.time)
             send(scan, local: local)
             if agents[local].waiting == nil && agents[local].arrivalToken == e.token { resume(local, at: e.time) }
         case .timelineScan:
@@ -504,12 +508,12 @@ struct ShardState {
         agents[local].waitToken &+= 1
     }
 
-    private mutating func makeScan(_ local: Int, mix: CompiledMix, at t: SimTime) -> Scan {
+    private mutating func makeScan(_ local: Int, mix m: Int, at t: SimTime) -> Scan {
         var rng = agents[local].stream
-        let r = rng.nextBelow(mix.total)
+        let r = rng.nextBelow(mixes[m].total)
         var k = 0
-        while mix.cumulative[k] <= r { k += 1 }
-        let scan = makeScan(local, template: mix.templates[k], rng: &rng, at: t)
+        while mixes[m].cumulative[k] <= r { k += 1 }
+        let scan = makeScan(local, template: mixes[m].templates[k], rng: &rng, at: t)
         agents[local].stream = rng
         return scan
     }
