@@ -28,13 +28,17 @@ public enum CounterKind: Int, CaseIterable, Sendable, CustomStringConvertible {
 /// A count covers the current slice and the 23 before it, so the window is exact to one slice
 /// (one hour for a 24 h window, 150 s for a 1 h window). Counts saturate at 65,535 per slice.
 /// Each (agent, counter) row is 56 contiguous bytes: the newest slice number, then 24 16-bit
-/// counts packed four to a word, so counting an event touches one cache line.
+/// counts packed four to a word, so counting an event touches one cache line. Rows are made
+/// on an agent's first event of a kind: most agents only ever count a few of the ten kinds,
+/// and a million agents would otherwise hold 560 MB of mostly empty rows.
 struct RollingCounters: Sendable {
     static let slices = 24
     private static let wordsPerRow = 1 + slices / 4
     private static let kinds = CounterKind.allCases.count
     private static let none = Int64.min
     private let sliceLength: [Int64]
+    /// Per (agent, kind): the row's first word in `rows`, or -1 before the first event.
+    private var rowOf: [Int32] = []
     private var rows: [UInt64] = []
     private(set) var agentCount = 0
 
@@ -46,9 +50,7 @@ struct RollingCounters: Sendable {
 
     mutating func grow(to agents: Int) {
         guard agents > agentCount else { return }
-        var row = [UInt64](repeating: 0, count: Self.wordsPerRow)
-        row[0] = UInt64(bitPattern: Self.none)
-        for _ in 0..<((agents - agentCount) * Self.kinds) { rows.append(contentsOf: row) }
+        rowOf.append(contentsOf: repeatElement(-1, count: (agents - agentCount) * Self.kinds))
         agentCount = agents
     }
 
@@ -58,7 +60,14 @@ struct RollingCounters: Sendable {
     }
 
     @inline(__always) mutating func add(_ kind: CounterKind, agent: Int, at time: SimTime) {
-        let base = (agent * Self.kinds + kind.rawValue) * Self.wordsPerRow
+        var base = Int(rowOf[agent &* Self.kinds &+ kind.rawValue])
+        if base < 0 {
+            base = rows.count
+            precondition(base <= Int(Int32.max), "rolling counters: more rows than a 32-bit index holds")
+            rowOf[agent &* Self.kinds &+ kind.rawValue] = Int32(base)
+            rows.append(UInt64(bitPattern: Self.none))
+            rows.append(contentsOf: repeatElement(0, count: Self.wordsPerRow - 1))
+        }
         let head = Int64(bitPattern: rows[base])
         let length = sliceLength[kind.rawValue]
         // Most events fall in the newest slice: two multiplications instead of a division.
@@ -86,7 +95,8 @@ struct RollingCounters: Sendable {
 
     /// The count of events within the window ending at `time`.
     func count(_ kind: CounterKind, agent: Int, at time: SimTime) -> Int {
-        let base = (agent * Self.kinds + kind.rawValue) * Self.wordsPerRow
+        let base = Int(rowOf[agent * Self.kinds + kind.rawValue])
+        guard base >= 0 else { return 0 }
         let head = Int64(bitPattern: rows[base])
         if head == Self.none { return 0 }
         let slice = time.milliseconds / sliceLength[kind.rawValue]
@@ -103,7 +113,8 @@ struct RollingCounters: Sendable {
     /// Zeroes the trust counters of one agent.
     mutating func resetTrustCounters(agent: Int) {
         for k in CounterKind.trustCounters {
-            let base = (agent * Self.kinds + k.rawValue) * Self.wordsPerRow
+            let base = Int(rowOf[agent * Self.kinds + k.rawValue])
+            guard base >= 0 else { continue }
             rows[base] = UInt64(bitPattern: Self.none)
             for w in 1..<Self.wordsPerRow { rows[base + w] = 0 }
         }
