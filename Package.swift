@@ -1,6 +1,11 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// `INTERVEN_ALLOCATOR=system swift build ...` links the system allocator (glibc malloc) instead of
+/// jemalloc, to measure what jemalloc is worth (`make bench-system-alloc`). Use its own
+/// `--scratch-path`: the manifest is read once per build directory.
+let systemAllocator = Context.environment["INTERVEN_ALLOCATOR"] == "system"
+
 let package = Package(
     name: "interven-sim",
     platforms: [.macOS(.v15)],
@@ -31,7 +36,8 @@ let package = Package(
         // Checking scenarios: discovery, parallel runs, expectations, baselines, reports.
         .target(name: "IntervenCheck", dependencies: ["IntervenCore", "IntervenLoading", "IntervenSimulation",
                                                       .product(name: "Yams", package: "Yams")]),
-        // jemalloc, linked into the executable only (Debian: libjemalloc-dev).
+        // jemalloc, linked into the executable only (Debian: libjemalloc-dev), unless
+        // INTERVEN_ALLOCATOR=system.
         .systemLibrary(
             name: "CJemalloc",
             pkgConfig: "jemalloc",
@@ -44,9 +50,8 @@ let package = Package(
                 "IntervenLoading",
                 "IntervenSimulation",
                 "IntervenCheck",
-                "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            ] + (systemAllocator ? [] : ["CJemalloc"]),
             path: "Sources/interven-sim"
         ),
         .testTarget(name: "IntervenCoreTests", dependencies: ["IntervenCore", "IntervenLoading"]),
