@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // The pure core: no I/O, no actors, no clock reads, no randomness of its own.
@@ -51,6 +52,7 @@ let package = Package(
                 "IntervenSimulation",
                 "IntervenCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ] + (systemAllocator ? [] : ["CJemalloc"]),
             path: "Sources/interven-sim"
         ),
