@@ -1,6 +1,11 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// `INTERVEN_ALLOCATOR=system swift build ...` links the system allocator (glibc malloc) instead of
+/// jemalloc, to measure what jemalloc is worth (`make bench-system-alloc`). Use its own
+/// `--scratch-path`: the manifest is read once per build directory.
+let systemAllocator = Context.environment["INTERVEN_ALLOCATOR"] == "system"
+
 let package = Package(
     name: "interven-sim",
     platforms: [.macOS(.v15)],
@@ -14,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // The pure core: no I/O, no actors, no clock reads, no randomness of its own.
@@ -31,7 +37,8 @@ let package = Package(
         // Checking scenarios: discovery, parallel runs, expectations, baselines, reports.
         .target(name: "IntervenCheck", dependencies: ["IntervenCore", "IntervenLoading", "IntervenSimulation",
                                                       .product(name: "Yams", package: "Yams")]),
-        // jemalloc, linked into the executable only (Debian: libjemalloc-dev).
+        // jemalloc, linked into the executable only (Debian: libjemalloc-dev), unless
+        // INTERVEN_ALLOCATOR=system.
         .systemLibrary(
             name: "CJemalloc",
             pkgConfig: "jemalloc",
@@ -44,9 +51,9 @@ let package = Package(
                 "IntervenLoading",
                 "IntervenSimulation",
                 "IntervenCheck",
-                "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ] + (systemAllocator ? [] : ["CJemalloc"]),
             path: "Sources/interven-sim"
         ),
         .testTarget(name: "IntervenCoreTests", dependencies: ["IntervenCore", "IntervenLoading"]),

@@ -83,6 +83,8 @@ struct BenchCoreCommand: ParsableCommand {
         print("per scan:    \(fmt(Double(processNs) / Double(scans), 1)) ns")
         if let a0 = allocationsAfterWarmup, let a1 = allocationsEnd, scansAfterWarmup > 0 {
             print("allocations: \(fmt(Double(a1 - a0) / Double(scansAfterWarmup), 4)) per scan after the first round (\(a1 - a0) jemalloc requests over \(scansAfterWarmup) scans, incidents included)")
+        } else {
+            print("allocations: n/a (\(Allocator.name) keeps no request counts)")
         }
         print("decisions:   " + Decision.allCases.map { "\($0) \(decisions[Int($0.rawValue)])" }.joined(separator: ", "))
         var byTrigger: [TriggerKind: Int] = [:]
@@ -91,21 +93,22 @@ struct BenchCoreCommand: ParsableCommand {
             .map { "\($0) \(byTrigger[$0]!)" }.joined(separator: ", ") + ")")
         print("anomalies:   \(gateway.anomalies.count)")
         print("fingerprint: \(gateway.stateFingerprint())")
-        print("memory:      max RSS \(WallClock.maxResidentBytes() / 1_048_576) MiB; allocator jemalloc \(Allocator.version.prefix(while: { $0 != "-" }))")
+        print("memory:      max RSS \(WallClock.maxResidentBytes() / 1_048_576) MiB; allocator \(Allocator.name)")
     }
 }
 
-/// A number with a fixed count of decimals.
+/// A number with a fixed count of decimals, never in exponent notation (`fmt(0.00002, 5)` is
+/// `0.00002`).
 func fmt(_ x: Double, _ decimals: Int) -> String {
-    var p = 1.0
+    var p: UInt64 = 1
     for _ in 0..<decimals { p *= 10 }
-    let r = (x * p).rounded() / p
-    var s = "\(r)"
-    if let dot = s.firstIndex(of: ".") {
-        let have = s.distance(from: dot, to: s.endIndex) - 1
-        if have < decimals { s += String(repeating: "0", count: decimals - have) }
-    } else if decimals > 0 {
-        s += "." + String(repeating: "0", count: decimals)
+    let scaled = (abs(x) * Double(p)).rounded()
+    guard x.isFinite, scaled < 9e18 else { return "\(x)" }
+    let n = UInt64(scaled)
+    var s = "\(n / p)"
+    if decimals > 0 {
+        let fraction = "\(n % p)"
+        s += "." + String(repeating: "0", count: decimals - fraction.count) + fraction
     }
-    return s
+    return (x < 0 && n != 0 ? "-" : "") + s
 }
