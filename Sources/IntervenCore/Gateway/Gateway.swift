@@ -258,7 +258,7 @@ public struct Gateway: Sendable {
             let name = threatIntel.feedNames[Int(feed)]
             let key = threatIntel.feedSymbols[Int(feed)]
             opened += raise(IncidentTrigger(kind: .threatIntel, key: key), agent: a, severity: triggers.threatIntel.severity,
-                            traces: [tr], at: t) { _ in "Threat-intel match — \(name)" }
+                            traces: CollectionOfOne(tr), at: t) { _ in "Threat-intel match — \(name)" }
         }
         if let violation = v.violation, triggers.ephemeralScope.enabled {
             opened += raise(.ephemeralScope, agent: a, severity: triggers.ephemeralScope.severity, trace: tr, at: t) {
@@ -269,7 +269,7 @@ public struct Gateway: Sendable {
             for r in policies.incidentRules(scan, runtime: roster.runtimes[a], trust: trust.score(a),
                                             threatIntel: feed >= 0, symbols: symbols) {
                 opened += raise(IncidentTrigger(kind: .policy, key: r.id), agent: a, severity: r.incidentSeverity,
-                                traces: [tr], at: t) { "Policy \($0.symbols[r.id]) — \(r.name)" }
+                                traces: CollectionOfOne(tr), at: t) { "Policy \($0.symbols[r.id]) — \(r.name)" }
             }
         }
         // Read then write.
@@ -279,7 +279,7 @@ public struct Gateway: Sendable {
         if triggers.readThenWrite.enabled && scan.isExternal && triggers.writeVerbs.contains(scan.verb),
            let read = correlator.readBefore(write: a, at: t) {
             opened += raise(IncidentTrigger(kind: .readThenWrite), agent: a, severity: triggers.readThenWrite.severity,
-                            traces: [read, tr], at: t) {
+                            traces: TracePair(read, tr), at: t) {
                 "Read-then-write exfiltration — \($0.symbols[scan.tool]).\($0.symbols[scan.operation]) to \($0.symbols[scan.host])"
             }
         }
@@ -321,7 +321,7 @@ public struct Gateway: Sendable {
         guard trust.move(a, by: delta, cause: cause, at: t), rules.triggers.trustCollapse.enabled else { return }
         let r = rules.triggers
         opened += raise(IncidentTrigger(kind: .trustCollapse), agent: a, severity: r.trustCollapse.severity,
-                        traces: trace.map { [$0] } ?? [], at: t) { _ in
+                        traces: trace.map { TracePair($0) } ?? TracePair(), at: t) { _ in
             "Trust collapse — fell more than \(r.trustCollapseDrop) within \(r.trustCollapseWindow)"
         }
     }
@@ -362,4 +362,19 @@ public struct Gateway: Sendable {
         }
         return opened
     }
+}
+
+/// Up to two traces as a collection, so linking them to an open incident allocates nothing
+/// (an array literal would allocate on every linked scan).
+struct TracePair: RandomAccessCollection {
+    private let first: TraceRef, second: TraceRef
+    let endIndex: Int
+    var startIndex: Int { 0 }
+    /// No traces.
+    init() { first = TraceRef(trace: 0, time: .never); second = first; endIndex = 0 }
+    /// One trace.
+    init(_ a: TraceRef) { first = a; second = a; endIndex = 1 }
+    /// Two traces, in this order.
+    init(_ a: TraceRef, _ b: TraceRef) { first = a; second = b; endIndex = 2 }
+    subscript(i: Int) -> TraceRef { i == 0 ? first : second }
 }
