@@ -6,15 +6,21 @@ import PackageDescription
 /// `--scratch-path`: the manifest is read once per build directory.
 let systemAllocator = Context.environment["INTERVEN_ALLOCATOR"] == "system"
 
+/// Each library target states its surface: an `import` is internal unless written `public import`.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("InternalImportsByDefault")]
+
 let package = Package(
     name: "interven-sim",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "interven-sim", targets: ["IntervenSimCLI"]),
         .library(name: "IntervenCore", targets: ["IntervenCore"]),
+        .library(name: "IntervenScenario", targets: ["IntervenScenario"]),
         .library(name: "IntervenLoading", targets: ["IntervenLoading"]),
         .library(name: "IntervenSimulation", targets: ["IntervenSimulation"]),
+        .library(name: "IntervenResults", targets: ["IntervenResults"]),
         .library(name: "IntervenCheck", targets: ["IntervenCheck"]),
+        .library(name: "IntervenTesting", targets: ["IntervenTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -23,20 +29,34 @@ let package = Package(
     ],
     targets: [
         // The pure core: no I/O, no actors, no clock reads, no randomness of its own.
-        .target(name: "IntervenCore"),
-        // Adapters that turn YAML documents into core values, with line/column errors.
+        .target(name: "IntervenCore", swiftSettings: strict),
+        // What a scenario says: agent groups, traffic, phases, timeline, analyst, expectations,
+        // the tool catalogue and the seeded random streams its distributions draw from.
+        .target(name: "IntervenScenario", dependencies: ["IntervenCore"], swiftSettings: strict),
+        // Adapters that turn YAML documents into rules and scenarios, with line/column errors.
         .target(
             name: "IntervenLoading",
-            dependencies: ["IntervenCore", "IntervenSimulation", .product(name: "Yams", package: "Yams")],
+            dependencies: ["IntervenCore", "IntervenScenario", .product(name: "Yams", package: "Yams")],
             // Resources/default.yaml is a link to Scenarios/rules/default.yaml: the one copy of
             // every default, compiled into the binary so it works from any directory.
-            resources: [.embedInCode("Resources/default.yaml")]
+            resources: [.embedInCode("Resources/default.yaml")],
+            swiftSettings: strict
         ),
-        // The simulation runtime: per-agent random streams, traffic, (next) actors and virtual time.
-        .target(name: "IntervenSimulation", dependencies: ["IntervenCore"]),
-        // Checking scenarios: discovery, parallel runs, expectations, baselines, reports.
-        .target(name: "IntervenCheck", dependencies: ["IntervenCore", "IntervenLoading", "IntervenSimulation",
-                                                      .product(name: "Yams", package: "Yams")]),
+        // The simulation runtime: shard actors, virtual time, the event order, what shards observe.
+        .target(name: "IntervenSimulation", dependencies: ["IntervenCore", "IntervenScenario"], swiftSettings: strict),
+        // The results directory and single output files: JSON, CSV, atomic and durable writes.
+        .target(name: "IntervenResults", dependencies: ["IntervenCore", "IntervenScenario", "IntervenSimulation"],
+                swiftSettings: strict),
+        // Checking scenarios: discovery, parallel runs, the evaluator, baselines, reports.
+        .target(name: "IntervenCheck", dependencies: ["IntervenCore", "IntervenScenario", "IntervenLoading",
+                                                      "IntervenSimulation", "IntervenResults",
+                                                      .product(name: "Yams", package: "Yams")],
+                swiftSettings: strict),
+        // Test support: gateway rigs, scenario builders, the CLI process runner, and a way to
+        // run one scenario through the reference loop and the engine.
+        .target(name: "IntervenTesting", dependencies: ["IntervenCore", "IntervenScenario", "IntervenLoading",
+                                                        "IntervenSimulation"],
+                swiftSettings: strict),
         // jemalloc, linked into the executable only (Debian: libjemalloc-dev), unless
         // INTERVEN_ALLOCATOR=system.
         .systemLibrary(
@@ -48,20 +68,28 @@ let package = Package(
             name: "IntervenSimCLI",
             dependencies: [
                 "IntervenCore",
+                "IntervenScenario",
                 "IntervenLoading",
                 "IntervenSimulation",
+                "IntervenResults",
                 "IntervenCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ] + (systemAllocator ? [] : ["CJemalloc"]),
-            path: "Sources/interven-sim"
+            path: "Sources/interven-sim",
+            swiftSettings: strict
         ),
-        .testTarget(name: "IntervenCoreTests", dependencies: ["IntervenCore", "IntervenLoading"]),
-        .testTarget(name: "IntervenLoadingTests", dependencies: ["IntervenLoading", "IntervenCore", "IntervenSimulation",
-                                                          .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "IntervenSimulationTests", dependencies: ["IntervenSimulation", "IntervenCore", "IntervenLoading"]),
-        .testTarget(name: "IntervenCheckTests", dependencies: ["IntervenCheck", "IntervenSimulation", "IntervenCore", "IntervenLoading"]),
-        .testTarget(name: "CLITests"),
+        .testTarget(name: "IntervenCoreTests", dependencies: ["IntervenCore", "IntervenLoading", "IntervenTesting"]),
+        .testTarget(name: "IntervenScenarioTests", dependencies: ["IntervenScenario", "IntervenCore", "IntervenTesting"]),
+        .testTarget(name: "IntervenLoadingTests", dependencies: ["IntervenLoading", "IntervenCore", "IntervenScenario",
+                                                                 "IntervenTesting", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "IntervenSimulationTests", dependencies: ["IntervenSimulation", "IntervenCore", "IntervenScenario",
+                                                                    "IntervenLoading", "IntervenTesting"]),
+        .testTarget(name: "IntervenResultsTests", dependencies: ["IntervenResults", "IntervenSimulation", "IntervenCore",
+                                                                 "IntervenScenario", "IntervenLoading", "IntervenTesting"]),
+        .testTarget(name: "IntervenCheckTests", dependencies: ["IntervenCheck", "IntervenSimulation", "IntervenCore",
+                                                               "IntervenScenario", "IntervenLoading", "IntervenTesting"]),
+        .testTarget(name: "CLITests", dependencies: ["IntervenTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

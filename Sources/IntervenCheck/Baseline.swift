@@ -1,5 +1,7 @@
-import IntervenCore
-import IntervenSimulation
+public import IntervenCore
+public import IntervenScenario
+import IntervenResults
+public import IntervenSimulation
 
 /// What a run is compared on between a stored baseline and a new run: its incidents, trust
 /// trajectories at checkpoints, and decision mixes, per group (and per agent in small tenants).

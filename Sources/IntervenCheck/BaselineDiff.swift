@@ -1,4 +1,6 @@
-import IntervenCore
+public import IntervenCore
+import IntervenScenario
+import IntervenResults
 import IntervenSimulation
 import Yams
 

@@ -1,4 +1,6 @@
 import IntervenCore
+import IntervenScenario
+import IntervenResults
 import IntervenSimulation
 
 /// The human, JUnit and JSON renderings of a check.

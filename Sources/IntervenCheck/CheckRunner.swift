@@ -1,7 +1,9 @@
 import Foundation
-import IntervenCore
-import IntervenLoading
+public import IntervenCore
+public import IntervenScenario
+import IntervenResults
 import IntervenSimulation
+import IntervenLoading
 
 /// What `interven-sim check` runs and how.
 public struct CheckOptions: Sendable {

@@ -1,5 +1,5 @@
 import IntervenCore
-import IntervenSimulation
+import IntervenScenario
 
 /// Every agent name a scenario defines, which group defines it, and lookups with "did you mean".
 struct AgentDirectory {

@@ -1,5 +1,5 @@
 import IntervenCore
-import IntervenSimulation
+import IntervenScenario
 import Yams
 
 /// Decoding of `expect:`: what must follow from the run (see `Expectation`).

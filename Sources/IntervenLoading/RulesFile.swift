@@ -1,5 +1,5 @@
 import Foundation
-import IntervenCore
+public import IntervenCore
 import Yams
 
 /// Loads and renders a tenant's rules file (YAML) laid over the shipped defaults.

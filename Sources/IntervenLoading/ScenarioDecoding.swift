@@ -1,5 +1,5 @@
 import IntervenCore
-import IntervenSimulation
+import IntervenScenario
 import Yams
 
 /// A scenario with what a later section of the same file (such as `expect:`) needs to check

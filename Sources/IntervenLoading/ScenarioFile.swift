@@ -1,6 +1,6 @@
 import Foundation
 import IntervenCore
-import IntervenSimulation
+public import IntervenScenario
 import Yams
 
 /// Loads a scenario file (YAML) into a `Scenario`: agent groups and their traffic, a timeline of

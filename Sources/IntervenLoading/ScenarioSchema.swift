@@ -1,5 +1,5 @@
 import IntervenCore
-import IntervenSimulation
+import IntervenScenario
 
 /// A JSON Schema (draft 2020-12) for scenario files, for editors that complete keys, show
 /// descriptions on hover and mark mistakes as you type (`interven-sim schema` prints it;

@@ -1,5 +1,5 @@
 import IntervenCore
-import IntervenSimulation
+import IntervenScenario
 
 /// Decoding of the timeline: one-off scans and operator actions at times within the run.
 extension ScenarioDecoder {

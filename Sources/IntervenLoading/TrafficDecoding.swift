@@ -1,5 +1,5 @@
 import IntervenCore
-import IntervenSimulation
+import IntervenScenario
 
 /// Decoding of what agents send and when: scan templates and mixes, arrivals, behaviour, keys.
 extension ScenarioDecoder {

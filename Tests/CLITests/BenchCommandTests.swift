@@ -1,4 +1,5 @@
 import Foundation
+import IntervenTesting
 import Testing
 
 /// `interven-sim bench`, end to end through the built binary: seconds-long smoke runs only, and no

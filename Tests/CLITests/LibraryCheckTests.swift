@@ -1,4 +1,5 @@
 import Foundation
+import IntervenTesting
 import Testing
 
 /// The shipped scenario library (the quick part of it: every directory but load/ and the

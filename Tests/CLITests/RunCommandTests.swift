@@ -1,4 +1,5 @@
 import Foundation
+import IntervenTesting
 import Testing
 
 /// `interven-sim run`, end to end through the real binary.

@@ -1,4 +1,5 @@
 import Foundation
+import IntervenTesting
 import Testing
 
 @Suite("interven-sim schema")

@@ -1,4 +1,5 @@
 import Foundation
+import IntervenTesting
 import Testing
 
 /// A scenario file with one problem (or more), and the errors `validate` must print for it.

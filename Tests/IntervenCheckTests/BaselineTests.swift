@@ -1,6 +1,8 @@
 @testable import IntervenCheck
 import IntervenCore
 import IntervenSimulation
+import IntervenScenario
+import IntervenTesting
 import Testing
 
 @Suite struct BaselineTests {

@@ -2,6 +2,8 @@ import IntervenCheck
 import IntervenCore
 import IntervenLoading
 import IntervenSimulation
+import IntervenScenario
+import IntervenTesting
 import Testing
 
 /// One `expect:` item and the verdict it must get: passed or not, and words its message carries.

@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenTesting
 import Testing
 
 @Suite("Agents: ids, telemetry and mid-run changes")

@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenTesting
 import Testing
 
 @Suite("Approvals and identical retries (SPEC §2 step 3, §5)")

@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenTesting
 import Testing
 
 /// A seeded pseudo-random stream built on the core's SplitMix64.

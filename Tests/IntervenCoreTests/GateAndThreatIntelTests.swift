@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenTesting
 import Testing
 
 @Suite("Suspension: a gate deny (SPEC §2 step 1, §3)")

@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenTesting
 import Testing
 
 /// A rig with one automatically opened incident: a critical deny at 01:00.

@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenTesting
 import Testing
 
 @Suite("repeated_deny (>= 5 DENYs within 1 h)")

@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenTesting
 import Testing
 
 /// A tenant rule on the tool `widget` with its own reason code, so the winner is visible.

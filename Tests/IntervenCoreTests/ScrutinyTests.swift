@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenTesting
 import Testing
 
 @Suite("Scrutiny (SPEC §2 step 6, §3)")

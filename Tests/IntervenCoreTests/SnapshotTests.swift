@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenTesting
 import Testing
 
 @Suite("Agent snapshots (the Agents page)")

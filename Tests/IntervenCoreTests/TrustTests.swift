@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenTesting
 import Testing
 
 @Suite("Trust movements (SPEC §3)")

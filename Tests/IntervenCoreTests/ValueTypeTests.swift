@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenTesting
 import Testing
 
 @Suite("Score: exact fixed-point decimals")

@@ -1,6 +1,7 @@
 import Foundation
 import IntervenCore
 import IntervenLoading
+import IntervenTesting
 import Testing
 
 @Suite("Layering a rules file over the defaults")

@@ -1,4 +1,5 @@
 import IntervenLoading
+import IntervenTesting
 import Testing
 
 @Suite("Load errors as users see them")

@@ -1,4 +1,5 @@
 import IntervenLoading
+import IntervenTesting
 import Testing
 
 /// One bad rules or scenario file and the error a user should see.

@@ -1,4 +1,5 @@
 import IntervenLoading
+import IntervenTesting
 import Testing
 
 /// One bad scenario file and the error a user should see (the same shape as a bad rules file).

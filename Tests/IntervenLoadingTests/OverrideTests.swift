@@ -1,5 +1,6 @@
 import IntervenCore
 import IntervenLoading
+import IntervenTesting
 import Testing
 
 @Suite("--set overrides")

@@ -2,6 +2,8 @@ import Foundation
 import IntervenCore
 import IntervenLoading
 import IntervenSimulation
+import IntervenScenario
+import IntervenTesting
 import Testing
 
 /// The repository's root, found from this file's path.

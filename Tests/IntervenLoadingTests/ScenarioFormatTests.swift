@@ -2,6 +2,8 @@ import Foundation
 import IntervenCore
 import IntervenLoading
 import IntervenSimulation
+import IntervenScenario
+import IntervenTesting
 import Testing
 
 /// A minimal valid scenario: one group `g` of agents a-1, a-2, a-3 (lines 1-9); tests append

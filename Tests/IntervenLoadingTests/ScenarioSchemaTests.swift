@@ -2,6 +2,8 @@ import Foundation
 import IntervenCore
 @testable import IntervenLoading
 import IntervenSimulation
+import IntervenScenario
+import IntervenTesting
 import Testing
 
 /// A scenario for the schema probes: `minimalScenario` with top-level lines added.

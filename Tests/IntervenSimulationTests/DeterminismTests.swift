@@ -1,6 +1,8 @@
 import IntervenCore
 import IntervenLoading
 import IntervenSimulation
+import IntervenScenario
+import IntervenTesting
 import Testing
 
 @Suite("Simulation determinism")

@@ -1,6 +1,8 @@
 import IntervenCore
 import IntervenLoading
 import IntervenSimulation
+import IntervenScenario
+import IntervenTesting
 import Testing
 
 /// Two quiet agents (`agent-1`, `agent-2`) listing PRs once a minute for an hour, plus the given

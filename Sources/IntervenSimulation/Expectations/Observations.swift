@@ -1,4 +1,5 @@
-import IntervenCore
+public import IntervenCore
+import IntervenScenario
 
 /// What the shards record for a scenario's expectations beyond the run's own results: the full
 /// trust trajectory of the agents trust and state expectations name, a decision log of the
@@ -82,11 +83,7 @@ struct ObservationPlan: Sendable {
     }
 
     /// The global indexes of the agents a name or glob matches, in order.
-    static func matching(_ glob: String, in names: [String]) -> [Int32] {
-        let g = Glob(glob)
-        if g.isLiteral { return names.indices.filter { names[$0] == glob }.map { Int32($0) } }
-        return names.indices.filter { g.matches(names[$0]) }.map { Int32($0) }
-    }
+    static func matching(_ glob: String, in names: [String]) -> [Int32] { Glob(glob).indexes(in: names) }
 
     /// The probes counting an agent's decisions.
     @inline(__always) func probes(of agent: Int32) -> Range<Int> {

@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenScenario
 
 /// A piece of work for the analyst: a new approval or a new incident, with the ground truth
 /// of its agent when it appeared.

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import IntervenCore
+import IntervenScenario
 
 /// The coordinator's side of a run: which window comes next, what the analyst makes of the
 /// shards' work, and where its decisions land. Shared by the actor engine (`Simulation`) and

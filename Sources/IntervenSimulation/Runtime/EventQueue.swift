@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenScenario
 
 /// What a shard event does.
 enum EventKind: UInt8, Comparable {

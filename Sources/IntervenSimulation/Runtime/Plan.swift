@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenScenario
 
 /// A scenario expanded for running: every agent with its global index, group and shard.
 struct Plan: Sendable {

@@ -1,4 +1,5 @@
 import IntervenCore
+public import IntervenScenario
 
 /// The benchmark's reference: the same run as `Simulation`, on the calling thread, with one
 /// shard and no actors, tasks or awaits.

@@ -1,4 +1,5 @@
-import IntervenCore
+public import IntervenCore
+import IntervenScenario
 
 /// Everything a run produced, in canonical order (independent of the shard count).
 public struct RunResult: Sendable {

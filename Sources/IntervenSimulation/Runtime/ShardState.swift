@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenScenario
 
 /// What one shard reports after an epoch.
 struct EpochReport: Sendable {

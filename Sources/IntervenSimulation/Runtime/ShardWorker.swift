@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenScenario
 
 /// One shard of the simulation: an actor owning the gateway state and traffic of its agents.
 ///

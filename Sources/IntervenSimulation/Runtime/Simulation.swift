@@ -1,4 +1,5 @@
-import IntervenCore
+public import IntervenCore
+public import IntervenScenario
 
 /// Progress of a running simulation, reported about once per virtual-time percent.
 public struct RunProgress: Sendable {

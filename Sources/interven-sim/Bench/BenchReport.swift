@@ -1,4 +1,6 @@
 import IntervenCore
+import IntervenScenario
+import IntervenResults
 import IntervenSimulation
 
 /// What `bench` prints and writes: a header before the runs, a row per run as it finishes, then

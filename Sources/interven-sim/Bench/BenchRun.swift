@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import IntervenCore
+import IntervenScenario
 import IntervenSimulation
 import Synchronization
 

@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenScenario
 import IntervenSimulation
 
 /// The synthetic tenant `bench` runs: about 95% benign, 4% misbehaving and 1% compromised agents

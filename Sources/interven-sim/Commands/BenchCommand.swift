@@ -6,6 +6,8 @@ import Foundation
 #endif
 import IntervenCore
 import IntervenLoading
+import IntervenScenario
+import IntervenResults
 import IntervenSimulation
 #if canImport(Glibc)
 import Glibc

@@ -3,6 +3,8 @@ import Foundation
 import IntervenCheck
 import IntervenCore
 import IntervenLoading
+import IntervenScenario
+import IntervenResults
 import IntervenSimulation
 
 /// `interven-sim check [PATHS...]`: run scenarios with expectations and judge them.

@@ -6,6 +6,8 @@ import Foundation
 #endif
 import IntervenCore
 import IntervenLoading
+import IntervenScenario
+import IntervenResults
 import IntervenSimulation
 
 /// `interven-sim run SCENARIO.yaml`: simulate a scenario and write its results directory.

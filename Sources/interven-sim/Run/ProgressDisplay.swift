@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import IntervenCore
+import IntervenScenario
 import IntervenSimulation
 import Synchronization
 

@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenScenario
 import IntervenSimulation
 
 /// The few lines `run` prints on stdout when a run has finished and its results are written.

@@ -1,0 +1,52 @@
+import IntervenCore
+import IntervenScenario
+public import IntervenSimulation
+
+/// Writes a run's results as a directory of files with deterministic bytes.
+///
+/// The directory holds `summary.json`, `incidents.json`, `agents.json` and `trust.csv`. The same
+/// `RunResult` always gives the same bytes on every machine (JSON is written by hand with a fixed
+/// key order and exact number formatting); only `wall_seconds` and `scans_per_wall_second` in
+/// the summary differ between otherwise identical runs. The directory appears in one rename, so
+/// a failed or crashed run never leaves one that looks complete.
+public struct ResultsWriter: Sendable {
+    /// One file of the results: its name inside the directory and its bytes.
+    public struct File: Sendable, Equatable {
+        /// The file name, e.g. `summary.json`.
+        public var name: String
+        /// The file's exact content.
+        public var bytes: [UInt8]
+        /// A file with a name and content.
+        public init(name: String, bytes: [UInt8]) { self.name = name; self.bytes = bytes }
+    }
+
+    /// The names of the files `write` creates, in the order it creates them.
+    public static let fileNames = [SummaryFile.name, IncidentsFile.name, AgentsFile.name, TrustFile.name]
+
+    /// A writer.
+    public init() {}
+
+    /// The files of the results, rendered in memory (what `write` puts on disk).
+    public func files(for result: RunResult) -> [File] {
+        Self.fileNames.indices.map { File(name: Self.fileNames[$0], bytes: Self.render($0, result)) }
+    }
+
+    /// Writes the results to `directory`, creating its parents, and replacing a previous results
+    /// directory there.
+    ///
+    /// Throws when the directory cannot be written, or when it exists and is not a results
+    /// directory (neither empty nor holding a `summary.json`); nothing is left behind then.
+    public func write(_ result: RunResult, to directory: String) throws(ResultsWriteError) {
+        try AtomicDirectory(path: directory, marker: SummaryFile.name).write(Self.fileNames) { Self.render($0, result) }
+    }
+
+    /// The bytes of file number `index` of `fileNames`.
+    private static func render(_ index: Int, _ result: RunResult) -> [UInt8] {
+        switch index {
+        case 0: SummaryFile.render(result)
+        case 1: IncidentsFile.render(result.incidents)
+        case 2: AgentsFile.render(result.agents)
+        default: TrustFile.render(result.trust)
+        }
+    }
+}
