@@ -1,5 +1,5 @@
 /// The detection side of the gateway for one tenant: decisions, trust, correlation, incidents
-/// and approvals, as one synchronous value (SPEC §2–5).
+/// and approvals, as one synchronous value (docs/behaviour.md).
 ///
 /// `process(_:)` decides one scan and applies everything it causes before returning. It reads
 /// no clock and draws no random number: the same scans and operator actions in the same order
@@ -19,7 +19,7 @@ public struct Gateway: Sendable {
     public internal(set) var anomalies: [AnomalySignal] = []
     var approvalBook = ApprovalBook()
     var ephemeral = EphemeralKeys()
-    var correlator: Correlator
+    var correlator: IncidentCorrelator
     var telemetry = AgentTelemetry()
     private var policies: CompiledPolicies
     private var threatIntel: ThreatIntelIndex
@@ -36,7 +36,7 @@ public struct Gateway: Sendable {
         self.rules = rules
         self.roster = roster
         var s = symbols
-        correlator = Correlator(rules: rules, symbols: &s)
+        correlator = IncidentCorrelator(rules: rules, symbols: &s)
         policies = CompiledPolicies(rules: rules, symbols: &s, roster: roster, extraOverrides: [])
         threatIntel = ThreatIntelIndex(rules: rules.threatIntel, symbols: &s)
         self.symbols = s
@@ -214,8 +214,8 @@ public struct Gateway: Sendable {
         if rules.trust.gateDeniesLowerTrust {
             lower(a, by: rules.trust.deny, cause: .deny, at: t, trace: tr, opened: &v.incidentsOpened)
         }
-        if rules.triggers.countGateDenies {
-            v.incidentsOpened += noteDeny(scan, band: v.band, trace: tr)
+        if correlator.observeGateDeny(scan, rules: rules).repeatedDeny {
+            v.incidentsOpened += raiseRepeatedDeny(a, trace: tr, at: t)
         }
         v.trustAfter = trust.score(a)
     }
@@ -244,23 +244,24 @@ public struct Gateway: Sendable {
             trust.move(a, by: rules.trust.approvalRetry, cause: .approvalRetry, at: t)
         }
 
-        // Incident triggers.
+        // Incident triggers and anomaly signals, as the correlator finds them.
+        let found = correlator.observe(scan, v, feed: feed, rules: rules)
         let triggers = rules.triggers
-        if denied {
-            opened += noteDeny(scan, band: v.band, trace: tr)
-            if triggers.criticalDeny.enabled && v.band >= triggers.criticalBand {
-                opened += raise(.criticalDeny, agent: a, severity: triggers.criticalDeny.severity, trace: tr, at: t) {
-                    "Critical-band deny — \($0.symbols[scan.tool]).\($0.symbols[scan.operation])"
-                }
+        if found.repeatedDeny {
+            opened += raiseRepeatedDeny(a, trace: tr, at: t)
+        }
+        if found.criticalDeny {
+            opened += raise(.criticalDeny, agent: a, severity: triggers.criticalDeny.severity, trace: tr, at: t) {
+                "Critical-band deny — \($0.symbols[scan.tool]).\($0.symbols[scan.operation])"
             }
         }
-        if feed >= 0 && triggers.threatIntel.enabled {
-            let name = threatIntel.feedNames[Int(feed)]
-            let key = threatIntel.feedSymbols[Int(feed)]
+        if found.threatIntelFeed >= 0 {
+            let name = threatIntel.feedNames[Int(found.threatIntelFeed)]
+            let key = threatIntel.feedSymbols[Int(found.threatIntelFeed)]
             opened += raise(IncidentTrigger(kind: .threatIntel, key: key), agent: a, severity: triggers.threatIntel.severity,
                             traces: CollectionOfOne(tr), at: t) { _ in "Threat-intel match — \(name)" }
         }
-        if let violation = v.violation, triggers.ephemeralScope.enabled {
+        if let violation = found.ephemeralViolation {
             opened += raise(.ephemeralScope, agent: a, severity: triggers.ephemeralScope.severity, trace: tr, at: t) {
                 "Ephemeral key scope violation — \(violation) (\($0.symbols[scan.tool]) \(scan.verb))"
             }
@@ -272,40 +273,31 @@ public struct Gateway: Sendable {
                                 traces: CollectionOfOne(tr), at: t) { "Policy \($0.symbols[r.id]) — \(r.name)" }
             }
         }
-        // Read then write.
-        if scan.verb == .read && !denied && !scan.dataClasses.isDisjoint(with: triggers.sensitiveClasses) {
-            correlator.noteSensitiveRead(a, at: t, trace: scan.trace)
-        }
-        if triggers.readThenWrite.enabled && scan.isExternal && triggers.writeVerbs.contains(scan.verb),
-           let read = correlator.readBefore(write: a, at: t) {
+        if let read = found.readThenWrite {
             opened += raise(IncidentTrigger(kind: .readThenWrite), agent: a, severity: triggers.readThenWrite.severity,
                             traces: TracePair(read, tr), at: t) {
                 "Read-then-write exfiltration — \($0.symbols[scan.tool]).\($0.symbols[scan.operation]) to \($0.symbols[scan.host])"
             }
         }
-        // Anomaly signals.
-        let c = rules.correlation
-        if c.privilegeEscalation,
-           let create = correlator.noteEscalation(a, tool: scan.tool, operation: scan.operation, at: t, trace: scan.trace) {
+        if let create = found.privilegeEscalation {
             anomaly(.privilegeEscalation, agent: a, traces: [create, tr], at: t, opened: &opened)
         }
-        if c.massActionBurst && c.mutatingVerbs.contains(scan.verb) && correlator.noteMutating(a, tool: scan.tool, at: t) {
+        if found.massActionBurst {
             anomaly(.massActionBurst, agent: a, traces: [tr], at: t, opened: &opened)
         }
         v.incidentsOpened += opened
         v.trustAfter = trust.score(a)
     }
 
-    /// Feeds the repeated-deny window; returns the number of incidents opened.
-    private mutating func noteDeny(_ scan: Scan, band: RiskBand, trace: TraceRef) -> Int32 {
-        let a = Int(scan.agent)
-        guard correlator.noteDeny(a, at: scan.time, trace: scan.trace), rules.triggers.repeatedDeny.enabled else { return 0 }
+    /// Opens a repeated-deny incident linking the agent's last `count` denies, or links this
+    /// deny to the one already open; returns the number of incidents opened.
+    private mutating func raiseRepeatedDeny(_ a: Int, trace: TraceRef, at t: SimTime) -> Int32 {
         let r = rules.triggers
-        if desk.hasOpen(agent: scan.agent, kind: .repeatedDeny) {
-            return raise(.repeatedDeny, agent: a, severity: r.repeatedDeny.severity, trace: trace, at: scan.time) { _ in "" }
+        if desk.hasOpen(agent: AgentIndex(a), kind: .repeatedDeny) {
+            return raise(.repeatedDeny, agent: a, severity: r.repeatedDeny.severity, trace: trace, at: t) { _ in "" }
         }
         return raise(IncidentTrigger(kind: .repeatedDeny), agent: a, severity: r.repeatedDeny.severity,
-                     traces: correlator.recentDenies(a), at: scan.time) { _ in
+                     traces: correlator.recentDenies(a), at: t) { _ in
             "Repeated denies — \(r.repeatedDenyCount) within \(r.repeatedDenyWindow)"
         }
     }

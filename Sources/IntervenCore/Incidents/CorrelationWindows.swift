@@ -2,7 +2,7 @@
 /// mass-action bursts, in fixed-size rings over flat arrays.
 ///
 /// Every window is a closed interval: two events exactly one window apart are "within" it.
-struct Correlator: Sendable {
+struct CorrelationWindows: Sendable {
     private(set) var denyCapacity: Int
     private var denyWindow: Int64
     private var readWindow: Int64
