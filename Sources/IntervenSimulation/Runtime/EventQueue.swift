@@ -3,8 +3,9 @@ import IntervenScenario
 
 /// What a shard event does.
 enum EventKind: UInt8, Comparable {
-    // At equal (time, agent), operator effects come before the agent's own traffic.
-    case phase, operatorAction, analystDecision, approvalTimeout, timelineScan, retry, arrival
+    // At equal (time, agent), operator effects come before the agent's own traffic; a trust
+    // sample (tenant-wide) comes before every other event at its time.
+    case trustSample, phase, operatorAction, analystDecision, approvalTimeout, timelineScan, retry, arrival
     static func < (a: EventKind, b: EventKind) -> Bool { a.rawValue < b.rawValue }
 }
 

@@ -1,0 +1,65 @@
+import IntervenCore
+import IntervenScenario
+
+// How an agent reacts to its decisions: waiting on approvals, retrying, backing off.
+
+extension ShardState {
+    /// Sends a scan through the gateway and lets the agent react (the closed loop).
+    mutating func send(_ scan: Scan, local: Int) {
+        let v: Verdict
+        if latencyEvery != 0 && scans % latencyEvery == 0 {
+            let t0 = WallTimer.nanoseconds()
+            v = gateway.process(scan)
+            latencies.append(UInt32(clamping: WallTimer.nanoseconds() &- t0))
+        } else {
+            v = gateway.process(scan)
+        }
+        scans &+= 1
+        decisionCounts[Int(v.decision.rawValue)] &+= 1
+        groupDecisions[Int(agents[local].group) &* 4 &+ Int(v.decision.rawValue)] &+= 1
+        if observing { observe(scan, v, local: local) }
+        if !recentNext.isEmpty {
+            recent[local * recentCapacity + Int(recentNext[local])] = TraceRef(trace: scan.trace, time: scan.time)
+            recentNext[local] = (recentNext[local] + 1) % Int32(recentCapacity)
+        }
+        if reportsWork, let id = v.approval, id.ordinal >= agents[local].approvalsSeen {
+            agents[local].approvalsSeen = id.ordinal + 1
+            work.append(AnalystWork(kind: .approval, time: scan.time, agent: agents[local].global, ordinal: id.ordinal,
+                                    label: gateway.roster.labels[local]))
+        }
+        let b = agents[local].behavior
+        switch v.decision {
+        case .requireApproval:
+            agents[local].consecutiveDenies = 0
+            if b.retryAfterApproval, let id = v.approval, !agents[local].loop.isWaiting {
+                agents[local].loop = .waiting(approval: id, since: scan.time, retry: scan)
+                agents[local].waitToken &+= 1
+                agents[local].arrivalToken &+= 1     // no traffic while blocked on the approval
+                push(scan.time + b.approvalTimeout, agent: agents[local].global, kind: .approvalTimeout,
+                     payload: Int32(local), token: agents[local].waitToken)
+            }
+        case .deny:
+            agents[local].consecutiveDenies += 1
+        case .allow, .sanitize:
+            agents[local].consecutiveDenies = 0
+        }
+        drainTrust()
+    }
+
+    /// Schedules the agent's next regular arrival after `t`, pausing first after too many denies.
+    mutating func resume(_ local: Int, at t: SimTime) {
+        let b = agents[local].behavior
+        if b.backoffAfterDenies > 0 && agents[local].consecutiveDenies >= Int32(b.backoffAfterDenies) {
+            agents[local].consecutiveDenies = 0
+            agents[local].loop = .paused(until: t + b.backoffPause)
+            scheduleArrival(local, from: t + b.backoffPause)
+        } else {
+            scheduleArrival(local, from: t)
+        }
+    }
+
+    mutating func stopWaiting(_ local: Int) {
+        agents[local].loop = .active
+        agents[local].waitToken &+= 1
+    }
+}

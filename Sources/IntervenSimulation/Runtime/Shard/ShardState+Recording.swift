@@ -1,0 +1,112 @@
+import IntervenCore
+import IntervenScenario
+
+// What a shard records: observations for expectations, the trust series, its part of the result.
+
+extension ShardState {
+    // MARK: Observations for expectations
+
+    /// Logs the decision of a logged agent and counts it in the agent's probes.
+    mutating func observe(_ scan: Scan, _ v: Verdict, local: Int) {
+        if !logSlot.isEmpty, logSlot[local] >= 0 {
+            let denied = v.decision == .deny
+            logPoints[Int(logSlot[local])].append(DecisionPoint(
+                time: scan.time, decision: v.decision, band: v.band, gateDeny: v.isGateDeny, threatIntelHit: v.threatFeed >= 0,
+                scopeViolation: v.violation != nil,
+                sensitiveRead: scan.verb == .read && !denied
+                    && !scan.dataClasses.isDisjoint(with: gateway.rules.triggers.sensitiveClasses),
+                externalWrite: scan.isExternal && gateway.rules.triggers.writeVerbs.contains(scan.verb)))
+        }
+        for k in plan.observation.probes(of: agents[local].global) {
+            let p = Int(plan.observation.probeList[k])
+            if let w = probeWindows[p], !w.contains(scan.time) { continue }
+            probeCounts[p &* 4 &+ Int(v.decision.rawValue)] &+= 1
+        }
+    }
+
+    // MARK: Trust series
+
+    mutating func drainTrust() {
+        guard gateway.recordsTrustChanges, !gateway.trust.changes.isEmpty else { return }
+        for c in gateway.drainTrustChanges() {
+            let global = agents[Int(c.agent)].global
+            if recordsSeries {
+                trustOrder &+= 1
+                trust.append((global, trustOrder, TrustSample(time: c.time, agent: plan.names[Int(global)], trust: c.after,
+                                                              scrutiny: c.scrutiny, suspended: c.suspended, cause: c.cause)))
+            }
+            if !trackSlot.isEmpty, trackSlot[Int(c.agent)] >= 0 {
+                trackPoints[Int(trackSlot[Int(c.agent)])].append(
+                    TrackPoint(time: c.time, trust: c.after, suspended: c.suspended, belowThreshold: c.belowThreshold,
+                               pinnedUntil: c.pinnedUntil, cause: c.cause))
+            }
+        }
+    }
+
+    mutating func sampleTrust(at t: SimTime) {
+        if let interval = plan.scenario.trustSampleInterval, t + interval < SimTime.zero + plan.scenario.duration {
+            push(t + interval, agent: -1, kind: .trustSample, payload: 0)
+        }
+        for local in agents.indices {
+            let a = AgentIndex(local)
+            gateway.settle(a, until: t)         // idle credit due by now shows in the sample
+            trustOrder &+= 1
+            trust.append((agents[local].global, trustOrder,
+                          TrustSample(time: t, agent: plan.names[Int(agents[local].global)], trust: gateway.trustScore(of: a),
+                                      scrutiny: gateway.inScrutiny(a, at: t), suspended: gateway.isSuspended(a), cause: nil)))
+        }
+    }
+
+    // MARK: The end
+
+    /// Settles idle recovery and expiries at the end of the run and gathers this shard's part.
+    mutating func finish(at end: SimTime) -> ShardResult {
+        gateway.settle(until: end)
+        drainTrust()
+        let seed = plan.scenario.seed
+        var decisions: [Decision: UInt64] = [:]
+        for d in Decision.allCases { decisions[d] = decisionCounts[Int(d.rawValue)] }
+        var result = ShardResult(agents: [], incidents: [], trust: trust, alerts: [], anomalies: [], refused: refused,
+                                 decisions: decisions, approvals: [:], scans: scans)
+        result.probeCounts = probeCounts
+        result.groupDecisions = groupDecisions
+        result.latencies = latencies
+        for local in trackSlot.indices where trackSlot[local] >= 0 {
+            result.tracks.append((agents[local].global, trackPoints[Int(trackSlot[local])]))
+        }
+        for local in logSlot.indices where logSlot[local] >= 0 {
+            result.logs.append((agents[local].global, logPoints[Int(logSlot[local])]))
+        }
+        for local in agents.indices {
+            var snapshot = gateway.snapshot(of: AgentIndex(local), at: end)
+            snapshot.index = agents[local].global      // the scenario-wide index, not the shard's
+            result.agents.append((agents[local].global, snapshot))
+        }
+        for i in gateway.desk.incidents {
+            let global = agents[Int(i.agent)].global
+            let name = plan.names[Int(global)]
+            let key: String? = i.trigger.key == .none ? nil : gateway.symbols[i.trigger.key]
+            let record = IncidentRecord(
+                id: recordID(seed: seed, agent: name, kind: "incident", ordinal: i.id.ordinal), title: i.title,
+                severity: i.severity, agent: name, agentID: gateway.roster.ids[Int(i.agent)], trigger: i.trigger.kind, key: key,
+                openedBy: i.openedBy, openedAt: i.openedAt, status: i.status,
+                statusChanges: i.statusChanges.map { IncidentRecord.StatusChange(status: $0.status, time: $0.time, actor: $0.actor) },
+                resolution: i.resolution, closedAt: i.closedAt, traces: i.traces, actions: i.actions, notes: i.notes)
+            result.incidents.append((global, i.id.ordinal, record))
+        }
+        for a in gateway.desk.alerts {
+            let global = agents[Int(a.incident.agent)].global
+            let name = plan.names[Int(global)]
+            result.alerts.append((global, a.incident.ordinal,
+                                  AlertRecord(time: a.time, agent: name,
+                                              incidentID: recordID(seed: seed, agent: name, kind: "incident", ordinal: a.incident.ordinal),
+                                              severity: a.severity, title: a.title)))
+        }
+        for (k, s) in gateway.anomalies.enumerated() {
+            let global = agents[Int(s.agent)].global
+            result.anomalies.append((global, k, AnomalyRecord(time: s.time, agent: plan.names[Int(global)], kind: s.kind, traces: s.traces)))
+        }
+        result.approvals = gateway.approvalCounts
+        return result
+    }
+}

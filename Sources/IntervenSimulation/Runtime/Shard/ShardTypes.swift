@@ -1,0 +1,71 @@
+import IntervenCore
+import IntervenScenario
+
+/// What one shard reports after an epoch.
+struct EpochReport: Sendable {
+    /// New approvals and incidents for the analyst.
+    var work: [AnalystWork]
+    /// The earliest event still queued, or nil.
+    var nextEvent: SimTime?
+    /// Scans decided so far by this shard.
+    var scans: UInt64
+}
+
+/// What one shard contributes to the run's result.
+struct ShardResult: Sendable {
+    var agents: [(global: Int32, snapshot: AgentSnapshot)]
+    var incidents: [(global: Int32, ordinal: UInt32, record: IncidentRecord)]
+    var trust: [(global: Int32, order: UInt64, sample: TrustSample)]
+    var alerts: [(global: Int32, ordinal: UInt32, alert: AlertRecord)]
+    var anomalies: [(global: Int32, order: Int, record: AnomalyRecord)]
+    var refused: [(global: Int32, order: Int, action: RefusedAction)]
+    var decisions: [Decision: UInt64]
+    var approvals: [ApprovalStatus: Int]
+    var scans: UInt64
+    /// Trajectories and decision logs of the agents expectations name (global index, points).
+    var tracks: [(global: Int32, points: [TrackPoint])] = []
+    var logs: [(global: Int32, points: [DecisionPoint])] = []
+    /// Per counter probe, decisions by raw value (flat, 4 per probe).
+    var probeCounts: [UInt64] = []
+    /// Per group, decisions by raw value (flat, 4 per group).
+    var groupDecisions: [UInt64] = []
+    /// Sampled gateway latencies in nanoseconds (see `ShardState.latencyEvery`).
+    var latencies: [UInt32] = []
+}
+
+/// Where a compiled template's destination host comes from.
+enum HostSource {
+    /// The template's fixed host.
+    case fixed
+    /// An indicator of this feed (index into the rules' feeds), drawn per scan.
+    case feed(Int32)
+    /// An indicator of any enabled feed, drawn per scan.
+    case anyEnabledFeed
+}
+
+/// A scan template compiled against the shard's symbols.
+struct CompiledTemplate {
+    var tool: Symbol, operation: Symbol, verb: Verb, host: Symbol, url: Symbol, principal: Symbol
+    /// Where the host comes from: the template's own, or an indicator of a feed.
+    var hostSource: HostSource
+    var external: Bool
+    var dataClasses: DataClasses
+    var riskLow: Int32, riskHigh: Int32
+    var bodyBytes: Int32
+    var variants: UInt64
+    /// A stable id of the template (mix and position), part of request signatures.
+    var id: UInt64
+}
+
+/// A weighted mix of templates, sampled by cumulative weight.
+struct CompiledMix {
+    var templates: [CompiledTemplate]
+    var cumulative: [UInt64]
+    var total: UInt64
+}
+
+/// A tenant-wide or per-agent timeline action queued on a shard.
+struct QueuedAction {
+    var event: TimelineEvent
+    var index: Int
+}
