@@ -1,5 +1,5 @@
 /// The detection side of the gateway for one tenant: decisions, trust, correlation, incidents
-/// and approvals, as one synchronous value (SPEC §2–5).
+/// and approvals, as one synchronous value (docs/behaviour.md).
 ///
 /// `process(_:)` decides one scan and applies everything it causes before returning. It reads
 /// no clock and draws no random number: the same scans and operator actions in the same order
@@ -102,7 +102,7 @@ public struct Gateway: Sendable {
 
     // MARK: The scan path
 
-    /// Decides one scan (SPEC §2) and applies its trust movements, incidents and approvals.
+    /// Decides one scan (docs/behaviour.md §3) and applies its trust movements, incidents and approvals.
     public mutating func process(_ scan: Scan) -> Verdict {
         // New agents need their override slots and agent bits now. A scan that uses a symbol
         // interned since the last compile is matched by its strings (exact, slower); policies are
