@@ -2,7 +2,7 @@ import IntervenCore
 import IntervenTesting
 import Testing
 
-@Suite("Approvals and identical retries (SPEC §2 step 3, §5)")
+@Suite("Approvals and identical retries (decision step 3)")
 struct ApprovalTests {
     /// Default rules with trust starting at 0.9, so a +0.02 reward is visible.
     func rig() throws -> Rig {
@@ -164,7 +164,7 @@ struct ApprovalTests {
     }
 }
 
-@Suite("Ephemeral keys (SPEC §2 step 2)")
+@Suite("Ephemeral keys (decision step 2)")
 struct EphemeralKeyTests {
     /// A key for GitHub READs, 10 min, 3 uses, minted at 01:00.
     func rig() throws -> (Rig, Int32) {

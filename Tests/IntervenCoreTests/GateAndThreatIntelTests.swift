@@ -2,7 +2,7 @@ import IntervenCore
 import IntervenTesting
 import Testing
 
-@Suite("Suspension: a gate deny (SPEC §2 step 1, §3)")
+@Suite("Suspension: a gate deny (decision step 1)")
 struct SuspensionTests {
     @Test("a suspended agent is denied every scan with AGENT_SUSPENDED, moving no trust and opening nothing")
     func suspendedDeniesEverything() throws {
@@ -59,7 +59,7 @@ struct SuspensionTests {
     }
 }
 
-@Suite("Threat intel (SPEC §2 step 5)")
+@Suite("Threat intel (decision step 5)")
 struct ThreatIntelTests {
     @Test("a feed host is denied with THREAT_INTEL_MATCH, lowers trust 0.20 and opens a CRITICAL incident named for the feed",
           arguments: [("malware-drop.example", "urlhaus"), ("198.51.100.23", "urlhaus"), ("login-verify.example", "openphish"),

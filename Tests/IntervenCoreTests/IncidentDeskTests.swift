@@ -14,7 +14,7 @@ extension Rig {
     fileprivate func incidentID() throws -> IncidentID { try #require(incidents(.criticalDeny).first?.id) }
 }
 
-@Suite("Incident lifecycle (SPEC §4)")
+@Suite("Incident lifecycle")
 struct IncidentLifecycleTests {
     @Test("open → investigating → closed, with a resolution code only on closing")
     func fullPath() throws {
@@ -151,7 +151,7 @@ struct IncidentNoteTests {
     }
 }
 
-@Suite("Operator actions on incidents (SPEC §4)")
+@Suite("Operator actions on incidents")
 struct OperatorActionTests {
     @Test("suspend agent: recorded on the incident, and the agent is then denied")
     func suspend() throws {

@@ -161,7 +161,7 @@ struct CriticalDenyTests {
     }
 }
 
-@Suite("Automatic responses on incident open (SPEC §4)")
+@Suite("Automatic responses on incident open")
 struct AutoResponseTests {
     /// Default rules plus an OPEN_INCIDENT rule on `custom_proxy.exfil` (a LOW-risk DENY and a `policy` incident).
     func rules() throws -> Rules {
@@ -221,7 +221,7 @@ struct AutoResponseTests {
     }
 }
 
-@Suite("Anomaly signals (SPEC §6): lower trust, open no incident")
+@Suite("Anomaly signals: lower trust, open no incident")
 struct AnomalyTests {
     @Test("privilege escalation: IAM create then policy attach within 2 min", arguments: [
         ("create_user", SimDuration.minutes(2), true), ("create_role", .minutes(1), true),

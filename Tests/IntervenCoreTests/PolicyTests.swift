@@ -14,7 +14,7 @@ private func allowRule(_ id: String, operations: [String]) -> PolicyRule {
     return PolicyRule(id: id, name: "let fin bots through", match: m, action: .allow)
 }
 
-@Suite("Policies (SPEC §2 step 4)")
+@Suite("Policies (decision step 4)")
 struct PolicyTests {
     @Test("no matching rule allows with no reason and no rule")
     func noMatchAllows() throws {

@@ -2,7 +2,7 @@ import IntervenCore
 import IntervenTesting
 import Testing
 
-@Suite("Scrutiny (SPEC §2 step 6, §3)")
+@Suite("Scrutiny (decision step 6)")
 struct ScrutinyTests {
     @Test("trust exactly at the threshold is not scrutiny; one micro below is", arguments: [
         ("0.6", false), ("0.599999", true), ("0.600001", false),

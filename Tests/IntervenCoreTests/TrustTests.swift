@@ -2,7 +2,7 @@ import IntervenCore
 import IntervenTesting
 import Testing
 
-@Suite("Trust movements (SPEC §3)")
+@Suite("Trust movements")
 struct TrustTests {
     @Test("every agent starts at 1.0 and a plain DENY lowers it by 0.05")
     func plainDeny() throws {
@@ -145,7 +145,7 @@ struct TrustTests {
     }
 }
 
-@Suite("Trust collapse (SPEC §4: a fall of more than 0.3 within 1 h)")
+@Suite("Trust collapse (a fall of more than 0.3 within 1 h)")
 struct TrustCollapseTests {
     /// Rules where only plain denies move trust and only trust_collapse opens incidents.
     func rules(deny: String) throws -> Rules {
@@ -221,7 +221,7 @@ struct TrustCollapseTests {
     }
 }
 
-@Suite("Operator reset, suspend and reactivate (SPEC §3)")
+@Suite("Operator reset, suspend and reactivate")
 struct OperatorTrustTests {
     /// A gateway whose agent took a critical deny: trust 0.75, counters set, scrutiny pinned.
     func damaged() throws -> Rig {

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Shipped defaults")
 struct DefaultsTests {
-    @Test("the defaults load and carry the SPEC values")
+    @Test("the defaults load and carry the documented values")
     func specValues() throws {
         let r = try RulesFile.defaults()
         #expect(r.riskBands.medium == Score.parse("0.25"))

@@ -32,7 +32,7 @@ public struct Approval: Sendable, Equatable {
     public internal(set) var decidedBy: String? = nil
 }
 
-/// Approvals and the grant and deny windows they leave behind (SPEC §5).
+/// Approvals and the grant and deny windows they leave behind (docs/behaviour.md §8).
 ///
 /// Grants are keyed by (agent, request signature). A pending approval for the same key is
 /// reused by an identical retry rather than duplicated. Each agent's approvals are chained

@@ -85,7 +85,7 @@ struct OverrideSet: Sendable {
     var rules: [CompiledRule]
 }
 
-/// What policy evaluation (SPEC §2 step 4) decided; plain data, so returning it copies no rule.
+/// What policy evaluation (docs/behaviour.md §3, step 4) decided; plain data, so returning it copies no rule.
 struct PolicyOutcome {
     /// The decision before threat intel and scrutiny; ALLOW when nothing matched.
     var decision: Decision = .allow
@@ -160,7 +160,7 @@ struct CompiledPolicies: Sendable {
         rules.enumerated().sorted { ($0.element.priority, $0.offset) < ($1.element.priority, $1.offset) }.map(\.element)
     }
 
-    /// SPEC §2 step 4. Every matching rule contributes its action and the strictest wins
+    /// docs/behaviour.md §3, step 4. Every matching rule contributes its action and the strictest wins
     /// (per-agent rules first, so they win ties). A matching per-agent ALLOW loosens tenant
     /// REQUIRE_APPROVAL and SANITIZE for that agent (they no longer contribute), never a DENY.
     @inline(__always)

@@ -6,7 +6,7 @@ extension Gateway {
 
     private func name(_ agent: AgentIndex) -> String { roster.names[Int(agent)] }
 
-    // MARK: Agents (SPEC §3)
+    // MARK: Agents (docs/behaviour.md §5, §13)
 
     /// Suspends an agent: every request is denied (`AGENT_SUSPENDED`) until reactivated.
     public mutating func suspend(_ agent: AgentIndex, at time: SimTime) throws(GatewayError) {
@@ -92,7 +92,7 @@ extension Gateway {
         trust.settleIdle(Int(agent), until: time)
     }
 
-    // MARK: Approvals (SPEC §5)
+    // MARK: Approvals (docs/behaviour.md §8)
 
     /// An analyst's decision on a pending approval.
     ///
@@ -137,7 +137,7 @@ extension Gateway {
         approvalBook.latestPending(agent: agent, at: time)
     }
 
-    // MARK: Incidents (SPEC §4)
+    // MARK: Incidents (docs/behaviour.md §7)
 
     /// Moves an incident along its lifecycle; see `IncidentDesk` for what is legal.
     public mutating func transition(_ id: IncidentID, to status: IncidentStatus, resolution: Resolution? = nil,

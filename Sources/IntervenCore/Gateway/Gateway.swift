@@ -102,7 +102,7 @@ public struct Gateway: Sendable {
 
     // MARK: The scan path
 
-    /// Decides one scan (SPEC §2) and applies its trust movements, incidents and approvals.
+    /// Decides one scan (docs/behaviour.md §3) and applies its trust movements, incidents and approvals.
     public mutating func process(_ scan: Scan) -> Verdict {
         // New agents need their override slots and agent bits now. A scan that uses a symbol
         // interned since the last compile is matched by its strings (exact, slower); policies are

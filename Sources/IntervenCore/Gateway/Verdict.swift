@@ -1,6 +1,6 @@
 /// What the gateway answered one scan, and the agent's trust after it.
 public struct Verdict: Sendable, Equatable {
-    /// The answer; ALLOW unless a step of SPEC §2 says otherwise.
+    /// The answer; ALLOW unless a step of docs/behaviour.md §3 says otherwise.
     public var decision: Decision = .allow
     /// The reason codes behind the decision.
     public var reasons = ReasonSet()
@@ -12,7 +12,7 @@ public struct Verdict: Sendable, Equatable {
     public var trustAfter: Score = .zero
     /// The approval created (or reused) by a REQUIRE_APPROVAL.
     public var approval: ApprovalID? = nil
-    /// A deny from SPEC §2 steps 1 or 3 (suspended, recent deny grant): no trust movement, no correlation.
+    /// A deny from steps 1 or 3 of docs/behaviour.md §3 (suspended, recent deny grant): no trust movement, no correlation.
     public var isGateDeny = false
     /// Whether the agent was in scrutiny when the scan was decided.
     public var inScrutiny = false
@@ -38,7 +38,7 @@ public struct AnomalySignal: Sendable, Equatable {
     public var traces: [TraceRef]
 }
 
-/// An operator's response action on an incident (SPEC §4).
+/// An operator's response action on an incident (docs/behaviour.md §7.6).
 public enum OperatorAction: Sendable, Equatable {
     /// Temporary deny-all until reactivated.
     case suspendAgent

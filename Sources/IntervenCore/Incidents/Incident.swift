@@ -54,7 +54,7 @@ public struct Note: Sendable, Equatable {
     public let text: String
 }
 
-/// One incident with its timeline (SPEC §1).
+/// One incident with its timeline (docs/behaviour.md §7).
 public struct Incident: Sendable {
     /// The incident's identity, `INC-<agent>-<ordinal>`.
     public let id: IncidentID

@@ -1,5 +1,5 @@
 /// The incidents of one tenant: opening with deduplication, linking, the lifecycle, notes and
-/// operator actions (SPEC §4).
+/// operator actions (docs/behaviour.md §7).
 ///
 /// At most one non-closed incident exists per (agent, trigger, key); a further match links its
 /// traces to it, and once it closes a new one can open.

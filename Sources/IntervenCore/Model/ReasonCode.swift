@@ -1,6 +1,6 @@
 /// A reason code the model itself produces; rules can add custom codes on top.
 public enum ReasonCode: UInt8, CaseIterable, Sendable, CustomStringConvertible {
-    /// The agent is suspended (SPEC §2 step 1).
+    /// The agent is suspended (docs/behaviour.md §3, step 1).
     case agentSuspended
     /// The scan's ephemeral key refused it; `Verdict.violation` says why.
     case ephemeralScopeViolation

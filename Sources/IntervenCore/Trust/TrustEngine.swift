@@ -1,4 +1,4 @@
-/// Why an agent's trust moved (SPEC §3).
+/// Why an agent's trust moved (docs/behaviour.md §5).
 public enum TrustCause: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     case deny, criticalDeny, threatIntel, anomaly, analystDeny, incidentOpen, cleanStreak, approvalRetry, idle, reset
     /// Not a score movement: the agent was suspended or reactivated (recorded so the series
@@ -37,7 +37,7 @@ public struct TrustChange: Sendable, Equatable {
     public var belowThreshold: Bool = false
 }
 
-/// Per-agent trust state (SPEC §3) in flat arrays indexed by `AgentIndex`.
+/// Per-agent trust state (docs/behaviour.md §5) in flat arrays indexed by `AgentIndex`.
 ///
 /// Scores are fixed-point; every movement clamps to [0, 1]. Idle recovery is credited lazily,
 /// at the instant each full idle period ended, when the agent is next seen (or settled), so a

@@ -31,7 +31,7 @@ struct TrustHistory: Sendable {
 
     /// The highest trust within [now − window, now], given the value now.
     ///
-    /// A change exactly one window ago is within the window (SPEC §4: a boundary case exactly at
+    /// A change exactly one window ago is within the window (docs/behaviour.md §1: a boundary case exactly at
     /// the window fires), so the value it replaced counts as well.
     mutating func maximum(over window: SimDuration, now: SimTime, current: Score) -> Score {
         let start = now.milliseconds - window.milliseconds

@@ -244,7 +244,7 @@ public enum TimelineAction: Sendable {
     case setRules(Rules, change: String)
 }
 
-/// The simulated analyst (SPEC §5): decides approvals and triages incidents from ground truth.
+/// The simulated analyst (docs/behaviour.md §14): decides approvals and triages incidents from ground truth.
 public struct AnalystModel: Sendable, Equatable {
     /// Analysts working the queue in parallel.
     public var headcount: Int

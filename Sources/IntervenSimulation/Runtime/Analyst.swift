@@ -31,7 +31,7 @@ struct AnalystDecision: Sendable {
     var action: Action
 }
 
-/// The simulated analyst team (SPEC §5): a FIFO queue worked by `headcount` analysts, deciding
+/// The simulated analyst team (docs/behaviour.md §14): a FIFO queue worked by `headcount` analysts, deciding
 /// from ground truth with the configured accuracy.
 ///
 /// It runs on the coordinator between epochs and draws from its own random stream, in the

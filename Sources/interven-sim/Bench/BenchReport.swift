@@ -4,7 +4,7 @@ import IntervenResults
 import IntervenSimulation
 
 /// What `bench` prints and writes: a header before the runs, a row per run as it finishes, then
-/// the fingerprint check, the run's outcome, latency, allocations, memory and the issue's targets.
+/// the fingerprint check, the run's outcome, latency, allocations, memory and the performance targets.
 struct BenchReport {
     let command: String
     let scenario: Scenario
@@ -137,7 +137,7 @@ struct BenchReport {
 
     // MARK: Targets
 
-    /// One target of the issue and what this run measured for it.
+    /// One performance target and what this run measured for it.
     struct Target {
         enum Status: String { case met = "met", notMet = "not met", notMeasured = "not measured" }
         var goal: String
