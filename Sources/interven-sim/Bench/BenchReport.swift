@@ -90,7 +90,7 @@ struct BenchReport {
         lines.append("memory:      max RSS is the peak resident set of each run's own process (wait4), setup and results included")
         lines.append("")
         let targets = self.targets(runs, fingerprintsAgree: agree)
-        lines.append("targets (issue 5: release build, 2-core machine):")
+        lines.append("targets (release build, 2-core machine):")
         let width = (targets.map(\.status.rawValue.count).max() ?? 0) + 2
         for t in targets { lines.append("  " + pad(t.status.rawValue, width, right: false) + t.goal + ": " + t.figure) }
         return (lines.joined(separator: "\n") + "\n", json(runs, targets: targets, fingerprintsAgree: agree), agree)

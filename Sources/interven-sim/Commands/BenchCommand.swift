@@ -29,7 +29,7 @@ struct BenchCommand: AsyncParsableCommand {
             per run: wall time, scans per second, virtual-to-wall ratio, the ratio to the reference, \
             time per stage, allocations per scan (whole run; the engine also in steady state) and \
             max RSS; the fingerprint (equal in every run, else MISMATCH and exit 1); sampled \
-            latencies of Gateway.process as HdrHistogram percentiles; and the issue's targets, met \
+            latencies of Gateway.process as HdrHistogram percentiles; and the performance targets, met \
             or not. --scenario benchmarks a scenario file instead. Build with -c release.
             """
     )
