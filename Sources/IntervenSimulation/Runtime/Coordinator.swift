@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import IntervenCore
 import IntervenScenario
 
@@ -106,23 +101,28 @@ public struct RunTimings: Sendable, Equatable {
     public init() {}
 }
 
-/// A monotonic wall clock for stage timings and latency samples (the runtime's only clock).
-struct WallTimer {
-    private var last: UInt64
+/// Monotonic wall-clock readings for stage timings, latency samples and progress: the only
+/// clock the runtime reads, and never for a decision.
+public enum Stopwatch {
+    private static let origin = ContinuousClock.now
 
-    init() { last = Self.nanoseconds() }
+    /// Monotonic nanoseconds since the process's first reading.
+    @inline(__always) public static func nanoseconds() -> UInt64 {
+        let c = origin.duration(to: .now).components
+        return UInt64(c.seconds) &* 1_000_000_000 &+ UInt64(c.attoseconds / 1_000_000_000)
+    }
+}
+
+/// Seconds between laps, for stage timings.
+struct LapTimer {
+    private var last = ContinuousClock.now
 
     /// Seconds since the previous lap (or since creation).
     mutating func lap() -> Double {
-        let now = Self.nanoseconds()
+        let now = ContinuousClock.now
         defer { last = now }
-        return Double(now &- last) / 1e9
-    }
-
-    /// Monotonic nanoseconds.
-    @inline(__always) static func nanoseconds() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+        let c = last.duration(to: now).components
+        return Double(c.seconds) + Double(c.attoseconds) / 1e18
     }
 }
+

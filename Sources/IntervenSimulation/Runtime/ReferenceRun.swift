@@ -17,7 +17,7 @@ public struct ReferenceRun: Sendable {
 
     /// Runs the scenario to the end and returns its result (`shards` is 1).
     public func run() -> RunResult {
-        var clock = WallTimer()
+        var clock = LapTimer()
         let plan = Plan(scenario: scenario, shards: 1)
         var state = ShardState(plan: plan, shard: 0)
         state.latencyEvery = UInt64(max(0, latencySampling))

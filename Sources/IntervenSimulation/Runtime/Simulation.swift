@@ -35,7 +35,7 @@ public struct Simulation: Sendable {
 
     /// Runs the scenario. `progress` is called from the coordinator, about 100 times a run.
     public func run(progress: (@Sendable (RunProgress) -> Void)? = nil) async -> RunResult {
-        var clock = WallTimer()
+        var clock = LapTimer()
         let plan = Plan(scenario: scenario, shards: shards)
         let sampling = latencySampling
         let workers = await withTaskGroup(of: (Int, ShardWorker).self) { group in

@@ -122,7 +122,7 @@ enum BenchRunner {
             allocations: before.flatMap { b in after.map { $0 &- b } },
             steady: configuration == .reference ? nil : probe.window, flushedThreads: flushed,
             probeSeconds: probe.seconds, latency: LatencySummary(result.coreLatencies),
-            maxResidentBytes: WallClock.maxResidentBytes())
+            maxResidentBytes: Machine.maxResidentBytes())
     }
 }
 
@@ -150,7 +150,7 @@ private final class SteadyProbe: Sendable {
 
     private func observe(_ p: RunProgress) {
         guard p.virtualTime < end else { return }
-        let t0 = WallClock.now()
+        let t0 = Stopwatch.nanoseconds()
         state.withLock { s in
             guard s.end == nil else { return }
             if s.start == nil {
@@ -159,7 +159,7 @@ private final class SteadyProbe: Sendable {
             } else if p.virtualTime >= to {
                 s.end = reading(p)
             }
-            s.nanoseconds += WallClock.now() &- t0
+            s.nanoseconds += Stopwatch.nanoseconds() &- t0
         }
     }
 

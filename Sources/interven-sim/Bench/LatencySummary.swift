@@ -46,8 +46,8 @@ struct LatencySummary: Codable, Sendable, Equatable {
     static func timerOverhead(pairs: Int = 1_000_000) -> UInt64 {
         var h = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 1_000_000_000, numberOfSignificantValueDigits: .three)
         for _ in 0..<pairs {
-            let t0 = WallClock.now()
-            let t1 = WallClock.now()
+            let t0 = Stopwatch.nanoseconds()
+            let t1 = Stopwatch.nanoseconds()
             h.record(t1 &- t0)
         }
         return h.valueAtPercentile(50)

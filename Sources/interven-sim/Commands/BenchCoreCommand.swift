@@ -62,15 +62,15 @@ struct BenchCoreCommand: ParsableCommand {
         var allocationsAfterWarmup: UInt64? = nil
         var scansAfterWarmup = 0
         for round in 0..<rounds {
-            let g0 = WallClock.now()
+            let g0 = Stopwatch.nanoseconds()
             stream.fill(round: round, into: &buffer)
-            let p0 = WallClock.now()
+            let p0 = Stopwatch.nanoseconds()
             if round == 1 { allocationsAfterWarmup = Allocator.allocationRequests() }
             for scan in buffer {
                 let v = gateway.process(scan)
                 decisions[Int(v.decision.rawValue)] &+= 1
             }
-            let p1 = WallClock.now()
+            let p1 = Stopwatch.nanoseconds()
             generateNs += p0 - g0
             processNs += p1 - p0
             if round >= 1 { scansAfterWarmup += buffer.count }
@@ -93,7 +93,7 @@ struct BenchCoreCommand: ParsableCommand {
             .map { "\($0) \(byTrigger[$0]!)" }.joined(separator: ", ") + ")")
         print("anomalies:   \(gateway.anomalies.count)")
         print("fingerprint: \(gateway.stateFingerprint())")
-        print("memory:      max RSS \(WallClock.maxResidentBytes() / 1_048_576) MiB; allocator \(Allocator.name)")
+        print("memory:      max RSS \(Machine.maxResidentBytes() / 1_048_576) MiB; allocator \(Allocator.name)")
     }
 }
 

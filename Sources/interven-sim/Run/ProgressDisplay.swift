@@ -45,7 +45,7 @@ final class ProgressDisplay: Sendable {
 
     init(style: Style) {
         self.style = style
-        started = WallClock.now()
+        started = Stopwatch.nanoseconds()
     }
 
     /// The callback to hand the simulation (nil when silent, so a quiet run pays nothing).
@@ -56,7 +56,7 @@ final class ProgressDisplay: Sendable {
 
     /// Records progress and redraws if it is time.
     func update(_ p: RunProgress) {
-        let now = WallClock.now()
+        let now = Stopwatch.nanoseconds()
         state.withLock { s in
             s.latest = p
             s.drawnLatest = false
@@ -80,7 +80,7 @@ final class ProgressDisplay: Sendable {
     /// Ends the display: the terminal line is drawn a last time and the cursor moved past it.
     func finish() {
         guard style == .terminal else { return }
-        let now = WallClock.now()
+        let now = Stopwatch.nanoseconds()
         state.withLock { s in
             guard let p = s.latest else { return }
             if !s.drawnLatest { writeStandardError("\r" + terminalLine(p, now: now) + "\u{1B}[K") }

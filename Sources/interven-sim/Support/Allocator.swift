@@ -80,7 +80,7 @@ enum Allocator {
     static func flushThreadCaches(poolThreads: Int, timeout: Double = 0.5) -> Int {
         flushThisThreadsCache()
         guard isJemalloc, poolThreads > 0 else { return 0 }
-        let barrier = FlushBarrier(expected: poolThreads, deadline: WallClock.now() + UInt64(timeout * 1e9))
+        let barrier = FlushBarrier(expected: poolThreads, deadline: Stopwatch.nanoseconds() + UInt64(timeout * 1e9))
         for _ in 0..<poolThreads {
             Task.detached { barrier.arrive() }
         }
@@ -104,14 +104,14 @@ private final class FlushBarrier: Sendable {
         let me = pthread_self()
         threads.withLock { if !$0.contains(me) { $0.append(me) } }
         arrived.add(1, ordering: .acquiringAndReleasing)
-        while arrived.load(ordering: .acquiring) < expected && WallClock.now() < deadline {}
+        while arrived.load(ordering: .acquiring) < expected && Stopwatch.nanoseconds() < deadline {}
         finished.add(1, ordering: .acquiringAndReleasing)
     }
 
     /// Waits (spinning: the wait is short) until every helper has finished or the deadline
     /// passes, and returns the number of distinct threads that flushed.
     func waitForAll() -> Int {
-        while finished.load(ordering: .acquiring) < expected && WallClock.now() < deadline {}
+        while finished.load(ordering: .acquiring) < expected && Stopwatch.nanoseconds() < deadline {}
         return threads.withLock { $0.count }
     }
 }

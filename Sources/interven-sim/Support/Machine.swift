@@ -25,6 +25,13 @@ struct Machine: Sendable {
     /// The allocator linked in.
     var allocator: String
 
+    /// The process's peak resident set size in bytes.
+    static func maxResidentBytes() -> UInt64 {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return UInt64(usage.ru_maxrss) * 1024
+    }
+
     /// This machine and this binary.
     static func current() -> Machine {
         let info = ProcessInfo.processInfo

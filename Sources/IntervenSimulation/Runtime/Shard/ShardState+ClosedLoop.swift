@@ -8,9 +8,9 @@ extension ShardState {
     mutating func send(_ scan: Scan, local: Int) {
         let v: Verdict
         if latencyEvery != 0 && scans % latencyEvery == 0 {
-            let t0 = WallTimer.nanoseconds()
+            let t0 = Stopwatch.nanoseconds()
             v = gateway.process(scan)
-            latencies.append(UInt32(clamping: WallTimer.nanoseconds() &- t0))
+            latencies.append(UInt32(clamping: Stopwatch.nanoseconds() &- t0))
         } else {
             v = gateway.process(scan)
         }
