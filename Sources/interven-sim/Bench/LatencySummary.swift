@@ -1,3 +1,4 @@
+import IntervenSimulation
 import Histogram
 
 /// Percentiles of latency samples in nanoseconds, from an HdrHistogram (three significant

@@ -1,3 +1,4 @@
+import IntervenSimulation
 import ArgumentParser
 import IntervenCore
 import IntervenLoading

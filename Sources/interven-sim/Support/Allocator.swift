@@ -6,6 +6,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import IntervenSimulation
 import Synchronization
 
 /// The process allocator (jemalloc, linked into the executable unless the package was built with
