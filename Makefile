@@ -13,14 +13,14 @@ SYSTEM_ALLOC_BIN     := $(SYSTEM_ALLOC_SCRATCH)/release/interven-sim
 # Extra arguments for `make bench` and `make bench-system-alloc`, e.g. BENCH_ARGS="--agents 1000000 --hours 1".
 BENCH_ARGS ?=
 
-.PHONY: run test check baseline deps build release bench bench-system-alloc bench-core clean
+.PHONY: run test check allocations baseline deps build release bench bench-system-alloc bench-core clean
 
 ## deps: install system packages the build needs (jemalloc via pkg-config).
 deps:
-	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists jemalloc; then \
-		echo "==> installing libjemalloc-dev and pkg-config (apt-get)"; \
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists jemalloc || ! command -v python3 >/dev/null 2>&1; then \
+		echo "==> installing libjemalloc-dev, pkg-config and python3 (apt-get)"; \
 		$(SUDO) apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjemalloc-dev pkg-config >/dev/null; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjemalloc-dev pkg-config python3 >/dev/null; \
 	fi
 
 ## build: debug build of everything.
@@ -48,15 +48,22 @@ run: release
 	@cat $(RESULTS)/bench.txt
 
 ## test: the whole suite (unit tests and end-to-end tests of the built binary), then every
-##       shipped scenario checked against its expectations and the committed baselines.
+##       shipped scenario checked against its expectations and the committed baselines, then
+##       the allocation budget.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory allocations
 
 ## check: the shipped scenario library against its expectations and Results/baseline/ (release).
 check: release
 	$(BIN) check Scenarios --quiet --baseline $(RESULTS)/baseline --report $(RESULTS)/check.json --junit $(RESULTS)/junit.xml
+
+## allocations: the simulation's allocation counts (release, jemalloc) against
+##              Tests/allocation-limits.json: per agent, and per scan in steady state.
+allocations: release
+	python3 scripts/check-allocations.py $(BIN) Tests/allocation-limits.json
 
 ## baseline: rewrite Results/baseline/ from the shipped scenarios (commit the result).
 baseline: release
