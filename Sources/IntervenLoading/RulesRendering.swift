@@ -16,79 +16,151 @@ struct RulesRendering {
     /// The whole file.
     func text() -> String {
         var out = Output()
-        let d = defaults
         out.raw("# Effective rules: the shipped defaults with the rules file and any --set overrides laid over them.")
         out.raw("# Values that differ from the shipped defaults end with a note naming the default.")
-        out.raw("")
+        var previous: [Substring] = []
+        for item in Self.layout {
+            switch item {
+            case .setting(let setting):
+                let path = setting.path.split(separator: ".")
+                // Open the sections this path enters: a blank line before a new top-level one.
+                let shared = zip(previous.dropLast(), path.dropLast()).prefix { $0 == $1 }.count
+                for depth in shared..<(path.count - 1) {
+                    if depth == 0 { out.raw("") }
+                    out.raw(String(repeating: "  ", count: depth) + path[depth] + ":")
+                }
+                out.value(path.count - 1, String(path[path.count - 1]), setting.spell(rules), defaults.map(setting.spell))
+                previous = path
+            case .threatIntel:
+                out.raw("")
+                writeThreatIntel(&out)
+                previous = []
+            case .policies:
+                out.raw("")
+                writePolicies(&out)
+                previous = []
+            }
+        }
+        return out.lines.joined(separator: "\n") + "\n"
+    }
 
-        out.raw("risk_bands:")
-        out.value(1, "medium", score(rules.riskBands.medium), d.map { score($0.riskBands.medium) })
-        out.value(1, "high", score(rules.riskBands.high), d.map { score($0.riskBands.high) })
-        out.value(1, "critical", score(rules.riskBands.critical), d.map { score($0.riskBands.critical) })
-        out.raw("")
+    // MARK: The layout
 
-        let t = rules.trust, dt = d?.trust
-        out.raw("trust:")
-        out.value(1, "initial", score(t.initial), dt.map { score($0.initial) })
-        out.value(1, "scrutiny_threshold", score(t.scrutinyThreshold), dt.map { score($0.scrutinyThreshold) })
-        out.value(1, "deny", score(t.deny), dt.map { score($0.deny) })
-        out.value(1, "critical_deny", score(t.criticalDeny), dt.map { score($0.criticalDeny) })
-        out.value(1, "threat_intel", score(t.threatIntel), dt.map { score($0.threatIntel) })
-        out.value(1, "anomaly", score(t.anomaly), dt.map { score($0.anomaly) })
-        out.value(1, "analyst_deny", score(t.analystDeny), dt.map { score($0.analystDeny) })
-        out.value(1, "incident_open", score(t.incidentOpen), dt.map { score($0.incidentOpen) })
-        out.raw("  clean_streak:")
-        out.value(2, "length", "\(t.cleanStreakLength)", dt.map { "\($0.cleanStreakLength)" })
-        out.value(2, "reward", score(t.cleanStreakReward), dt.map { score($0.cleanStreakReward) })
-        out.value(1, "approval_retry", score(t.approvalRetry), dt.map { score($0.approvalRetry) })
-        out.raw("  idle_recovery:")
-        out.value(2, "period", duration(t.idlePeriod), dt.map { duration($0.idlePeriod) })
-        out.value(2, "reward", score(t.idleReward), dt.map { score($0.idleReward) })
-        out.value(1, "gate_denies_lower_trust", bool(t.gateDeniesLowerTrust), dt.map { bool($0.gateDeniesLowerTrust) })
-        out.raw("")
+    /// One scalar setting: its dotted path in the rules file and how its value is spelled.
+    struct Setting {
+        let path: String
+        let spell: @Sendable (Rules) -> String
+    }
 
-        let s = rules.scrutiny, ds = d?.scrutiny
-        out.raw("scrutiny:")
-        out.value(1, "verbs", verbs(s.verbs), ds.map { verbs($0.verbs) })
-        out.value(1, "external", bool(s.external), ds.map { bool($0.external) })
-        out.value(1, "min_band", band(s.minBand), ds.map { band($0.minBand) })
-        out.raw("")
+    /// What the file holds, in the order of the shipped default file.
+    enum Item {
+        case setting(Setting)
+        case threatIntel
+        case policies
+    }
 
-        let c = rules.counters, dc = d?.counters
-        out.raw("counters:")
-        out.value(1, "deny", duration(c.deny), dc.map { duration($0.deny) })
-        out.value(1, "approval", duration(c.approval), dc.map { duration($0.approval) })
-        out.value(1, "high_risk", duration(c.highRisk), dc.map { duration($0.highRisk) })
-        out.value(1, "threat_intel", duration(c.threatIntel), dc.map { duration($0.threatIntel) })
-        out.value(1, "anomaly", duration(c.anomaly), dc.map { duration($0.anomaly) })
-        out.value(1, "critical", duration(c.critical), dc.map { duration($0.critical) })
-        out.value(1, "decisions", duration(c.decisions), dc.map { duration($0.decisions) })
-        out.value(1, "high_risk_band", band(c.highRiskBand), dc.map { band($0.highRiskBand) })
-        out.raw("")
+    private static func score(_ path: String, _ k: KeyPath<Rules, Score> & Sendable) -> Item {
+        .setting(Setting(path: path) { $0[keyPath: k].description })
+    }
+    private static func duration(_ path: String, _ k: KeyPath<Rules, SimDuration> & Sendable) -> Item {
+        .setting(Setting(path: path) { $0[keyPath: k].description })
+    }
+    private static func bool(_ path: String, _ k: KeyPath<Rules, Bool> & Sendable) -> Item {
+        .setting(Setting(path: path) { $0[keyPath: k] ? "true" : "false" })
+    }
+    private static func int(_ path: String, _ k: KeyPath<Rules, Int> & Sendable) -> Item {
+        .setting(Setting(path: path) { "\($0[keyPath: k])" })
+    }
+    private static func band(_ path: String, _ k: KeyPath<Rules, RiskBand?> & Sendable) -> Item {
+        .setting(Setting(path: path) { $0[keyPath: k]?.description ?? "null" })
+    }
+    private static func band(_ path: String, _ k: KeyPath<Rules, RiskBand> & Sendable) -> Item {
+        .setting(Setting(path: path) { $0[keyPath: k].description })
+    }
+    private static func verbs(_ path: String, _ k: KeyPath<Rules, VerbSet> & Sendable) -> Item {
+        .setting(Setting(path: path) { "[" + $0[keyPath: k].verbs.map(\.description).joined(separator: ", ") + "]" })
+    }
+    private static func classes(_ path: String, _ k: KeyPath<Rules, DataClasses> & Sendable) -> Item {
+        .setting(Setting(path: path) { "[" + $0[keyPath: k].nameList.joined(separator: ", ") + "]" })
+    }
+    private static func refs(_ path: String, _ k: KeyPath<Rules, [OperationRef]> & Sendable) -> Item {
+        .setting(Setting(path: path) { YAMLText.list($0[keyPath: k].map(\.description)) })
+    }
+    private static func severity(_ path: String, _ k: KeyPath<Rules, Severity> & Sendable) -> Item {
+        .setting(Setting(path: path) { $0[keyPath: k].description })
+    }
+    /// `enabled` and `severity` of a trigger.
+    private static func trigger(_ name: String, _ k: KeyPath<Rules, TriggerSwitch> & Sendable) -> [Item] {
+        [.setting(Setting(path: "triggers.\(name).enabled") { $0[keyPath: k].enabled ? "true" : "false" }),
+         .setting(Setting(path: "triggers.\(name).severity") { $0[keyPath: k].severity.description })]
+    }
 
-        writeTriggers(&out)
-        out.raw("")
-        writeCorrelation(&out)
-        out.raw("")
+    static let layout: [Item] = [
+        score("risk_bands.medium", \.riskBands.medium),
+        score("risk_bands.high", \.riskBands.high),
+        score("risk_bands.critical", \.riskBands.critical),
+        score("trust.initial", \.trust.initial),
+        score("trust.scrutiny_threshold", \.trust.scrutinyThreshold),
+        score("trust.deny", \.trust.deny),
+        score("trust.critical_deny", \.trust.criticalDeny),
+        score("trust.threat_intel", \.trust.threatIntel),
+        score("trust.anomaly", \.trust.anomaly),
+        score("trust.analyst_deny", \.trust.analystDeny),
+        score("trust.incident_open", \.trust.incidentOpen),
+        int("trust.clean_streak.length", \.trust.cleanStreakLength),
+        score("trust.clean_streak.reward", \.trust.cleanStreakReward),
+        score("trust.approval_retry", \.trust.approvalRetry),
+        duration("trust.idle_recovery.period", \.trust.idlePeriod),
+        score("trust.idle_recovery.reward", \.trust.idleReward),
+        bool("trust.gate_denies_lower_trust", \.trust.gateDeniesLowerTrust),
+        verbs("scrutiny.verbs", \.scrutiny.verbs),
+        bool("scrutiny.external", \.scrutiny.external),
+        band("scrutiny.min_band", \.scrutiny.minBand),
+        duration("counters.deny", \.counters.deny),
+        duration("counters.approval", \.counters.approval),
+        duration("counters.high_risk", \.counters.highRisk),
+        duration("counters.threat_intel", \.counters.threatIntel),
+        duration("counters.anomaly", \.counters.anomaly),
+        duration("counters.critical", \.counters.critical),
+        duration("counters.decisions", \.counters.decisions),
+        band("counters.high_risk_band", \.counters.highRiskBand),
+    ] + trigger("critical_deny", \.triggers.criticalDeny) + [
+        band("triggers.critical_deny.band", \.triggers.criticalBand),
+    ] + trigger("repeated_deny", \.triggers.repeatedDeny) + [
+        int("triggers.repeated_deny.count", \.triggers.repeatedDenyCount),
+        duration("triggers.repeated_deny.window", \.triggers.repeatedDenyWindow),
+        bool("triggers.repeated_deny.count_gate_denies", \.triggers.countGateDenies),
+    ] + trigger("threat_intel", \.triggers.threatIntel) + trigger("read_then_write", \.triggers.readThenWrite) + [
+        duration("triggers.read_then_write.window", \.triggers.readThenWriteWindow),
+        classes("triggers.read_then_write.sensitive_classes", \.triggers.sensitiveClasses),
+        verbs("triggers.read_then_write.write_verbs", \.triggers.writeVerbs),
+    ] + trigger("trust_collapse", \.triggers.trustCollapse) + [
+        score("triggers.trust_collapse.drop", \.triggers.trustCollapseDrop),
+        duration("triggers.trust_collapse.window", \.triggers.trustCollapseWindow),
+    ] + trigger("ephemeral_scope", \.triggers.ephemeralScope) + [
+        bool("correlation.privilege_escalation.enabled", \.correlation.privilegeEscalation),
+        duration("correlation.privilege_escalation.window", \.correlation.privilegeEscalationWindow),
+        refs("correlation.privilege_escalation.creates", \.correlation.escalationCreates),
+        refs("correlation.privilege_escalation.attaches", \.correlation.escalationAttaches),
+        bool("correlation.mass_action_burst.enabled", \.correlation.massActionBurst),
+        int("correlation.mass_action_burst.count", \.correlation.massActionCount),
+        duration("correlation.mass_action_burst.window", \.correlation.massActionWindow),
+        verbs("correlation.mass_action_burst.mutating_verbs", \.correlation.mutatingVerbs),
+        bool("auto_response.lower_trust", \.autoResponse.lowerTrust),
+        bool("auto_response.pin_scrutiny", \.autoResponse.pinScrutiny),
+        duration("auto_response.pin_duration", \.autoResponse.pinDuration),
+        bool("auto_response.alert", \.autoResponse.alert),
+        duration("approvals.pending_ttl", \.approvals.pendingTTL),
+        duration("approvals.grant_window", \.approvals.grantWindow),
+        duration("approvals.deny_window", \.approvals.denyWindow),
+        .threatIntel,
+        .policies,
+    ]
 
-        let a = rules.autoResponse, da = d?.autoResponse
-        out.raw("auto_response:")
-        out.value(1, "lower_trust", bool(a.lowerTrust), da.map { bool($0.lowerTrust) })
-        out.value(1, "pin_scrutiny", bool(a.pinScrutiny), da.map { bool($0.pinScrutiny) })
-        out.value(1, "pin_duration", duration(a.pinDuration), da.map { duration($0.pinDuration) })
-        out.value(1, "alert", bool(a.alert), da.map { bool($0.alert) })
-        out.raw("")
+    // MARK: Lists
 
-        let ap = rules.approvals, dap = d?.approvals
-        out.raw("approvals:")
-        out.value(1, "pending_ttl", duration(ap.pendingTTL), dap.map { duration($0.pendingTTL) })
-        out.value(1, "grant_window", duration(ap.grantWindow), dap.map { duration($0.grantWindow) })
-        out.value(1, "deny_window", duration(ap.denyWindow), dap.map { duration($0.denyWindow) })
-        out.raw("")
-
-        writeThreatIntel(&out)
-        out.raw("")
-
+    private func writePolicies(_ out: inout Output) {
+        let d = defaults
         let ids = rules.policies.map(\.id), defaultIDs = d?.policies.map(\.id)
         out.value(0, "policies", rules.policies.isEmpty ? "[]" : "", defaultIDs.map { YAMLText.list($0) },
                   current: YAMLText.list(ids))
@@ -104,55 +176,6 @@ struct RulesRendering {
             out.value(2, "rules", o.rules.isEmpty ? "[]" : "", nil)
             writeRules(&out, o.rules, defaults: counterpart?.rules, indent: 3)
         }
-        return out.lines.joined(separator: "\n") + "\n"
-    }
-
-    // MARK: Sections
-
-    private func writeTriggers(_ out: inout Output) {
-        let t = rules.triggers, dt = defaults?.triggers
-        out.raw("triggers:")
-        out.raw("  critical_deny:")
-        writeSwitch(&out, t.criticalDeny, dt?.criticalDeny)
-        out.value(2, "band", band(t.criticalBand), dt.map { band($0.criticalBand) })
-        out.raw("  repeated_deny:")
-        writeSwitch(&out, t.repeatedDeny, dt?.repeatedDeny)
-        out.value(2, "count", "\(t.repeatedDenyCount)", dt.map { "\($0.repeatedDenyCount)" })
-        out.value(2, "window", duration(t.repeatedDenyWindow), dt.map { duration($0.repeatedDenyWindow) })
-        out.value(2, "count_gate_denies", bool(t.countGateDenies), dt.map { bool($0.countGateDenies) })
-        out.raw("  threat_intel:")
-        writeSwitch(&out, t.threatIntel, dt?.threatIntel)
-        out.raw("  read_then_write:")
-        writeSwitch(&out, t.readThenWrite, dt?.readThenWrite)
-        out.value(2, "window", duration(t.readThenWriteWindow), dt.map { duration($0.readThenWriteWindow) })
-        out.value(2, "sensitive_classes", classes(t.sensitiveClasses), dt.map { classes($0.sensitiveClasses) })
-        out.value(2, "write_verbs", verbs(t.writeVerbs), dt.map { verbs($0.writeVerbs) })
-        out.raw("  trust_collapse:")
-        writeSwitch(&out, t.trustCollapse, dt?.trustCollapse)
-        out.value(2, "drop", score(t.trustCollapseDrop), dt.map { score($0.trustCollapseDrop) })
-        out.value(2, "window", duration(t.trustCollapseWindow), dt.map { duration($0.trustCollapseWindow) })
-        out.raw("  ephemeral_scope:")
-        writeSwitch(&out, t.ephemeralScope, dt?.ephemeralScope)
-    }
-
-    private func writeSwitch(_ out: inout Output, _ s: TriggerSwitch, _ d: TriggerSwitch?) {
-        out.value(2, "enabled", bool(s.enabled), d.map { bool($0.enabled) })
-        out.value(2, "severity", s.severity.description, d.map { $0.severity.description })
-    }
-
-    private func writeCorrelation(_ out: inout Output) {
-        let c = rules.correlation, dc = defaults?.correlation
-        out.raw("correlation:")
-        out.raw("  privilege_escalation:")
-        out.value(2, "enabled", bool(c.privilegeEscalation), dc.map { bool($0.privilegeEscalation) })
-        out.value(2, "window", duration(c.privilegeEscalationWindow), dc.map { duration($0.privilegeEscalationWindow) })
-        out.value(2, "creates", refs(c.escalationCreates), dc.map { refs($0.escalationCreates) })
-        out.value(2, "attaches", refs(c.escalationAttaches), dc.map { refs($0.escalationAttaches) })
-        out.raw("  mass_action_burst:")
-        out.value(2, "enabled", bool(c.massActionBurst), dc.map { bool($0.massActionBurst) })
-        out.value(2, "count", "\(c.massActionCount)", dc.map { "\($0.massActionCount)" })
-        out.value(2, "window", duration(c.massActionWindow), dc.map { duration($0.massActionWindow) })
-        out.value(2, "mutating_verbs", verbs(c.mutatingVerbs), dc.map { verbs($0.mutatingVerbs) })
     }
 
     private func writeThreatIntel(_ out: inout Output) {
