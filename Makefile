@@ -13,7 +13,7 @@ SYSTEM_ALLOC_BIN     := $(SYSTEM_ALLOC_SCRATCH)/release/interven-sim
 # Extra arguments for `make bench` and `make bench-system-alloc`, e.g. BENCH_ARGS="--agents 1000000 --hours 1".
 BENCH_ARGS ?=
 
-.PHONY: run test check allocations baseline deps build release bench bench-system-alloc bench-core clean
+.PHONY: run test check allocations baseline deps build release bench bench-system-alloc bench-core serve bench-serve clean
 
 ## deps: install system packages the build needs (jemalloc via pkg-config).
 deps:
@@ -84,6 +84,19 @@ bench-system-alloc: deps
 ## bench-core: the gateway core alone on a fixed synthetic stream (release).
 bench-core: release
 	$(BIN) bench-core --agents 100000 --rounds 20
+
+## serve: build release and serve the gateway over HTTP on 127.0.0.1:8080 (a demo tenant; its key is
+##        printed on stderr). Arguments: SERVE_ARGS="--config tenants.yaml --db gateway.sqlite --port 9000".
+SERVE_ARGS ?=
+serve: release
+	$(BIN) serve $(SERVE_ARGS)
+
+## bench-serve: the HTTP benchmark (not a test): wrk on loopback against a fresh server with
+##              persistence on (bench/serve-bench.sh, bench/scan.lua); installs wrk if missing.
+bench-serve: release
+	@command -v wrk >/dev/null 2>&1 || { echo "==> installing wrk (apt-get)"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	bench/serve-bench.sh $(BIN)
 
 clean:
 	rm -rf .build

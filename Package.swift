@@ -21,11 +21,19 @@ let package = Package(
         .library(name: "IntervenResults", targets: ["IntervenResults"]),
         .library(name: "IntervenCheck", targets: ["IntervenCheck"]),
         .library(name: "IntervenTesting", targets: ["IntervenTesting"]),
+        .library(name: "IntervenServer", targets: ["IntervenServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The pure core: no I/O, no actors, no clock reads, no randomness of its own.
@@ -57,6 +65,21 @@ let package = Package(
         .target(name: "IntervenTesting", dependencies: ["IntervenCore", "IntervenScenario", "IntervenLoading",
                                                         "IntervenSimulation"],
                 swiftSettings: strict),
+        // The gateway as an HTTP service: tenants and keys, sharded gateway actors, the event log
+        // in SQLite (group commit, replay on start-up), metrics.
+        .target(name: "IntervenServer",
+                dependencies: ["IntervenCore", "IntervenScenario", "IntervenLoading",
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "GRDB", package: "GRDB.swift"),
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "Metrics", package: "swift-metrics"),
+                               .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "Prometheus", package: "swift-prometheus"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                               .product(name: "Yams", package: "Yams")],
+                // Resources/openapi.yaml is a link to the repository's openapi.yaml, served at /openapi.yaml.
+                resources: [.embedInCode("Resources/openapi.yaml")],
+                swiftSettings: strict),
         // jemalloc, linked into the executable only (Debian: libjemalloc-dev), unless
         // INTERVEN_ALLOCATOR=system.
         .systemLibrary(
@@ -73,6 +96,7 @@ let package = Package(
                 "IntervenSimulation",
                 "IntervenResults",
                 "IntervenCheck",
+                "IntervenServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ] + (systemAllocator ? [] : ["CJemalloc"]),
@@ -90,6 +114,9 @@ let package = Package(
         .testTarget(name: "IntervenCheckTests", dependencies: ["IntervenCheck", "IntervenSimulation", "IntervenCore",
                                                                "IntervenScenario", "IntervenLoading", "IntervenTesting"]),
         .testTarget(name: "CLITests", dependencies: ["IntervenTesting"]),
+        .testTarget(name: "IntervenServerTests", dependencies: ["IntervenServer", "IntervenCore", "IntervenScenario",
+                                                                "IntervenLoading", "IntervenTesting",
+                                                                .product(name: "HummingbirdTesting", package: "hummingbird")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,163 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import IntervenServer
+import NIOCore
+import Synchronization
+import Testing
+
+/// A real `interven-sim serve` child process on an ephemeral loopback port.
+final class ServeProcess: @unchecked Sendable {
+    let process = Process()
+    let stderr = Pipe()
+    private(set) var port = 0
+
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["INTERVEN_SIM_BIN"] { return URL(fileURLWithPath: path) }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("interven-sim").path), dir.path != "/" {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("interven-sim")
+    }
+
+    /// Starts the server and waits (up to a minute) until it prints the port it listens on.
+    init(arguments: [String]) throws {
+        process.executableURL = Self.binary
+        process.arguments = ["serve", "--port", "0", "--log-level", "warning"] + arguments
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
+        defer { watchdog.cancel() }
+        var text = ""
+        while true {
+            let data = stderr.fileHandleForReading.availableData
+            if data.isEmpty { throw ServeError("the server exited before listening: \(text)") }
+            text += String(decoding: data, as: UTF8.self)
+            if let r = text.range(of: "listening on http://127.0.0.1:"),
+               let end = text[r.upperBound...].firstIndex(of: "\n"), let p = Int(text[r.upperBound..<end]) {
+                port = p
+                break
+            }
+        }
+    }
+
+    func kill9() { if process.isRunning { kill(process.processIdentifier, SIGKILL) }; process.waitUntilExit() }
+
+    func terminate() -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+}
+
+final class Acked: Sendable { let m = Mutex<[String]>([]) }
+
+struct ServeError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+@Suite("Server process", .serialized)
+struct ProcessTests {
+    static let key = "iv_live_proc00000000000000000000000001"
+
+    static func setUp() throws -> (dir: URL, config: String, db: String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("interven-serve-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let config = dir.appendingPathComponent("config.yaml").path
+        try """
+            tenants:
+              - id: proc
+                keys:
+                  - name: proc-key
+                    sha256: \(KeyHash.sha256(key))
+                    agent: proc-bot
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        return (dir, config, dir.appendingPathComponent("gateway.sqlite").path)
+    }
+
+    static func headers() -> HTTPFields {
+        var h = HTTPFields()
+        h[.authorization] = "Bearer \(key)"
+        h[.contentType] = "application/json"
+        return h
+    }
+
+    @Test func everyAcknowledgedScanSurvivesKill9() async throws {
+        let (dir, config, db) = try Self.setUp()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let server = try ServeProcess(arguments: ["--config", config, "--db", db, "--shards", "2"])
+        defer { server.kill9() }
+        let acked = Acked()
+        let port = server.port
+        // Four clients send scans until the server dies; each records the traces it got answers for.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for c in 0..<4 {
+                group.addTask {
+                    let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(30)))
+                    client.connect()
+                    var n = 0
+                    while true {
+                        let body = scanBody(url: "https://slack.com/api/chat.postMessage", body: #"{"text":"n \#(n)"}"#, agent: "agent-\(c)-\(n % 3)")
+                        guard let r = try? await client.execute(.init("/v1/scan", method: .post, headers: Self.headers(), body: ByteBuffer(string: body))),
+                              r.status == .ok, let b = r.body,
+                              case .success(let j) = JSON.parse(Array(String(buffer: b).utf8)), let id = j["trace_id"]?.stringValue else { break }
+                        acked.m.withLock { $0.append(id) }
+                        n += 1
+                    }
+                    try? await client.shutdown()
+                }
+            }
+            group.addTask {
+                while acked.m.withLock({ $0.count }) < 200 { try await Task.sleep(for: .milliseconds(5)) }
+                server.kill9()
+            }
+            try await group.waitForAll()
+        }
+        let ids = acked.m.withLock { $0 }
+        #expect(ids.count >= 200)
+
+        // Restart on the same database: every acknowledged trace is there.
+        let again = try ServeProcess(arguments: ["--config", config, "--db", db])
+        defer { again.kill9() }
+        let missing = try await TestClient.withClient(host: "127.0.0.1", port: again.port) { client -> [String] in
+            var missing: [String] = []
+            for id in ids {
+                let r = try await client.execute(.init("/v1/traces/\(id)", method: .get, headers: Self.headers()))
+                if r.status != .ok { missing.append(id) }
+            }
+            return missing
+        }
+        #expect(missing.isEmpty, "acknowledged but lost: \(missing.prefix(5))")
+        #expect(again.terminate() == 0)
+    }
+
+    @Test func sigtermFinishesInFlightScansAndExitsZero() async throws {
+        let (dir, config, db) = try Self.setUp()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let server = try ServeProcess(arguments: ["--config", config, "--db", db])
+        defer { server.kill9() }
+        let id = try await TestClient.withClient(host: "127.0.0.1", port: server.port) { client -> String? in
+            let r = try await client.execute(.init("/v1/scan", method: .post, headers: Self.headers(),
+                                                   body: ByteBuffer(string: scanBody(method: "GET", url: "https://api.github.com/repos/a/b/pulls"))))
+            guard let b = r.body, case .success(let j) = JSON.parse(Array(String(buffer: b).utf8)) else { return nil }
+            return j["trace_id"]?.stringValue
+        }
+        #expect(id != nil)
+        #expect(server.terminate() == 0)
+        let again = try ServeProcess(arguments: ["--config", config, "--db", db])
+        defer { again.kill9() }
+        let status = try await TestClient.withClient(host: "127.0.0.1", port: again.port) { client in
+            try await client.execute(.init("/v1/traces/\(id ?? "")", method: .get, headers: Self.headers())).status
+        }
+        #expect(status == .ok)
+        #expect(again.terminate() == 0)
+    }
+}

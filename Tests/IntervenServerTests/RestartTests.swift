@@ -1,0 +1,50 @@
+import Foundation
+import HummingbirdTesting
+import IntervenCore
+import IntervenServer
+import Testing
+
+/// A restart replays the event log and resumes the exact state.
+@Suite("Restart")
+struct RestartTests {
+    /// Everything an operator can see, as text.
+    static func observe(_ api: APIClient) async throws -> [String] {
+        var out: [String] = []
+        out.append(try await api.call(.get, "/api/telemetry/agents?limit=1000").text)
+        out.append(try await api.call(.get, "/v1/incidents?limit=1000").text)
+        let ids = (try await api.call(.get, "/v1/incidents?limit=1000").json["incidents"]?.arrayValue ?? []).compactMap { $0["incident_id"]?.stringValue }
+        for id in ids { out.append(try await api.call(.get, "/v1/incidents/\(id)").text) }
+        out.append(try await api.call(.get, "/api/telemetry/agents", key: TestKeys.globex).text)
+        return out
+    }
+
+    @Test func replayRestoresTheSameState() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("interven-restart-\(UUID().uuidString).sqlite").path
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let clock = ManualClock()
+        let first = try TestServer(dbPath: path, shards: 2, clock: clock)
+        let before = try await first.server.application().test(.router) { client -> [String] in
+            let api = APIClient(client: client)
+            for i in 0..<12 {
+                clock.set(SimTime(milliseconds: Int64(i) * 10_000))
+                _ = try await api.scan(scanBody(url: "https://slack.com/api/chat.postMessage", body: #"{"text":"AKIAIOSFODNN7EXAMPLE"}"#, agent: "r-\(i % 2)"))
+            }
+            let approval = try await api.scan(scanBody(method: "PUT", url: "https://api.github.com/repos/x/y/pulls/1/merge", agent: "r-2")).json["approval_id"]?.stringValue ?? ""
+            clock.set(SimTime(milliseconds: 200_000))
+            #expect(try await api.call(.post, "/v1/approvals/\(approval)/decision", body: #"{"approve":false}"#).status == 200)
+            #expect(try await api.call(.post, "/api/telemetry/agents/r-0/suspend").status == 200)
+            let inc = try await api.call(.get, "/v1/incidents?agent=r-1").json["incidents"]?.arrayValue?.first?["incident_id"]?.stringValue ?? ""
+            #expect(try await api.call(.post, "/v1/incidents/\(inc)/transition", body: #"{"status":"investigating"}"#).status == 200)
+            #expect(try await api.call(.post, "/v1/incidents/\(inc)/notes", body: #"{"text":"on it"}"#).status == 201)
+            _ = try await api.scan(scanBody(method: "GET", url: "https://api.github.com/repos/x/y/pulls"), key: TestKeys.globex)
+            #expect(try await api.call(.delete, "/api/telemetry/agents/r-2").status == 204)
+            clock.set(SimTime(milliseconds: 3 * 3_600_000))
+            return try await Self.observe(api)
+        }
+        // Reopen with another shard count: agents are routed by id, so the state is the same.
+        let second = try TestServer(dbPath: path, shards: 3, clock: clock)
+        #expect(second.server.replayed == 19)
+        let after = try await second.server.application().test(.router) { client in try await Self.observe(APIClient(client: client)) }
+        #expect(after == before)
+    }
+}
