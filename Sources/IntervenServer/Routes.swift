@@ -7,6 +7,7 @@ extension GatewayServer {
     /// The HTTP API (README, "Serving the gateway"; openapi.yaml).
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: ErrorShapeMiddleware())
         router.get("/healthz") { _, _ in Self.json(.object([("status", .string("ok"))])) }
         router.get("/metrics") { _, _ in
             var headers = HTTPFields()
@@ -535,5 +536,20 @@ extension GatewayServer {
     func deleteAgent(_ req: Request, _ key: KeyEntry, _ agent: String) async throws -> Response {
         _ = try await apply(key.tenant, .deleteAgent(agent: agent, actor: actor(req, key)))
         return Response(status: .noContent)
+    }
+}
+
+/// Errors Hummingbird raises itself (no such route, a method a route does not take) in the same
+/// JSON shape as the API's own errors.
+struct ErrorShapeMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let e as HTTPError {
+            let code = e.status.code == 404 ? "NOT_FOUND" : e.status.code == 405 ? "METHOD_NOT_ALLOWED" : "INVALID_REQUEST"
+            let message = e.status.code == 404 ? "no such endpoint: \(request.method) \(request.uri.path)" : (e.body ?? e.status.reasonPhrase)
+            return GatewayServer.error(ServerError(e.status.code, code, message))
+        }
     }
 }

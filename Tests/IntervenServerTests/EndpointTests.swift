@@ -290,6 +290,9 @@ struct EndpointTests {
         let t = try TestServer()
         try await t.withRouter { api in
             #expect(try await api.call(.get, "/healthz", key: nil).status == 200)
+            let unknown = try await api.call(.get, "/v1/nothing-here")
+            #expect(unknown.status == 404)
+            #expect(unknown.json["error"]?.stringValue == "NOT_FOUND")
             for _ in 0..<3 { _ = try await api.scan(Self.listPRs) }
             _ = try await api.scan(Self.secretToSlack)
             let metrics = try await api.call(.get, "/metrics", key: nil).text
