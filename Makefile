@@ -13,7 +13,7 @@ SYSTEM_ALLOC_BIN     := $(SYSTEM_ALLOC_SCRATCH)/release/interven-sim
 # Extra arguments for `make bench` and `make bench-system-alloc`, e.g. BENCH_ARGS="--agents 1000000 --hours 1".
 BENCH_ARGS ?=
 
-.PHONY: run test check allocations baseline deps build release bench bench-system-alloc bench-core serve bench-serve clean
+.PHONY: run test check allocations baseline deps build release bench bench-system-alloc bench-core serve bench-serve api-check clean
 
 ## deps: install system packages the build needs (jemalloc via pkg-config).
 deps:
@@ -97,6 +97,12 @@ bench-serve: release
 	@command -v wrk >/dev/null 2>&1 || { echo "==> installing wrk (apt-get)"; \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	bench/serve-bench.sh $(BIN)
+
+## api-check: openapi.yaml validated (openapi-spec-validator), then schemathesis against a fresh
+##            server (debug build) for 60 s; both installed from PyPI into .build/api-venv when missing.
+api-check: deps
+	$(SWIFT) build --product interven-sim
+	scripts/api-check.sh .build/debug/interven-sim 60
 
 clean:
 	rm -rf .build

@@ -60,7 +60,10 @@ extension GatewayServer {
     static func json(_ value: JSON, status: HTTPResponse.Status = .ok, headers extra: [(String, String)] = []) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
-        for (k, v) in extra where k == "Retry-After" { headers[.retryAfter] = v }
+        for (k, v) in extra {
+            if k == "Retry-After" { headers[.retryAfter] = v }
+            if k == "Allow" { headers[.allow] = v }
+        }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.text)))
     }
 
@@ -314,7 +317,9 @@ extension GatewayServer {
             limit = v
         }
         if let o = q.get("offset") {
-            guard let v = Int(o), v >= 0 else { throw ServerError.badRequest("offset: expected a number >= 0; found '\(o)'", field: "offset") }
+            guard let v = Int(o), (0...1_000_000_000).contains(v) else {
+                throw ServerError.badRequest("offset: expected 0 to 1000000000; found '\(o)'", field: "offset")
+            }
             offset = v
         }
         return (limit, offset)
@@ -324,6 +329,7 @@ extension GatewayServer {
         let q = req.uri.queryParameters
         var severityFilter: [Severity]? = nil
         if let s = q.get("severity") {
+            guard !s.isEmpty else { throw ServerError.badRequest("severity: expected LOW, MEDIUM, HIGH or CRITICAL; found nothing", field: "severity") }
             severityFilter = try s.split(separator: ",").map { (x: Substring) throws(ServerError) -> Severity in
                 guard let v = Severity(name: String(x).uppercased()) else {
                     throw ServerError.badRequest("severity: expected LOW, MEDIUM, HIGH or CRITICAL; found '\(x)'", field: "severity")
@@ -333,6 +339,7 @@ extension GatewayServer {
         }
         var statusFilter: [IncidentStatus]? = nil
         if let s = q.get("status") {
+            guard !s.isEmpty else { throw ServerError.badRequest("status: expected open, investigating or closed; found nothing", field: "status") }
             statusFilter = try s.split(separator: ",").map { (x: Substring) throws(ServerError) -> IncidentStatus in
                 guard let v = IncidentStatus(name: String(x).lowercased()) else {
                     throw ServerError.badRequest("status: expected open, investigating or closed; found '\(x)'", field: "status")
@@ -345,7 +352,7 @@ extension GatewayServer {
         func time(_ name: String) throws(ServerError) -> SimTime? {
             guard let s = q.get(name) else { return nil }
             guard let t = times.parse(s) else {
-                throw ServerError.badRequest("\(name): expected an ISO 8601 UTC time like 2026-01-02T03:04:05Z; found '\(s)'", field: name)
+                throw ServerError.badRequest("\(name): expected an RFC 3339 time like 2026-01-02T03:04:05Z; found '\(s)'", field: name)
             }
             return t
         }
@@ -547,9 +554,41 @@ struct ErrorShapeMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let e as HTTPError {
-            let code = e.status.code == 404 ? "NOT_FOUND" : e.status.code == 405 ? "METHOD_NOT_ALLOWED" : "INVALID_REQUEST"
-            let message = e.status.code == 404 ? "no such endpoint: \(request.method) \(request.uri.path)" : (e.body ?? e.status.reasonPhrase)
-            return GatewayServer.error(ServerError(e.status.code, code, message))
+            if e.status.code == 404 {
+                let allowed = Self.methods(for: request.uri.path)
+                if !allowed.isEmpty {
+                    var err = ServerError(405, "METHOD_NOT_ALLOWED", "\(request.method) is not allowed on \(request.uri.path) (allowed: \(allowed.joined(separator: ", ")))")
+                    err.headers = [("Allow", allowed.joined(separator: ", "))]
+                    return GatewayServer.error(err)
+                }
+                return GatewayServer.error(ServerError(404, "NOT_FOUND", "no such endpoint: \(request.method) \(request.uri.path)"))
+            }
+            return GatewayServer.error(ServerError(e.status.code, "INVALID_REQUEST", e.body ?? e.status.reasonPhrase))
         }
+    }
+
+    /// Every route of the API with its methods (for 405 and `Allow`).
+    static let routes: [(path: [String], methods: [String])] = [
+        ("/healthz", ["GET"]), ("/metrics", ["GET"]), ("/openapi.yaml", ["GET"]), ("/v1/scan", ["POST"]),
+        ("/v1/approvals/:id/status", ["GET"]), ("/v1/approvals/:id/decision", ["POST"]), ("/v1/traces/:id", ["GET"]),
+        ("/v1/incidents", ["GET", "POST"]), ("/v1/incidents/:id", ["GET"]), ("/v1/incidents/:id/transition", ["POST"]),
+        ("/v1/incidents/:id/notes", ["POST"]), ("/api/telemetry/agents", ["GET"]), ("/api/telemetry/agents/trust-states", ["GET"]),
+        ("/api/telemetry/agents/:id/trust/reset", ["POST"]), ("/api/telemetry/agents/:id/suspend", ["POST"]),
+        ("/api/telemetry/agents/:id/reactivate", ["POST"]), ("/api/telemetry/agents/:id", ["DELETE"]),
+    ].map { (path: $0.0.split(separator: "/").map(String.init), methods: $0.1) }
+
+    static func methods(for path: String) -> [String] {
+        let segments = path.split(separator: "/").map(String.init)
+        // The most specific matching routes (fewest parameters) decide, as in the router.
+        let matching = routes.filter { r in
+            r.path.count == segments.count && zip(r.path, segments).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
+        }
+        let params = { (r: (path: [String], methods: [String])) in r.path.filter { $0.hasPrefix(":") }.count }
+        guard let fewest = matching.map(params).min() else { return [] }
+        var out: [String] = []
+        for r in matching where params(r) == fewest {
+            for m in r.methods where !out.contains(m) { out.append(m) }
+        }
+        return out
     }
 }

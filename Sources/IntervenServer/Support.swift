@@ -73,14 +73,34 @@ struct Timestamps: Sendable {
     }
 
     static func parseWall(_ s: String) -> Int64? {
-        let b = Array(s.utf8)
+        var b = Array(s.utf8)
         func num(_ r: Range<Int>) -> Int64? {
             guard r.upperBound <= b.count else { return nil }
             var v: Int64 = 0
             for i in r { guard b[i] >= 48 && b[i] <= 57 else { return nil }; v = v * 10 + Int64(b[i] - 48) }
             return v
         }
-        guard b.count >= 20, b[4] == 45, b[7] == 45, b[10] == 84, b[13] == 58, b[16] == 58, b.last == 90,
+        // A trailing Z, or a +hh:mm / -hh:mm offset (RFC 3339).
+        var offset: Int64 = 0
+        if b.last == 122 { b[b.count - 1] = 90 }
+        if b.count >= 25, b[b.count - 6] == 43 || b[b.count - 6] == 45, b[b.count - 3] == 58 {
+            let sign = b[b.count - 6]
+            let n = b.count
+            guard let oh = num(n - 5..<n - 3), let om = num(n - 2..<n), oh < 24, om < 60 else { return nil }
+            offset = (oh * 60 + om) * 60_000 * (sign == 43 ? 1 : -1)
+            b = Array(b[..<(n - 6)]) + [90]
+        }
+        return parseZ(b).map { $0 - offset }
+    }
+
+    private static func parseZ(_ b: [UInt8]) -> Int64? {
+        func num(_ r: Range<Int>) -> Int64? {
+            guard r.upperBound <= b.count else { return nil }
+            var v: Int64 = 0
+            for i in r { guard b[i] >= 48 && b[i] <= 57 else { return nil }; v = v * 10 + Int64(b[i] - 48) }
+            return v
+        }
+        guard b.count >= 20, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 116, b[13] == 58, b[16] == 58, b.last == 90,
               let y = num(0..<4), let mo = num(5..<7), let d = num(8..<10), let h = num(11..<13), let mi = num(14..<16),
               let sec = num(17..<19), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, sec < 61 else { return nil }
         var ms: Int64 = 0
@@ -89,8 +109,11 @@ struct Timestamps: Sendable {
             let digits = b.count - 21
             guard digits <= 9, let f = num(20..<(b.count - 1)) else { return nil }
             var v = f
-            for _ in digits..<3 { v *= 10 }
-            for _ in 3..<max(3, digits) { v /= 10 }
+            if digits < 3 {
+                for _ in 0..<(3 - digits) { v *= 10 }
+            } else {
+                for _ in 0..<(digits - 3) { v /= 10 }
+            }
             ms = v
         } else if b.count != 20 { return nil }
         return ((days(y, mo, d) * 24 + h) * 60 + mi) * 60_000 + sec * 1000 + ms

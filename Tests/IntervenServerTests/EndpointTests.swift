@@ -171,6 +171,11 @@ struct EndpointTests {
             #expect(page["next_offset"]?.intValue == 1)
             #expect(try await api.call(.get, "/v1/incidents?severity=SEVERE").status == 400)
             #expect(try await api.call(.get, "/v1/incidents?since=yesterday").status == 400)
+            #expect(try await api.call(.get, "/v1/incidents?status=").status == 400)
+            // RFC 3339 times: any number of fraction digits, Z or an offset.
+            #expect(try await api.call(.get, "/v1/incidents?since=2026-01-02T03:04:05.123456Z").status == 200)
+            #expect(try await api.call(.get, "/v1/incidents?until=2999-01-02T03:04:05%2B05:30").json["total"]?.intValue == 2)
+            #expect(try await api.call(.get, "/v1/incidents?since=2999-01-02T03:04:05.1-01:00").json["total"]?.intValue == 0)
 
             let detail = try await api.call(.get, "/v1/incidents/\(id)").json
             #expect(detail["timeline"]?.arrayValue?.isEmpty == false)
@@ -293,6 +298,9 @@ struct EndpointTests {
             let unknown = try await api.call(.get, "/v1/nothing-here")
             #expect(unknown.status == 404)
             #expect(unknown.json["error"]?.stringValue == "NOT_FOUND")
+            let wrongMethod = try await api.call(.put, "/api/telemetry/agents/trust-states")
+            #expect(wrongMethod.status == 405)
+            #expect(wrongMethod.headers[.allow] == "GET")
             for _ in 0..<3 { _ = try await api.scan(Self.listPRs) }
             _ = try await api.scan(Self.secretToSlack)
             let metrics = try await api.call(.get, "/metrics", key: nil).text
