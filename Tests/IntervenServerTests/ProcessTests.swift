@@ -160,4 +160,24 @@ struct ProcessTests {
         #expect(status == .ok)
         #expect(again.terminate() == 0)
     }
+
+    @Test func speedRunsGatewayTimeFaster() async throws {
+        let (dir, config, db) = try Self.setUp()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // At 3600x a wall second is a gateway hour: a pending approval (10 min TTL) expires.
+        let server = try ServeProcess(arguments: ["--config", config, "--db", db, "--speed", "3600"])
+        defer { server.kill9() }
+        let status = try await TestClient.withClient(host: "127.0.0.1", port: server.port) { client -> String? in
+            let r = try await client.execute(.init("/v1/scan", method: .post, headers: Self.headers(),
+                                                   body: ByteBuffer(string: scanBody(method: "PUT", url: "https://api.github.com/repos/a/b/pulls/1/merge"))))
+            guard let b = r.body, case .success(let j) = JSON.parse(Array(String(buffer: b).utf8)),
+                  let id = j["approval_id"]?.stringValue else { return nil }
+            try await Task.sleep(for: .seconds(1))
+            let s = try await client.execute(.init("/v1/approvals/\(id)/status", method: .get, headers: Self.headers()))
+            guard let sb = s.body, case .success(let sj) = JSON.parse(Array(String(buffer: sb).utf8)) else { return nil }
+            return sj["status"]?.stringValue
+        }
+        #expect(status == "expired")
+        #expect(server.terminate() == 0)
+    }
 }
