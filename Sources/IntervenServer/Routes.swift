@@ -7,6 +7,7 @@ extension GatewayServer {
     /// The HTTP API (README, "Serving the gateway"; openapi.yaml).
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorShapeMiddleware())
         router.get("/healthz") { _, _ in Self.json(.object([("status", .string("ok"))])) }
         router.get("/metrics") { _, _ in

@@ -1,15 +1,16 @@
 import IntervenCore
+public import CoreMetrics
 import Prometheus
 
 /// The server's Prometheus metrics (`GET /metrics`).
 public final class ServerMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
-    let scans: [Counter]
-    let incidents: [Counter]
-    let latency: DurationHistogram
-    let openIncidents: Gauge
-    let inScrutiny: Gauge
-    let suspended: Gauge
+    let scans: [Prometheus.Counter]
+    let incidents: [Prometheus.Counter]
+    let latency: Prometheus.DurationHistogram
+    let openIncidents: Prometheus.Gauge
+    let inScrutiny: Prometheus.Gauge
+    let suspended: Prometheus.Gauge
 
     public init() {
         let r = registry
@@ -53,4 +54,8 @@ public final class ServerMetrics: Sendable {
     }
 
     public func text() -> String { registry.emitToString() }
+
+    /// A swift-metrics factory writing into this registry, for `MetricsSystem.bootstrap` (once per
+    /// process): Hummingbird's request metrics then appear in `/metrics` too.
+    public var factory: any MetricsFactory { PrometheusMetricsFactory(registry: registry) }
 }

@@ -4,6 +4,7 @@ import IntervenCore
 import IntervenServer
 import Hummingbird
 import Logging
+import Metrics
 
 /// `interven-sim serve`: the gateway model as an HTTP service.
 struct ServeCommand: AsyncParsableCommand {
@@ -94,6 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIFailure.runtime("cannot open the database \(db ?? "(temporary)"): \(error)")
         }
         defer { server.removeTemporaryDatabase() }
+        MetricsSystem.bootstrap(server.metrics.factory)
         if let demoKey {
             writeStandardError("demo tenant 'demo': API key \(demoKey) (default agent demo-agent)\n")
         }
