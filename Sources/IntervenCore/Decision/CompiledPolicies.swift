@@ -40,7 +40,7 @@ final class CompiledRule: Sendable {
         agentGlobs = (r.match.agents ?? []).map(Glob.init)
         if r.match.agents != nil {
             var b = BitSet(capacity: roster.count)
-            for i in 0..<roster.count where agentGlobs.contains(where: { $0.matches(roster.names[i]) || $0.matches(roster.ids[i]) }) {
+            for i in 0..<roster.count where agentGlobs.contains(where: { $0.matches(roster.names[i]) || $0.matches(roster.id(of: AgentIndex(i))) }) {
                 b.insert(i)
             }
             agents = b
@@ -127,7 +127,7 @@ struct CompiledPolicies: Sendable {
         var of = Array(repeating: Int32(-1), count: roster.count)
         if !compiledEntries.isEmpty {
             for i in 0..<roster.count {
-                let name = roster.names[i], id = roster.ids[i]
+                let name = roster.names[i], id = roster.id(of: AgentIndex(i))
                 let hits = compiledEntries.indices.filter { k in
                     compiledEntries[k].globs.contains { $0.matches(name) || $0.matches(id) }
                 }

@@ -62,7 +62,7 @@ extension Gateway {
                                scrutinyPinnedUntil: time < pinned ? pinned : nil, suspended: trust.isSuspended(a),
                                cleanStreak: Int(trust.agents[a].cleanStreak), counters: counters)
         let first = firstSeen(of: agent), last = lastSeen(of: agent)
-        return AgentSnapshot(index: agent, id: roster.ids[a], name: roster.names[a], runtime: roster.runtimes[a],
+        return AgentSnapshot(index: agent, id: roster.id(of: agent), name: roster.names[a], runtime: roster.runtimes[a],
                              label: roster.labels[a], keyPrefix: keyPrefix(of: agent),
                              firstSeen: first == .never ? nil : first, lastSeen: last == .never ? nil : last,
                              totalCalls: totalCalls(of: agent), recentDecisions: decisions,

@@ -81,8 +81,8 @@ extension ShardState {
         guard case .waiting(let awaited, let since, let retry) = agents[local].loop, awaited == id else { return }
         if approve {
             // The agent learns of it at its next poll and re-sends the identical request.
-            agents[local].loop = .approved(retry: retry)
-            let poll = max(1, agents[local].behavior.pollInterval.milliseconds)
+            setLoop(local, .approved(retry: retry))
+            let poll = max(1, behaviorTable[Int(agents[local].behavior)].pollInterval.milliseconds)
             let waited = t.milliseconds - since.milliseconds
             let at = since + SimDuration(milliseconds: (waited + poll - 1) / poll * poll)
             agents[local].waitToken &+= 1

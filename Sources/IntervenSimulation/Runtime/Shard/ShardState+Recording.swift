@@ -88,7 +88,7 @@ extension ShardState {
             let key: String? = i.trigger.key == .none ? nil : gateway.symbols[i.trigger.key]
             let record = IncidentRecord(
                 id: recordID(seed: seed, agent: name, kind: "incident", ordinal: i.id.ordinal), title: i.title,
-                severity: i.severity, agent: name, agentID: gateway.roster.ids[Int(i.agent)], trigger: i.trigger.kind, key: key,
+                severity: i.severity, agent: name, agentID: gateway.roster.id(of: i.agent), trigger: i.trigger.kind, key: key,
                 openedBy: i.openedBy, openedAt: i.openedAt, status: i.status,
                 statusChanges: i.statusChanges.map { IncidentRecord.StatusChange(status: $0.status, time: $0.time, actor: $0.actor) },
                 resolution: i.resolution, closedAt: i.closedAt, traces: i.traces, actions: i.actions, notes: i.notes)

@@ -30,7 +30,8 @@ extension ShardState {
     mutating func scheduleArrival(_ local: Int, from t: SimTime, first: Bool = false) {
         agents[local].arrivalToken &+= 1
         var rng = agents[local].stream
-        let next = first ? agents[local].arrivals.first(from: t, rng: &rng) : agents[local].arrivals.next(after: t, rng: &rng)
+        let arrivals = arrivalTable[Int(agents[local].arrivals)]
+        let next = first ? arrivals.first(from: t, rng: &rng) : arrivals.next(after: t, rng: &rng)
         agents[local].stream = rng
         guard let next, next < SimTime.zero + plan.scenario.duration else { return }
         push(next, agent: agents[local].global, kind: .arrival, payload: Int32(local), token: agents[local].arrivalToken)
@@ -134,7 +135,7 @@ extension ShardState {
         case .arrival:
             let local = Int(e.payload)
             guard e.token == agents[local].arrivalToken, !agents[local].loop.isWaiting else { return }
-            if case .paused = agents[local].loop { agents[local].loop = .active }
+            if case .paused = agents[local].loop { setLoop(local, .active) }
             let scan = makeScan(local, mix: Int(agents[local].mix), at: e.time)
             send(scan, local: local)
             if !agents[local].loop.isWaiting && agents[local].arrivalToken == e.token { resume(local, at: e.time) }
@@ -146,8 +147,9 @@ extension ShardState {
             send(scan, local: local)
         case .retry:
             let local = Int(e.payload)
-            guard e.token == agents[local].waitToken, case .approved(var scan) = agents[local].loop else { return }
-            agents[local].loop = .active
+            guard e.token == agents[local].waitToken, case .approved(let slot) = agents[local].loop else { return }
+            var scan = parkedScans[Int(slot)]
+            setLoop(local, .active)
             agents[local].sent &+= 1
             scan.time = e.time
             scan.trace = traceID(local)
