@@ -59,14 +59,18 @@ public enum RulesPaths {
     /// Up to `limit` known paths nearest to `path`: those ending in it first, then by edit
     /// distance (ties in file order).
     public static func nearest(_ path: String, limit: Int = 3) -> [String] {
-        let w = Array(path.lowercased().unicodeScalars)
-        let lastKey = path.split(separator: ".").last.map(String.init) ?? path
+        func scalars(_ s: String) -> [Unicode.Scalar] { Array(s.lowercased().unicodeScalars) }
+        let keys = path.split(separator: ".").map(String.init)
+        let lastKey = keys.last ?? path
+        let parent = keys.dropLast().joined(separator: ".")
         let ranked = all.enumerated().map { k, candidate -> (Int, Int, String) in
-            if candidate.hasSuffix("." + path) { return (-1, k, candidate) }
-            var d = Suggestion.distance(w, Array(candidate.lowercased().unicodeScalars))
-            let tail = candidate.split(separator: ".").last.map(String.init) ?? candidate
-            d = min(d, Suggestion.distance(Array(lastKey.lowercased().unicodeScalars), Array(tail.lowercased().unicodeScalars)) + 2)
-            return (d, k, candidate)
+            // Completions and paths missing their first keys come first.
+            if candidate.hasSuffix("." + path) || (candidate.hasPrefix(path) && candidate != path) { return (-1, k, candidate) }
+            let parts = candidate.split(separator: ".").map(String.init)
+            let full = Suggestion.distance(scalars(path), scalars(candidate))
+            let sameParent = parts.dropLast().joined(separator: ".") == parent
+            let tail = Suggestion.distance(scalars(lastKey), scalars(parts.last ?? candidate)) + (sameParent ? 0 : 2)
+            return (min(full, tail), k, candidate)
         }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
         return ranked.prefix(limit).map(\.2)
     }

@@ -132,6 +132,7 @@ struct SweepCommand: AsyncParsableCommand {
                 if dims.contains(where: { $0.path == d.path }) { throw SweepInputError("--vary \(v): \(d.path) is varied twice; give its values in one --vary") }
                 dims.append(d)
             }
+            if dims.isEmpty { throw SweepInputError("--vary: expected at least one --vary PATH=VALUES; the grid is empty (0 cells)") }
             let grid = SweepGrid(dimensions: dims)
             let cells = grid.cellCount
             let runs = cells.multipliedReportingOverflow(by: seedList.count)
