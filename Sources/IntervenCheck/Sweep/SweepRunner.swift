@@ -59,8 +59,9 @@ public struct SweepPlan: Sendable {
 
 /// Runs a sweep's runs, `jobs` at a time, each on one shard.
 public enum SweepRunner {
-    /// Progress after each run: runs done, runs in all, scans so far.
-    public typealias Progress = @Sendable (_ done: Int, _ total: Int, _ scans: UInt64) -> Void
+    /// Progress after each run: runs done, runs in all, cells with every seed done, cells in
+    /// all, scans so far.
+    public typealias Progress = @Sendable (_ done: Int, _ total: Int, _ cellsDone: Int, _ cells: Int, _ scans: UInt64) -> Void
 
     /// Every run of the plan (in completion order; the tables sort them).
     public static func run(_ plan: SweepPlan, jobs: Int, progress: Progress? = nil) async throws(SweepInputError) -> [SweepRun] {
@@ -72,6 +73,7 @@ public enum SweepRunner {
             var nextCell = 0, nextSeed = 0
             var current: Scenario? = nil
             var scans: UInt64 = 0
+            var remaining: [Int: Int] = [:], cellsDone = 0
             func start() -> Bool {
                 guard failure == nil, nextCell < plan.cells.count else { return false }
                 let cell = plan.cells[nextCell]
@@ -93,7 +95,10 @@ public enum SweepRunner {
             for await run in group {
                 out.append(run)
                 scans += run.scans
-                progress?(out.count, total, scans)
+                let left = (remaining[run.cell] ?? plan.seeds.count) - 1
+                remaining[run.cell] = left
+                if left == 0 { cellsDone += 1; remaining[run.cell] = nil }
+                progress?(out.count, total, cellsDone, plan.cells.count, scans)
                 _ = start()
             }
         }

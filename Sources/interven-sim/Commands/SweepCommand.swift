@@ -188,15 +188,15 @@ final class SweepProgress: Sendable {
 
     var callback: SweepRunner.Progress? {
         guard style != .silent else { return nil }
-        return { @Sendable [self] done, total, scans in update(done, total, scans) }
+        return { @Sendable [self] done, total, cellsDone, cells, scans in update(done, total, cellsDone, cells, scans) }
     }
 
-    func update(_ done: Int, _ total: Int, _ scans: UInt64) {
+    func update(_ done: Int, _ total: Int, _ cellsDone: Int, _ cells: Int, _ scans: UInt64) {
         let now = WallClock.now()
         let elapsed = Double(now - started) / 1e9
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let eta = rate > 0 ? ProgressDisplay.wallDuration(Double(total - done) / rate) : "--"
-        let text = "sweep: \(done)/\(total) runs (\(total / max(1, seeds)) cells x \(seeds) seeds), \(SweepStats.fixed(rate, places: 1)) runs/s, \(ProgressDisplay.rate(perSecond: elapsed > 0 ? Double(scans) / elapsed : 0)) scans/s, ETA \(eta)"
+        let text = "sweep: \(cellsDone)/\(cells) cells, \(done)/\(total) runs, \(SweepStats.fixed(rate, places: 1)) runs/s, \(ProgressDisplay.rate(perSecond: elapsed > 0 ? Double(scans) / elapsed : 0)) scans/s, ETA \(eta)"
         state.withLock { s in
             switch style {
             case .silent: return
