@@ -104,6 +104,29 @@ struct SweepCommandTests {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("m3").path))
     }
 
+    @Test("run writes the detection section of summary.json: every agent, then each group, per trigger, numbers only")
+    func detectionSection() throws {
+        let (dir, file) = try setUp()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("run")
+        let r = try CLIProcess.run(["run", file, "--out", out.path, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: read(out, "summary.json")) as? [String: Any])
+        let detection = try #require(summary["detection"] as? [[String: Any]])
+        #expect(detection.map { $0["group"] as? String } == [nil, "bots", "bad"])
+        let any = try #require((detection[0]["triggers"] as? [[String: Any]])?.first)
+        #expect(any["trigger"] as? String == "any")
+        #expect(any["agents"] as? Int == 10 && any["malicious_agents"] as? Int == 4)
+        let incidents = try #require(any["incidents"] as? Int), tp = try #require(any["true_positives"] as? Int)
+        #expect(tp + (any["false_positives"] as? Int ?? -1) == incidents)
+        #expect(any["time_to_detect_p95_ms"] is Int || any["time_to_detect_p95_ms"] is NSNull)
+        #expect((detection[1]["triggers"] as? [[String: Any]])?.first?["detection_rate"] is NSNull, "no malicious bot: no rate")
+        // The sections before it are unchanged: detection comes after the fingerprint.
+        let text = String(decoding: try read(out, "summary.json"), as: UTF8.self)
+        let fingerprint = try #require(text.range(of: "\"fingerprint\""))
+        #expect(text.range(of: "\"detection\"")!.lowerBound > fingerprint.lowerBound)
+    }
+
     @Test("bad sweep inputs: one line on stderr, exit 2, nothing written",
           arguments: [
             (["--vary", "triggers.repeated_deny.cont=2..5"], "error: --vary triggers.repeated_deny.cont=2..5: unknown rules path 'triggers.repeated_deny.cont'; nearest valid paths: triggers.repeated_deny.count"),
