@@ -170,3 +170,12 @@ func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
 private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
     write(fd, buffer, count)
 }
+
+/// Writes a set of files as one directory, all at once (see `AtomicDirectory`): for outputs
+/// other than a run's results, such as a sweep's. An existing directory at `path` is replaced
+/// only when it is empty or holds `marker`.
+public enum FileSetDirectory {
+    public static func write(_ files: [ResultsWriter.File], to path: String, marker: String) throws(ResultsWriteError) {
+        try AtomicDirectory(path: path, marker: marker).write(files)
+    }
+}

@@ -37,6 +37,9 @@ public struct RunResult: Sendable {
     /// Sampled nanoseconds of single scans' trips through the gateway (decision, trust,
     /// correlation, incidents), when sampling was asked for; shard by shard, not sorted.
     public var coreLatencies: [UInt32] = []
+    /// Detection quality against the scenario's ground truth (see `DetectionScorer`); nil for a
+    /// result not made by `Simulation`.
+    public var detection: DetectionMetrics? = nil
 
     /// Scans per wall-clock second.
     public var scansPerSecond: Double { wallSeconds > 0 ? Double(scans) / wallSeconds : 0 }

@@ -111,6 +111,7 @@ public struct Simulation: Sendable {
         result.fingerprint = fingerprint(result)
         result.observations = observations(parts, plan: plan)
         result.coreLatencies = parts.flatMap(\.latencies)
+        result.detection = DetectionScorer(scenario: s, result: result).metrics()
         return result
     }
 
