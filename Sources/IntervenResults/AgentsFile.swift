@@ -20,7 +20,7 @@ enum AgentsFile {
             w.time("last_seen", a.lastSeen)
             w.field("total_calls", a.totalCalls)
             w.object("decisions_24h") { w in
-                for d in Decision.allCases { w.field(d.description, a.recentDecisions[d] ?? 0) }
+                for d in Decision.allCases { w.field(d.description, a.recentDecisions[d]) }
             }
             w.array("top_tools", of: a.topTools) { w, t in
                 w.field("tool", t.tool)
@@ -38,7 +38,7 @@ enum AgentsFile {
             w.field("suspended", a.trust.suspended)
             w.field("clean_streak", a.trust.cleanStreak)
             w.object("counters") { w in
-                for k in CounterKind.trustCounters { w.field(k.description, a.trust.counters[k] ?? 0) }
+                for k in CounterKind.trustCounters { w.field(k.description, a.trust.counters[k]) }
             }
             w.endObject()
         }

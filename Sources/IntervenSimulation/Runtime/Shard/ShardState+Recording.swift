@@ -77,6 +77,7 @@ extension ShardState {
         for local in logSlot.indices where logSlot[local] >= 0 {
             result.logs.append((agents[local].global, logPoints[Int(logSlot[local])]))
         }
+        result.agents.reserveCapacity(agents.count)
         for local in agents.indices {
             var snapshot = gateway.snapshot(of: AgentIndex(local), at: end)
             snapshot.index = agents[local].global      // the scenario-wide index, not the shard's
