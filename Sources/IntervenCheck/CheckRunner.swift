@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import IntervenCore
 import IntervenLoading
 import IntervenSimulation
@@ -62,6 +63,8 @@ public struct ScenarioCheck: Sendable {
     public var resultsDirectory: String?
     /// Outputs that could not be written (a baseline, a results directory): exit code 3.
     public var writeErrors: [String] = []
+    /// An output refused because its path names something that must not be replaced: exit code 2.
+    public var writeRefusal: String?
 
     public var failedExpectations: Int { outcomes.filter { !$0.passed }.count }
     public var passed: Bool { failedExpectations == 0 && (baseline?.passed ?? true) }
@@ -181,8 +184,13 @@ public enum CheckRunner {
             let file = (dir.hasSuffix("/") ? dir : dir + "/") + scenario.name + ".json"
             let now = Baseline(scenario: scenario, result: result)
             if options.updateBaseline {
-                do { try AtomicFile.write(now.json, to: file); c.baseline = .updated(path: file) }
-                catch { c.writeErrors.append(error.description) }
+                do {
+                    try BaselineDirectory.mark(dir)
+                    try AtomicFile.write(now.json, to: file, flag: "--baseline")
+                    c.baseline = .updated(path: file)
+                } catch {
+                    if error.refused { c.writeRefusal = error.description } else { c.writeErrors.append(error.description) }
+                }
             } else if let text = try? String(contentsOfFile: file, encoding: .utf8) {
                 do {
                     let old = try Baseline.parse(text, path: file)
@@ -197,9 +205,29 @@ public enum CheckRunner {
         }
         if let dir = options.resultsDirectory {
             let target = (dir.hasSuffix("/") ? dir : dir + "/") + scenario.name
-            do { try ResultsWriter().write(result, to: target); c.resultsDirectory = target }
-            catch { c.writeErrors.append(error.description) }
+            do { try ResultsWriter().write(result, to: target, flag: "--results"); c.resultsDirectory = target }
+            catch { if error.refused { c.writeRefusal = error.description } else { c.writeErrors.append(error.description) } }
         }
         return c
+    }
+}
+
+/// A baseline directory carries the `ResultsMarker` of kind `baseline`: `--update-baseline`
+/// writes only into such a directory, a new one or an empty one, never into another directory.
+enum BaselineDirectory {
+    /// Serialises marking, as the scenarios of a check finish concurrently.
+    private static let lock = Mutex(())
+
+    /// Makes sure `directory` carries the baseline marker (creating the directory if needed);
+    /// throws a refusal when it is not a baseline directory.
+    static func mark(_ directory: String) throws(ResultsWriteError) {
+        try lock.withLock { (_: inout ()) throws(ResultsWriteError) in
+            if ResultsMarker.kind(of: directory) == .baseline { return }
+            if let why = ResultsMarker.refusal(directory, as: .baseline, flag: "--baseline") {
+                throw ResultsWriteError(directory: directory, path: directory, reason: why, refused: true)
+            }
+            let marker = (directory.hasSuffix("/") ? directory : directory + "/") + ResultsMarker.name
+            try AtomicFile.write(ResultsMarker.contents(.baseline), to: marker, flag: "--baseline")
+        }
     }
 }

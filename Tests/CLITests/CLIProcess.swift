@@ -20,21 +20,45 @@ struct CLIProcess {
         return dir.appendingPathComponent("interven-sim")
     }
 
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    /// Runs the binary and waits for it. With `standardOutput`, its standard output goes to that
+    /// file (e.g. `/dev/full`) and `stdout` is empty.
+    static func run(_ arguments: [String], in directory: URL? = nil, standardOutput: String? = nil) throws -> Result {
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
         if let directory { p.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
-        p.standardOutput = out
+        let file = try standardOutput.map { path in
+            try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        }
+        defer { try? file?.close() }
+        p.standardOutput = file ?? out
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
         try p.run()
         // Read before waiting so a large output cannot fill the pipe and block the child.
-        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let o = file == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// Starts the binary without waiting (output discarded). The caller must end it: see `stop`.
+    static func start(_ arguments: [String]) throws -> Process {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = arguments
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    /// Ends a started process if it is still running (SIGKILL) and waits for it.
+    static func stop(_ p: Process) {
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
     }
 
     /// This test process's scratch root, `$TMPDIR/interven-sim-tests/<pid>`. The first use

@@ -66,6 +66,39 @@ struct CheckCommand: AsyncParsableCommand {
                 throw ValidationError("\(name) must be a number from 0 to 1 (got '\(text)')")
             }
         }
+        for (flag, value) in [("--results", results), ("--baseline", baseline)] where value == "" {
+            throw ValidationError("\(flag) needs a directory name (got an empty string)")
+        }
+        for (flag, value) in [("--report", report), ("--junit", junit)] {
+            if let value, let why = AtomicFile.refusal(value, flag: flag) { throw ValidationError(why) }
+        }
+    }
+
+    /// Why the outputs cannot be written where they are asked for, or why the baseline cannot be
+    /// read, before anything runs: a missing --baseline directory (unless --update-baseline makes
+    /// it), a baseline directory that is not one, a results directory of a scenario that is not
+    /// a results directory.
+    func outputRefusals(_ plan: CheckPlan, baselineDirectory: String?) -> [String] {
+        var refusals: [String] = []
+        if let dir = baselineDirectory {
+            if updateBaseline {
+                if let why = ResultsMarker.refusal(dir, as: .baseline, flag: "--baseline") { refusals.append(why) }
+            } else {
+                var isDirectory: ObjCBool = false
+                if !FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) {
+                    refusals.append("--baseline \(dir): no such directory (write one with --update-baseline)")
+                } else if !isDirectory.boolValue {
+                    refusals.append("--baseline \(dir) is not a directory")
+                }
+            }
+        }
+        if let results {
+            for (_, scenario) in plan.scenarios {
+                let target = (results.hasSuffix("/") ? results : results + "/") + scenario.name
+                if let why = ResultsWriter.refusal(for: target, flag: "--results") { refusals.append(why) }
+            }
+        }
+        return refusals
     }
 
     func run() async throws {
@@ -82,6 +115,12 @@ struct CheckCommand: AsyncParsableCommand {
             for e in plan.errors { printError(e) }
             throw CLIFailure(message: "\(Phrase.plural(plan.errors.count, "error")) in the scenarios; nothing was run", exitCode: ExitStatus.invalidInput)
         }
+        let refusals = outputRefusals(plan, baselineDirectory: baselineDir)
+        if refusals.count == 1 { throw CLIFailure.invalidInput(refusals[0]) }
+        if !refusals.isEmpty {
+            for e in refusals { printError(e) }
+            throw CLIFailure(message: "\(refusals.count) outputs cannot be written; nothing was run", exitCode: ExitStatus.invalidInput)
+        }
         let quiet = self.quiet
         let checks = await Task.detached {
             await CheckRunner.run(plan, options: options) { c, done, total in
@@ -91,17 +130,21 @@ struct CheckCommand: AsyncParsableCommand {
         }.value
         let elapsed = clock.now - started
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(CheckReport.table(checks, wallSeconds: wall), terminator: "")
+        // The reports are written even when standard output fails; then that failure counts.
+        var stdoutFailure: CLIFailure?
+        do { try output(CheckReport.table(checks, wallSeconds: wall), terminator: "") } catch { stdoutFailure = error }
         do {
-            try AtomicFile.write(CheckReport.json(checks, wallSeconds: wall), to: report)
-            if let junit { try AtomicFile.write(CheckReport.junit(checks, wallSeconds: wall), to: junit) }
+            try AtomicFile.write(CheckReport.json(checks, wallSeconds: wall), to: report, flag: "--report")
+            if let junit { try AtomicFile.write(CheckReport.junit(checks, wallSeconds: wall), to: junit, flag: "--junit") }
         } catch {
-            throw CLIFailure.runtime(error.description)
+            throw CLIFailure.output(error)
         }
-        if updateBaseline, let baselineDir {
-            print("baselines written to \(baselineDir)/")
-        }
+        if let failure = checks.compactMap(\.writeRefusal).first { throw CLIFailure.invalidInput(failure) }
         if let failure = checks.flatMap(\.writeErrors).first { throw CLIFailure.runtime(failure) }
+        if let stdoutFailure { throw stdoutFailure }
+        if updateBaseline, let baselineDir {
+            try output("baselines written to \(baselineDir)/")
+        }
         if !checks.allSatisfy(\.passed) { exitProcess(ExitStatus.checkFailed) }
     }
 }
@@ -143,19 +186,22 @@ struct ValidateCommand: ParsableCommand {
             found += inside
         }
         for file in found {
+            let line: String
             do {
                 if try ScenarioFile.isScenario(path: file) {
                     let s = try ScenarioFile.load(path: file, rulesPath: rules, overrides: overrides)
                     let agents = s.groups.reduce(0) { $0 + $1.count }
-                    print("ok \(file): scenario '\(s.name)', \(Phrase.plural(agents, "agent")), \(s.duration), \(Phrase.plural(s.expectations.count, "expectation"))")
+                    line = "ok \(file): scenario '\(s.name)', \(Phrase.plural(agents, "agent")), \(s.duration), \(Phrase.plural(s.expectations.count, "expectation"))"
                 } else {
                     _ = try RulesFile.load(path: file, overrides: overrides)
-                    print("ok \(file): rules file")
+                    line = "ok \(file): rules file"
                 }
             } catch {
                 bad += 1
                 for e in error.all { printError(e.description) }
+                continue
             }
+            try output(line)
         }
         if bad > 0 {
             throw CLIFailure(message: "\(bad) of \(Phrase.plural(max(found.count, bad), "file")) invalid", exitCode: ExitStatus.invalidInput)

@@ -52,6 +52,7 @@ struct RunCommand: AsyncParsableCommand {
         if let shards, !(1...Self.maxShards).contains(shards) {
             throw ValidationError("--shards must be from 1 to \(Self.maxShards) (got \(shards))")
         }
+        if out == "" { throw ValidationError("--out needs a directory name (got an empty string)") }
     }
 
     func run() async throws {
@@ -64,6 +65,9 @@ struct RunCommand: AsyncParsableCommand {
         if let seed { loaded.seed = seed }
         // `run` does not judge expectations (`check` does), so the shards need not observe for them.
         loaded.expectations = []
+        let directory = out ?? "Results/" + Self.directoryName(for: loaded.name)
+        // Refused before running: nothing is lost and no time is wasted.
+        if let why = ResultsWriter.refusal(for: directory) { throw CLIFailure.invalidInput(why) }
         let simulation = Simulation(scenario: loaded, shards: shards ?? Self.defaultShards)
         let display = ProgressDisplay(style: .forStandardError(quiet: quiet))
         let progress = display.callback
@@ -71,13 +75,12 @@ struct RunCommand: AsyncParsableCommand {
         let result = await Task.detached { await simulation.run(progress: progress) }.value
         display.finish()
 
-        let directory = out ?? "Results/" + Self.directoryName(for: loaded.name)
         do {
             try ResultsWriter().write(result, to: directory)
         } catch {
-            throw CLIFailure.runtime(error.description)
+            throw CLIFailure.output(error)
         }
-        print(RunSummary.text(result, directory: directory), terminator: "")
+        try output(RunSummary.text(result, directory: directory), terminator: "")
     }
 
     /// One worker per active processor, within the allowed range.
