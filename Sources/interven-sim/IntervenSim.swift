@@ -18,6 +18,7 @@ struct IntervenSim: AsyncParsableCommand {
 
     /// Runs the command, mapping every error to one line on stderr and a documented exit code.
     static func main() async {
+        Interrupts.install()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
