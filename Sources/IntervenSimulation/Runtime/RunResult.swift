@@ -36,9 +36,22 @@ public struct RunResult: Sendable {
     /// Sampled nanoseconds of single scans' trips through the gateway (decision, trust,
     /// correlation, incidents), when sampling was asked for; shard by shard, not sorted.
     public var coreLatencies: [UInt32] = []
+    /// Set when the run was stopped before its end because its trust series outgrew
+    /// `Simulation.trustRowLimit`; the result then holds nothing else of use.
+    public var stopped: RunStopped?
 
     /// Scans per wall-clock second.
     public var scansPerSecond: Double { wallSeconds > 0 ? Double(scans) / wallSeconds : 0 }
+}
+
+/// Why a run was stopped before its end.
+public struct RunStopped: Sendable, Equatable {
+    /// The virtual time it had reached.
+    public var at: SimTime
+    /// The trust series rows it held then.
+    public var trustRows: Int
+    /// The limit they passed.
+    public var limit: Int
 }
 
 /// An incident as written to `incidents.json`.

@@ -8,6 +8,8 @@ struct EpochReport: Sendable {
     var nextEvent: SimTime?
     /// Scans decided so far by this shard.
     var scans: UInt64
+    /// Rows of the trust series this shard holds so far.
+    var trustRows: Int = 0
 }
 
 /// What one shard contributes to the run's result.
@@ -346,7 +348,7 @@ struct ShardState {
             gateway.compactApprovals(before: end)
             approvalCompactionAt = max(4096, gateway.heldApprovals * 2)
         }
-        let report = EpochReport(work: work, nextEvent: nextEvent, scans: scans)
+        let report = EpochReport(work: work, nextEvent: nextEvent, scans: scans, trustRows: trust.count)
         work.removeAll(keepingCapacity: true)
         return report
     }

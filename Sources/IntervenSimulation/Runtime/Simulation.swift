@@ -23,6 +23,9 @@ public struct Simulation: Sendable {
     public let shards: Int
     /// Time one in this many scans' trip through the gateway (0: none); see `RunResult.coreLatencies`.
     public var latencySampling: Int = 0
+    /// Stop the run (`RunResult.stopped`) when its trust series holds more rows than this: a
+    /// series of every change cannot be sized in advance (see `RunEstimate`).
+    public var trustRowLimit: Int?
 
     /// A simulation of `scenario` on `shards` workers (at least 1, and no more than agents: an
     /// empty shard would only add coordination).
@@ -61,6 +64,13 @@ public struct Simulation: Sendable {
                 return out.map { $0! }
             }
             coordinator.absorb(reports, windowEnd: epochEnd)
+            if let limit = trustRowLimit, coordinator.trustRows > limit {
+                var stopped = RunResult(scenario: scenario.name, seed: scenario.seed, shards: shards, duration: scenario.duration,
+                                        agents: [], scans: coordinator.scans, decisions: [:], incidents: [], trust: [], alerts: [],
+                                        anomalies: [], approvals: [:], refusedActions: [], wallSeconds: clock.lap(), fingerprint: Fingerprint())
+                stopped.stopped = RunStopped(at: epochEnd, trustRows: coordinator.trustRows, limit: limit)
+                return stopped
+            }
             if let progress, let percent = coordinator.percent(at: epochEnd), percent != lastReported {
                 lastReported = percent
                 progress(RunProgress(virtualTime: epochEnd, duration: scenario.duration, scans: coordinator.scans))
