@@ -21,6 +21,9 @@ public struct CheckOptions: Sendable {
     public var tolerance: BaselineTolerance
     /// Write each scenario's results directory under this one.
     public var resultsDirectory: String?
+    /// The machine's available memory in bytes: a scenario that records every trust change is
+    /// stopped when its series outgrows its share (this divided by `jobs`). Nil: no limit.
+    public var availableMemory: Double?
 
     public init(paths: [String], rulesPath: String? = nil, overrides: [String] = [], jobs: Int = 1, baselineDirectory: String? = nil,
                 updateBaseline: Bool = false, tolerance: BaselineTolerance = BaselineTolerance(), resultsDirectory: String? = nil) {
@@ -65,9 +68,12 @@ public struct ScenarioCheck: Sendable {
     public var writeErrors: [String] = []
     /// An output refused because its path names something that must not be replaced: exit code 2.
     public var writeRefusal: String?
+    /// Set when the run was stopped because its trust series outgrew the memory (then nothing
+    /// was judged or written): exit code 2.
+    public var stopped: RunStopped?
 
     public var failedExpectations: Int { outcomes.filter { !$0.passed }.count }
-    public var passed: Bool { failedExpectations == 0 && (baseline?.passed ?? true) }
+    public var passed: Bool { failedExpectations == 0 && (baseline?.passed ?? true) && stopped == nil }
 }
 
 /// Every scenario a check found, with the invalid ones' errors.
@@ -174,7 +180,19 @@ public enum CheckRunner {
 
     /// Runs one scenario and judges it.
     public static func check(_ scenario: Scenario, path: String, options: CheckOptions) async -> ScenarioCheck {
-        let result = await Simulation(scenario: scenario, shards: 1).run()
+        var simulation = Simulation(scenario: scenario, shards: 1)
+        let estimate = RunEstimate(scenario)
+        if estimate.sampledTrustRows == nil, let memory = options.availableMemory {
+            simulation.trustRowLimit = estimate.maxTrustRows(memory: memory / Double(options.jobs))
+        }
+        let result = await simulation.run()
+        if let stop = result.stopped {
+            var c = ScenarioCheck(path: path, name: scenario.name, duration: scenario.duration, seed: scenario.seed,
+                                  agents: estimate.agents, scans: result.scans, incidents: 0, wallSeconds: result.wallSeconds,
+                                  fingerprint: "", outcomes: [])
+            c.stopped = stop
+            return c
+        }
         var evaluator = Evaluator(scenario: scenario, result: result)
         var c = ScenarioCheck(path: path, name: scenario.name, duration: scenario.duration, seed: scenario.seed,
                               agents: result.agents.count, scans: result.scans, incidents: result.incidents.count,

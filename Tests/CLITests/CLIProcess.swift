@@ -22,10 +22,14 @@ struct CLIProcess {
 
     /// Runs the binary and waits for it. With `standardOutput`, its standard output goes to that
     /// file (e.g. `/dev/full`) and `stdout` is empty.
-    static func run(_ arguments: [String], in directory: URL? = nil, standardOutput: String? = nil) throws -> Result {
+    static func run(_ arguments: [String], in directory: URL? = nil, standardOutput: String? = nil,
+                    environment: [String: String] = [:]) throws -> Result {
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         if let directory { p.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
         let file = try standardOutput.map { path in

@@ -66,8 +66,11 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Benchmark this scenario file instead of the synthetic tenant (no --agents, --hours, --rate or --trust-sample).")
     var scenario: String?
 
-    @Option(help: "Also write the figures to this JSON file (atomically).")
+    @Option(help: "Also write the figures to this JSON file (atomically; a link is followed, a device or FIFO written through).")
     var json: String?
+
+    @Option(name: .customLong("max-scans"), help: ArgumentHelp(RunBudget.maxScansHelp, valueName: "N"))
+    var maxScans: UInt64 = RunBudget.defaultMaxScans
 
     /// Set in the child processes: run this one configuration and print its figures as JSON.
     @Option(name: .customLong("child-run"), help: .hidden)
@@ -102,6 +105,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard scenario != nil || rows <= Self.maxTrustRows else {
             throw ValidationError("--trust-sample \(sample) would keep \(rows) trust samples (at most \(Self.maxTrustRows)); sample less often")
         }
+        if maxScans == 0 { throw ValidationError("--max-scans must be at least 1") }
         if let json {
             if let why = AtomicFile.refusal(json, flag: "--json") { throw ValidationError(why) }
         }
@@ -194,6 +198,9 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (scenario, tenant) = try loadScenario()
+        if let why = RunBudget.refusal(RunEstimate(scenario), scenario, maxScans: maxScans, available: MachineMemory.available()) {
+            throw CLIFailure.invalidInput(why)
+        }
         if let childRun, let configuration = BenchConfiguration(argument: childRun) {
             let figures = await BenchRunner.measure(scenario, configuration, latencySampling: latencySample)
             let encoder = JSONEncoder()

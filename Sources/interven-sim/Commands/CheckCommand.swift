@@ -56,6 +56,9 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "Also write each scenario's results directory under DIR (DIR/<scenario>/).")
     var results: String?
 
+    @Option(name: .customLong("max-scans"), help: ArgumentHelp("Refuse (before anything runs) a scenario expected to send more scans than this (default 10,000,000,000).", valueName: "N"))
+    var maxScans: UInt64 = RunBudget.defaultMaxScans
+
     @Flag(help: "Print no per-scenario progress on stderr.")
     var quiet = false
 
@@ -66,6 +69,7 @@ struct CheckCommand: AsyncParsableCommand {
                 throw ValidationError("\(name) must be a number from 0 to 1 (got '\(text)')")
             }
         }
+        if maxScans == 0 { throw ValidationError("--max-scans must be at least 1") }
         for (flag, value) in [("--results", results), ("--baseline", baseline)] where value == "" {
             throw ValidationError("\(flag) needs a directory name (got an empty string)")
         }
@@ -105,24 +109,30 @@ struct CheckCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         let baselineDir = baseline ?? (updateBaseline ? "Results/baseline" : nil)
-        let options = CheckOptions(paths: paths.isEmpty ? ["Scenarios"] : paths, rulesPath: rules, overrides: overrides,
+        var options = CheckOptions(paths: paths.isEmpty ? ["Scenarios"] : paths, rulesPath: rules, overrides: overrides,
                                    jobs: jobs ?? RunCommand.defaultShards, baselineDirectory: baselineDir,
                                    updateBaseline: updateBaseline,
                                    tolerance: BaselineTolerance(trust: Score.parse(trustTolerance)!, mix: Score.parse(mixTolerance)!),
                                    resultsDirectory: results)
+        let available = MachineMemory.available()
         let plan = CheckRunner.load(options)
         if !plan.errors.isEmpty {
             for e in plan.errors { printError(e) }
             throw CLIFailure(message: "\(Phrase.plural(plan.errors.count, "error")) in the scenarios; nothing was run", exitCode: ExitStatus.invalidInput)
         }
-        let refusals = outputRefusals(plan, baselineDirectory: baselineDir)
+        options.availableMemory = available
+        // Every scenario is sized first: one beyond --max-scans or the memory stops the check.
+        var refusals = plan.scenarios.compactMap { entry in
+            RunBudget.refusal(RunEstimate(entry.scenario), entry.scenario, maxScans: maxScans, available: available)
+        }
+        refusals += outputRefusals(plan, baselineDirectory: baselineDir)
         if refusals.count == 1 { throw CLIFailure.invalidInput(refusals[0]) }
         if !refusals.isEmpty {
             for e in refusals { printError(e) }
-            throw CLIFailure(message: "\(refusals.count) outputs cannot be written; nothing was run", exitCode: ExitStatus.invalidInput)
+            throw CLIFailure(message: "\(refusals.count) runs or outputs refused; nothing was run", exitCode: ExitStatus.invalidInput)
         }
         let quiet = self.quiet
-        let checks = await Task.detached {
+        let checks = await Task.detached { [options] in
             await CheckRunner.run(plan, options: options) { c, done, total in
                 guard !quiet else { return }
                 writeStandardError("[\(done)/\(total)] \(c.passed ? "PASS" : "FAIL") \(c.name) (\(String(format: "%.2f", c.wallSeconds))s)\n")
@@ -138,6 +148,10 @@ struct CheckCommand: AsyncParsableCommand {
             if let junit { try AtomicFile.write(CheckReport.junit(checks, wallSeconds: wall), to: junit, flag: "--junit") }
         } catch {
             throw CLIFailure.output(error)
+        }
+        if let (check, stop) = checks.lazy.compactMap({ c in c.stopped.map { (c, $0) } }).first,
+           let scenario = plan.scenarios.first(where: { $0.path == check.path })?.scenario {
+            throw CLIFailure.invalidInput(RunBudget.stopped(stop, scenario))
         }
         if let failure = checks.compactMap(\.writeRefusal).first { throw CLIFailure.invalidInput(failure) }
         if let failure = checks.flatMap(\.writeErrors).first { throw CLIFailure.runtime(failure) }
