@@ -236,6 +236,17 @@ final class ResultsDirectoryTests {
         #expect(try entries(root + "/out") == written)
     }
 
+    @Test("agents.json and trust.csv written in pieces are the same bytes as rendered whole", arguments: [1, 7, 1 << 20])
+    func pieces(_ size: Int) {
+        let result = ResultsFixture.result
+        var agents: [[UInt8]] = [], trust: [[UInt8]] = []
+        AgentsFile.write(result.agents, chunkSize: size) { agents.append($0) }
+        TrustFile.write(result.trust, chunkSize: size) { trust.append($0) }
+        #expect(agents.flatMap { $0 } == AgentsFile.render(result.agents))
+        #expect(trust.flatMap { $0 } == TrustFile.render(result.trust))
+        if size == 1 { #expect(agents.count > 1 && trust.count > 1, "written in more than one piece") }
+    }
+
     @Test("paths are split into parent and name", arguments: [
         ("Results/demo", "Results", "demo", "Results/.demo.tmp-7"),
         ("demo", ".", "demo", "./.demo.tmp-7"),
