@@ -17,9 +17,13 @@ struct CheckCommand: AsyncParsableCommand {
             report (--report) and, with --junit, a JUnit XML file with one testcase per \
             expectation. --baseline DIR also compares each run with DIR/<scenario>.json (incidents \
             added, removed or moved; trust and decision mixes beyond the tolerances); \
-            --update-baseline rewrites those files instead. Exit codes: 0 every expectation held \
-            (and no baseline changed); 1 an expectation failed or a baseline changed; 2 invalid \
-            input (every invalid file is listed, nothing runs); 3 an output could not be written.
+            --update-baseline rewrites those files instead (only in a directory marked as \
+            baselines, a new one or an empty one). Each scenario is sized first and refused beyond \
+            --max-scans or the machine's available memory. Reports follow a symbolic link and write \
+            through to a device or FIFO. Exit codes: 0 every expectation held (and no baseline \
+            changed); 1 an expectation failed or a baseline changed; 2 invalid input (every invalid \
+            file is listed, a refused output or run, a missing --baseline directory; nothing runs); \
+            3 an output could not be written; 130/143 when interrupted.
             """
     )
 
@@ -53,7 +57,7 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "Also write a JUnit XML report here.")
     var junit: String?
 
-    @Option(help: "Also write each scenario's results directory under DIR (DIR/<scenario>/).")
+    @Option(help: "Also write each scenario's results directory under DIR (DIR/<scenario>/; only a marked results directory there is replaced).")
     var results: String?
 
     @Option(name: .customLong("max-scans"), help: ArgumentHelp("Refuse (before anything runs) a scenario expected to send more scans than this (default 10,000,000,000).", valueName: "N"))
