@@ -84,9 +84,12 @@ struct AtomicDirectory {
         let created: [String]
         do { created = try FileSystem.createDirectories(parent) } catch { throw failure(error.path, error.reason) }
 
-        let token = TemporaryOutputs.register(temporary)
+        guard let token = TemporaryOutputs.create(temporary, { mkdir(temporary, 0o755) == 0 }) else {
+            let error = failure(temporary, "cannot create directory \(temporary): \(FileSystem.reason())")
+            FileSystem.removeDirectories(created)
+            throw error
+        }
         do throws(ResultsWriteError) {
-            guard mkdir(temporary, 0o755) == 0 else { throw failure(temporary, "cannot create directory \(temporary): \(FileSystem.reason())") }
             try writeFile(FileSystem.join(temporary, ResultsMarker.name)) { (fd, path) throws(ResultsWriteError) in
                 try append(ResultsMarker.contents(kind), to: fd, path)
             }

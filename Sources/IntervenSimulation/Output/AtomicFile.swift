@@ -67,11 +67,17 @@ public enum AtomicFile {
         let created: [String]
         do { created = try FileSystem.createDirectories(parent) } catch { throw fileError(shown, error.path, error.reason) }
         let temporary = FileSystem.join(parent, FileSystem.temporaryName(name, pid: getpid()))
-        let token = TemporaryOutputs.register(temporary)
+        var fd: Int32 = -1
+        guard let token = TemporaryOutputs.create(temporary, {
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            return fd >= 0
+        }) else {
+            let error = fail(temporary, "cannot create \(temporary)")
+            FileSystem.removeDirectories(created)
+            throw error
+        }
         do throws(ResultsWriteError) {
             let mode = FileSystem.permissions(path) ?? 0o644
-            let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw fail(temporary, "cannot create \(temporary)") }
             guard writeAll(fd, bytes), fchmod(fd, mode) == 0, fsync(fd) == 0 else {
                 let error = fail(temporary, "cannot write \(temporary)")
                 _ = close(fd)

@@ -16,9 +16,12 @@ public enum TemporaryOutputs {
 
     private static let state = Mutex(State())
 
-    /// Registers a temporary and returns its token.
-    static func register(_ path: String) -> Int {
+    /// Creates a temporary with `create` (which returns false, with `errno` set, when it
+    /// cannot) and registers it, in one step under the lock, so an interrupt finds it registered
+    /// or finds nothing made; returns its token, or nil when `create` failed.
+    static func create(_ path: String, _ create: () -> Bool) -> Int? {
         state.withLock { s in
+            guard create() else { return nil }
             s.next += 1
             s.paths[s.next] = path
             return s.next
