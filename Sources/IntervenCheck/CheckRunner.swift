@@ -1,9 +1,10 @@
 import Foundation
 public import IntervenCore
 public import IntervenScenario
-import IntervenResults
-import IntervenSimulation
 import IntervenLoading
+import IntervenResults
+import Synchronization
+public import IntervenSimulation
 
 /// What `interven-sim check` runs and how.
 public struct CheckOptions: Sendable {
@@ -22,6 +23,9 @@ public struct CheckOptions: Sendable {
     public var tolerance: BaselineTolerance
     /// Write each scenario's results directory under this one.
     public var resultsDirectory: String?
+    /// The machine's available memory in bytes: a scenario that records every trust change is
+    /// stopped when its series outgrows its share (this divided by `jobs`). Nil: no limit.
+    public var availableMemory: Double?
 
     public init(paths: [String], rulesPath: String? = nil, overrides: [String] = [], jobs: Int = 1, baselineDirectory: String? = nil,
                 updateBaseline: Bool = false, tolerance: BaselineTolerance = BaselineTolerance(), resultsDirectory: String? = nil) {
@@ -64,9 +68,14 @@ public struct ScenarioCheck: Sendable {
     public var resultsDirectory: String?
     /// Outputs that could not be written (a baseline, a results directory): exit code 3.
     public var writeErrors: [String] = []
+    /// An output refused because its path names something that must not be replaced: exit code 2.
+    public var writeRefusal: String?
+    /// Set when the run was stopped because its trust series outgrew the memory (then nothing
+    /// was judged or written): exit code 2.
+    public var stopped: RunStopped?
 
     public var failedExpectations: Int { outcomes.filter { !$0.passed }.count }
-    public var passed: Bool { failedExpectations == 0 && (baseline?.passed ?? true) }
+    public var passed: Bool { failedExpectations == 0 && (baseline?.passed ?? true) && stopped == nil }
 }
 
 /// Every scenario a check found, with the invalid ones' errors.
@@ -173,7 +182,19 @@ public enum CheckRunner {
 
     /// Runs one scenario and judges it.
     public static func check(_ scenario: Scenario, path: String, options: CheckOptions) async -> ScenarioCheck {
-        let result = await Simulation(scenario: scenario, shards: 1).run()
+        var simulation = Simulation(scenario: scenario, shards: 1)
+        let estimate = RunEstimate(scenario)
+        if estimate.sampledTrustRows == nil, let memory = options.availableMemory {
+            simulation.trustRowLimit = estimate.maxTrustRows(memory: memory / Double(options.jobs))
+        }
+        let result = await simulation.run()
+        if let stop = result.stopped {
+            var c = ScenarioCheck(path: path, name: scenario.name, duration: scenario.duration, seed: scenario.seed,
+                                  agents: estimate.agents, scans: result.scans, incidents: 0, wallSeconds: result.wallSeconds,
+                                  fingerprint: "", outcomes: [])
+            c.stopped = stop
+            return c
+        }
         var evaluator = Evaluator(scenario: scenario, result: result)
         var c = ScenarioCheck(path: path, name: scenario.name, duration: scenario.duration, seed: scenario.seed,
                               agents: result.agents.count, scans: result.scans, incidents: result.incidents.count,
@@ -183,8 +204,13 @@ public enum CheckRunner {
             let file = (dir.hasSuffix("/") ? dir : dir + "/") + scenario.name + ".json"
             let now = Baseline(scenario: scenario, result: result)
             if options.updateBaseline {
-                do { try AtomicFile.write(now.json, to: file); c.baseline = .updated(path: file) }
-                catch { c.writeErrors.append(error.description) }
+                do {
+                    try BaselineDirectory.mark(dir)
+                    try AtomicFile.write(now.json, to: file, flag: "--baseline")
+                    c.baseline = .updated(path: file)
+                } catch {
+                    if error.refused { c.writeRefusal = error.description } else { c.writeErrors.append(error.description) }
+                }
             } else if let text = try? String(contentsOfFile: file, encoding: .utf8) {
                 do {
                     let old = try Baseline.parse(text, path: file)
@@ -199,9 +225,29 @@ public enum CheckRunner {
         }
         if let dir = options.resultsDirectory {
             let target = (dir.hasSuffix("/") ? dir : dir + "/") + scenario.name
-            do { try ResultsWriter().write(result, to: target); c.resultsDirectory = target }
-            catch { c.writeErrors.append(error.description) }
+            do { try ResultsWriter().write(result, to: target, flag: "--results"); c.resultsDirectory = target }
+            catch { if error.refused { c.writeRefusal = error.description } else { c.writeErrors.append(error.description) } }
         }
         return c
+    }
+}
+
+/// A baseline directory carries the `ResultsMarker` of kind `baseline`: `--update-baseline`
+/// writes only into such a directory, a new one or an empty one, never into another directory.
+enum BaselineDirectory {
+    /// Serialises marking, as the scenarios of a check finish concurrently.
+    private static let lock = Mutex(())
+
+    /// Makes sure `directory` carries the baseline marker (creating the directory if needed);
+    /// throws a refusal when it is not a baseline directory.
+    static func mark(_ directory: String) throws(ResultsWriteError) {
+        try lock.withLock { (_: inout ()) throws(ResultsWriteError) in
+            if ResultsMarker.kind(of: directory) == .baseline { return }
+            if let why = ResultsMarker.refusal(directory, as: .baseline, flag: "--baseline") {
+                throw ResultsWriteError(directory: directory, path: directory, reason: why, refused: true)
+            }
+            let marker = (directory.hasSuffix("/") ? directory : directory + "/") + ResultsMarker.name
+            try AtomicFile.write(ResultsMarker.contents(.baseline), to: marker, flag: "--baseline")
+        }
     }
 }

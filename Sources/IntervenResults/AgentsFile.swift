@@ -7,6 +7,14 @@ enum AgentsFile {
     static let name = "agents.json"
 
     static func render(_ agents: [AgentSnapshot]) -> [UInt8] {
+        var out: [UInt8] = []
+        write(agents, chunkSize: .max) { (chunk: [UInt8]) in out += chunk }
+        return out
+    }
+
+    /// The same bytes as `render`, passed to `emit` in pieces of about `chunkSize` bytes.
+    static func write<E: Error>(_ agents: [AgentSnapshot], chunkSize: Int = outputChunk,
+                                _ emit: ([UInt8]) throws(E) -> Void) throws(E) {
         var w = JSONWriter()
         w.beginArray()
         for a in agents {
@@ -41,8 +49,9 @@ enum AgentsFile {
                 for k in CounterKind.trustCounters { w.field(k.description, a.trust.counters[k]) }
             }
             w.endObject()
+            if w.bytes.count >= chunkSize { try emit(w.take()) }
         }
         w.endArray()
-        return w.document
+        try emit(w.take() + [0x0A])
     }
 }

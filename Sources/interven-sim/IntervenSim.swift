@@ -9,8 +9,10 @@ struct IntervenSim: AsyncParsableCommand {
         abstract: "Simulate and load-test the detection logic of an AI-agent security gateway.",
         discussion: """
             Exit codes: 0 success; 1 an expectation failed (check); 2 invalid input (a malformed \
-            scenario or rules file, an unknown key, a bad value or flag, a missing file); 3 a \
-            failure while running or writing output.
+            scenario or rules file, an unknown key, a bad value or flag, a missing file, an output \
+            path that must not be replaced, a run beyond --max-scans or the available memory); 3 an \
+            output could not be written (results, a report, standard output); 130/143 interrupted \
+            by SIGINT/SIGTERM (temporary files removed).
             """,
         version: "0.1.0",
         subcommands: [RunCommand.self, CheckCommand.self, SweepCommand.self, MergeCommand.self, ValidateCommand.self, SchemaCommand.self, RulesCommand.self, BenchCommand.self, BenchCoreCommand.self]
@@ -18,6 +20,7 @@ struct IntervenSim: AsyncParsableCommand {
 
     /// Runs the command, mapping every error to one line on stderr and a documented exit code.
     static func main() async {
+        Interrupts.install()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -231,7 +231,7 @@ struct CheckCommandTests {
         let write = try CLIProcess.run(["check", paths[0], "--baseline", base, "--update-baseline", "--report", report, "--quiet"])
         #expect(write.status == 0, "stdout: \(write.stdout) stderr: \(write.stderr)")
         #expect(write.stdout.hasSuffix("baselines written to \(base)/\n"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: base) == ["rd.json"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: base).sorted() == [".interven-results", "rd.json"])
         let stored = try json(base + "/rd.json")
         #expect(stored["scenario"] as? String == "rd")
         #expect((stored["incidents"] as? [[String: Any]])?.compactMap { $0["trigger"] as? String } == ["repeated_deny", "trust_collapse"])
@@ -259,10 +259,11 @@ struct CheckCommandTests {
         #expect((try json(base + "/rd.json")["incidents"] as? [Any])?.count == 2)
     }
 
-    @Test("a missing baseline fails the scenario and says how to write one")
+    @Test("a missing baseline file fails the scenario and says how to write one")
     func missingBaseline() throws {
         let (dir, paths) = try setUp([("rd.yaml", Self.scenario("rd", expect: Self.holding))])
         let base = dir.appendingPathComponent("baseline").path
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         let r = try CLIProcess.run(["check", paths[0], "--baseline", base, "--report", dir.appendingPathComponent("c.json").path, "--quiet"])
         #expect(r.status == 1)
         #expect(r.stdout.contains("BASELINE rd: no baseline at \(base)/rd.json (write one with --update-baseline)"), "\(r.stdout)")

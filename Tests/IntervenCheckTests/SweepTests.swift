@@ -1,5 +1,6 @@
 import IntervenCore
 @testable import IntervenCheck
+import IntervenTesting
 import Testing
 
 @Suite("Sweep: statistics, grid, tables, recommendation")

@@ -2,6 +2,7 @@
 import IntervenLoading
 @testable import IntervenSimulation
 import IntervenScenario
+import IntervenTesting
 import Testing
 
 @Suite("Detection scoring against ground truth")

@@ -86,7 +86,7 @@ public struct SweepOutput: Sendable {
 
     /// Writes the three files as one directory (replacing an earlier sweep's).
     public func write(to directory: String) throws(ResultsWriteError) {
-        try FileSetDirectory.write(files(), to: directory, marker: "sweep.json")
+        try FileSetDirectory.write(files(), to: directory, kind: .sweep)
     }
 
     func json() -> [UInt8] {

@@ -40,9 +40,22 @@ public struct RunResult: Sendable {
     /// Detection quality against the scenario's ground truth (see `DetectionScorer`); nil for a
     /// result not made by `Simulation`.
     public var detection: DetectionMetrics? = nil
+    /// Set when the run was stopped before its end because its trust series outgrew
+    /// `Simulation.trustRowLimit`; the result then holds nothing else of use.
+    public var stopped: RunStopped?
 
     /// Scans per wall-clock second.
     public var scansPerSecond: Double { wallSeconds > 0 ? Double(scans) / wallSeconds : 0 }
+}
+
+/// Why a run was stopped before its end.
+public struct RunStopped: Sendable, Equatable {
+    /// The virtual time it had reached.
+    public var at: SimTime
+    /// The trust series rows it held then.
+    public var trustRows: Int
+    /// The limit they passed.
+    public var limit: Int
 }
 
 /// An incident as written to `incidents.json`.

@@ -19,9 +19,13 @@ struct CheckCommand: AsyncParsableCommand {
             report (--report) and, with --junit, a JUnit XML file with one testcase per \
             expectation. --baseline DIR also compares each run with DIR/<scenario>.json (incidents \
             added, removed or moved; trust and decision mixes beyond the tolerances); \
-            --update-baseline rewrites those files instead. Exit codes: 0 every expectation held \
-            (and no baseline changed); 1 an expectation failed or a baseline changed; 2 invalid \
-            input (every invalid file is listed, nothing runs); 3 an output could not be written.
+            --update-baseline rewrites those files instead (only in a directory marked as \
+            baselines, a new one or an empty one). Each scenario is sized first and refused beyond \
+            --max-scans or the machine's available memory. Reports follow a symbolic link and write \
+            through to a device or FIFO. Exit codes: 0 every expectation held (and no baseline \
+            changed); 1 an expectation failed or a baseline changed; 2 invalid input (every invalid \
+            file is listed, a refused output or run, a missing --baseline directory; nothing runs); \
+            3 an output could not be written; 130/143 when interrupted.
             """
     )
 
@@ -55,8 +59,11 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "Also write a JUnit XML report here.")
     var junit: String?
 
-    @Option(help: "Also write each scenario's results directory under DIR (DIR/<scenario>/).")
+    @Option(help: "Also write each scenario's results directory under DIR (DIR/<scenario>/; only a marked results directory there is replaced).")
     var results: String?
+
+    @Option(name: .customLong("max-scans"), help: ArgumentHelp("Refuse (before anything runs) a scenario expected to send more scans than this (default 10,000,000,000).", valueName: "N"))
+    var maxScans: UInt64 = RunBudget.defaultMaxScans
 
     @Flag(help: "Print no per-scenario progress on stderr.")
     var quiet = false
@@ -68,24 +75,70 @@ struct CheckCommand: AsyncParsableCommand {
                 throw ValidationError("\(name) must be a number from 0 to 1 (got '\(text)')")
             }
         }
+        if maxScans == 0 { throw ValidationError("--max-scans must be at least 1") }
+        for (flag, value) in [("--results", results), ("--baseline", baseline)] where value == "" {
+            throw ValidationError("\(flag) needs a directory name (got an empty string)")
+        }
+        for (flag, value) in [("--report", report), ("--junit", junit)] {
+            if let value, let why = AtomicFile.refusal(value, flag: flag) { throw ValidationError(why) }
+        }
+    }
+
+    /// Why the outputs cannot be written where they are asked for, or why the baseline cannot be
+    /// read, before anything runs: a missing --baseline directory (unless --update-baseline makes
+    /// it), a baseline directory that is not one, a results directory of a scenario that is not
+    /// a results directory.
+    func outputRefusals(_ plan: CheckPlan, baselineDirectory: String?) -> [String] {
+        var refusals: [String] = []
+        if let dir = baselineDirectory {
+            if updateBaseline {
+                if let why = ResultsMarker.refusal(dir, as: .baseline, flag: "--baseline") { refusals.append(why) }
+            } else {
+                var isDirectory: ObjCBool = false
+                if !FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) {
+                    refusals.append("--baseline \(dir): no such directory (write one with --update-baseline)")
+                } else if !isDirectory.boolValue {
+                    refusals.append("--baseline \(dir) is not a directory")
+                }
+            }
+        }
+        if let results {
+            for (_, scenario) in plan.scenarios {
+                let target = (results.hasSuffix("/") ? results : results + "/") + scenario.name
+                if let why = ResultsWriter.refusal(for: target, flag: "--results") { refusals.append(why) }
+            }
+        }
+        return refusals
     }
 
     func run() async throws {
         let clock = ContinuousClock()
         let started = clock.now
         let baselineDir = baseline ?? (updateBaseline ? "Results/baseline" : nil)
-        let options = CheckOptions(paths: paths.isEmpty ? ["Scenarios"] : paths, rulesPath: rules, overrides: overrides,
+        var options = CheckOptions(paths: paths.isEmpty ? ["Scenarios"] : paths, rulesPath: rules, overrides: overrides,
                                    jobs: jobs ?? RunCommand.defaultShards, baselineDirectory: baselineDir,
                                    updateBaseline: updateBaseline,
                                    tolerance: BaselineTolerance(trust: Score.parse(trustTolerance)!, mix: Score.parse(mixTolerance)!),
                                    resultsDirectory: results)
+        let available = MachineMemory.available()
         let plan = CheckRunner.load(options)
         if !plan.errors.isEmpty {
             for e in plan.errors { printError(e) }
             throw CLIFailure(message: "\(Phrase.plural(plan.errors.count, "error")) in the scenarios; nothing was run", exitCode: ExitStatus.invalidInput)
         }
+        options.availableMemory = available
+        // Every scenario is sized first: one beyond --max-scans or the memory stops the check.
+        var refusals = plan.scenarios.compactMap { entry in
+            RunBudget.refusal(RunEstimate(entry.scenario), entry.scenario, maxScans: maxScans, available: available)
+        }
+        refusals += outputRefusals(plan, baselineDirectory: baselineDir)
+        if refusals.count == 1 { throw CLIFailure.invalidInput(refusals[0]) }
+        if !refusals.isEmpty {
+            for e in refusals { printError(e) }
+            throw CLIFailure(message: "\(refusals.count) runs or outputs refused; nothing was run", exitCode: ExitStatus.invalidInput)
+        }
         let quiet = self.quiet
-        let checks = await Task.detached {
+        let checks = await Task.detached { [options] in
             await CheckRunner.run(plan, options: options) { c, done, total in
                 guard !quiet else { return }
                 writeStandardError("[\(done)/\(total)] \(c.passed ? "PASS" : "FAIL") \(c.name) (\(String(format: "%.2f", c.wallSeconds))s)\n")
@@ -93,17 +146,25 @@ struct CheckCommand: AsyncParsableCommand {
         }.value
         let elapsed = clock.now - started
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(CheckReport.table(checks, wallSeconds: wall), terminator: "")
+        // The reports are written even when standard output fails; then that failure counts.
+        var stdoutFailure: CLIFailure?
+        do { try output(CheckReport.table(checks, wallSeconds: wall), terminator: "") } catch { stdoutFailure = error }
         do {
-            try AtomicFile.write(CheckReport.json(checks, wallSeconds: wall), to: report)
-            if let junit { try AtomicFile.write(CheckReport.junit(checks, wallSeconds: wall), to: junit) }
+            try AtomicFile.write(CheckReport.json(checks, wallSeconds: wall), to: report, flag: "--report")
+            if let junit { try AtomicFile.write(CheckReport.junit(checks, wallSeconds: wall), to: junit, flag: "--junit") }
         } catch {
-            throw CLIFailure.runtime(error.description)
+            throw CLIFailure.output(error)
         }
-        if updateBaseline, let baselineDir {
-            print("baselines written to \(baselineDir)/")
+        if let (check, stop) = checks.lazy.compactMap({ c in c.stopped.map { (c, $0) } }).first,
+           let scenario = plan.scenarios.first(where: { $0.path == check.path })?.scenario {
+            throw CLIFailure.invalidInput(RunBudget.stopped(stop, scenario))
         }
+        if let failure = checks.compactMap(\.writeRefusal).first { throw CLIFailure.invalidInput(failure) }
         if let failure = checks.flatMap(\.writeErrors).first { throw CLIFailure.runtime(failure) }
+        if let stdoutFailure { throw stdoutFailure }
+        if updateBaseline, let baselineDir {
+            try output("baselines written to \(baselineDir)/")
+        }
         if !checks.allSatisfy(\.passed) { exitProcess(ExitStatus.checkFailed) }
     }
 }
@@ -145,19 +206,22 @@ struct ValidateCommand: ParsableCommand {
             found += inside
         }
         for file in found {
+            let line: String
             do {
                 if try ScenarioFile.isScenario(path: file) {
                     let s = try ScenarioFile.load(path: file, rulesPath: rules, overrides: overrides)
                     let agents = s.groups.reduce(0) { $0 + $1.count }
-                    print("ok \(file): scenario '\(s.name)', \(Phrase.plural(agents, "agent")), \(s.duration), \(Phrase.plural(s.expectations.count, "expectation"))")
+                    line = "ok \(file): scenario '\(s.name)', \(Phrase.plural(agents, "agent")), \(s.duration), \(Phrase.plural(s.expectations.count, "expectation"))"
                 } else {
                     _ = try RulesFile.load(path: file, overrides: overrides)
-                    print("ok \(file): rules file")
+                    line = "ok \(file): rules file"
                 }
             } catch {
                 bad += 1
                 for e in error.all { printError(e.description) }
+                continue
             }
+            try output(line)
         }
         if bad > 0 {
             throw CLIFailure(message: "\(bad) of \(Phrase.plural(max(found.count, bad), "file")) invalid", exitCode: ExitStatus.invalidInput)

@@ -27,6 +27,6 @@ struct RulesCommand: ParsableCommand {
         } catch {
             throw CLIFailure.invalidInput(String(describing: error))
         }
-        print(RulesFile.render(rules), terminator: "")
+        try output(RulesFile.render(rules), terminator: "")
     }
 }

@@ -66,7 +66,10 @@ extension ShardState {
         let seed = plan.scenario.seed
         var decisions: [Decision: UInt64] = [:]
         for d in Decision.allCases { decisions[d] = decisionCounts[Int(d.rawValue)] }
-        var result = ShardResult(agents: [], incidents: [], trust: trust, alerts: [], anomalies: [], refused: refused,
+        // Handed over, not shared: the series is often the largest thing a run holds.
+        var series: [(global: Int32, order: UInt64, sample: TrustSample)] = []
+        swap(&series, &trust)
+        var result = ShardResult(agents: [], incidents: [], trust: series, alerts: [], anomalies: [], refused: refused,
                                  decisions: decisions, approvals: [:], scans: scans)
         result.probeCounts = probeCounts
         result.groupDecisions = groupDecisions

@@ -68,7 +68,7 @@ extension ShardState {
             gateway.compactApprovals(before: end)
             approvalCompactionAt = max(4096, gateway.heldApprovals * 2)
         }
-        let report = EpochReport(work: work, nextEvent: nextEvent, scans: scans)
+        let report = EpochReport(work: work, nextEvent: nextEvent, scans: scans, trustRows: trust.count)
         work.removeAll(keepingCapacity: true)
         return report
     }

@@ -9,6 +9,8 @@ struct EpochReport: Sendable {
     var nextEvent: SimTime?
     /// Scans decided so far by this shard.
     var scans: UInt64
+    /// Rows of the trust series this shard holds so far.
+    var trustRows: Int = 0
 }
 
 /// What one shard contributes to the run's result.
