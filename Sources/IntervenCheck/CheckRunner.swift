@@ -129,7 +129,8 @@ public enum CheckRunner {
                 byName[s.name] = file
                 scenarios.append((file, s))
             } catch {
-                errors += error.all.map(\.description)
+                // A bad --set or --rules file fails every scenario the same way: report it once.
+                for e in error.all.map(\.description) where !errors.contains(e) { errors.append(e) }
             }
         }
         return CheckPlan(scenarios: scenarios, errors: errors)

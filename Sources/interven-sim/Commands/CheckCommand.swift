@@ -144,6 +144,7 @@ struct ValidateCommand: ParsableCommand {
             bad += problems.count
             found += inside
         }
+        var reported: Set<String> = []
         for file in found {
             do {
                 if try ScenarioFile.isScenario(path: file) {
@@ -156,7 +157,8 @@ struct ValidateCommand: ParsableCommand {
                 }
             } catch {
                 bad += 1
-                for e in error.all { printError(e.description) }
+                // A bad --set or --rules file fails every file the same way: report it once.
+                for e in error.all where reported.insert(e.description).inserted { printError(e.description) }
             }
         }
         if bad > 0 {
