@@ -3,7 +3,7 @@ public import IntervenCore
 public import IntervenScenario
 import IntervenResults
 import IntervenSimulation
-import IntervenLoading
+public import IntervenLoading
 
 /// What `interven-sim check` runs and how.
 public struct CheckOptions: Sendable {
@@ -20,6 +20,8 @@ public struct CheckOptions: Sendable {
     public var baselineDirectory: String?
     public var updateBaseline: Bool
     public var tolerance: BaselineTolerance
+    /// `--baseline-mode warn`: a baseline change is reported but does not fail the check.
+    public var baselineWarnOnly = false
     /// Write each scenario's results directory under this one.
     public var resultsDirectory: String?
 
@@ -64,9 +66,19 @@ public struct ScenarioCheck: Sendable {
     public var resultsDirectory: String?
     /// Outputs that could not be written (a baseline, a results directory): exit code 3.
     public var writeErrors: [String] = []
+    /// When the baseline changed under `--rules` or `--set`: the rules values that differ from
+    /// the scenario's own, the likeliest causes (with where the `--rules` file sets each).
+    public var ruleChanges: [RulesDifference] = []
+    /// The overrides in force (`--set`), to name the one behind a rule change.
+    /// Wall seconds spent on the baseline (building, reading, comparing); reports only.
+    public var baselineSeconds: Double = 0
+    /// Whether a baseline change only warns (`--baseline-mode warn`).
+    public var baselineWarnOnly = false
 
     public var failedExpectations: Int { outcomes.filter { !$0.passed }.count }
-    public var passed: Bool { failedExpectations == 0 && (baseline?.passed ?? true) }
+    /// Whether the baseline differs (changed, missing or unreadable), failing or warning.
+    public var baselineDiffers: Bool { !(baseline?.passed ?? true) }
+    public var passed: Bool { failedExpectations == 0 && (baselineWarnOnly || !baselineDiffers) }
 }
 
 /// Every scenario a check found, with the invalid ones' errors.
@@ -167,6 +179,24 @@ public enum CheckRunner {
         return out.map { $0! }
     }
 
+    /// The rules values `--rules` and `--set` change for this scenario (against its own rules),
+    /// each located in the `--rules` file when it sets it.
+    static func ruleChanges(_ scenario: Scenario, path: String, options: CheckOptions) -> [RulesDifference] {
+        guard options.rulesPath != nil || !options.overrides.isEmpty,
+              let own = try? ScenarioFile.load(path: path) else { return [] }
+        return RulesFile.differences(own.rules, scenario.rules).map { d in
+            var d = d
+            let bySet = options.overrides.contains { o in
+                let key = o.split(separator: "=", maxSplits: 1).first.map(String.init) ?? o
+                return d.path == key || d.path.hasPrefix(key + ".") || key.hasPrefix(d.path + ".")
+            }
+            if !bySet, let rules = options.rulesPath, let at = RulesFile.locate(d.path, inFile: rules) {
+                d.file = rules; d.line = at.line; d.column = at.column
+            }
+            return d
+        }
+    }
+
     /// A rough size of a scenario's work, to start the longest first.
     static func weight(_ s: Scenario) -> Int64 {
         Int64(s.groups.reduce(0) { $0 + $1.count }) * max(1, s.duration.milliseconds / 60_000)
@@ -180,7 +210,13 @@ public enum CheckRunner {
                               agents: result.agents.count, scans: result.scans, incidents: result.incidents.count,
                               wallSeconds: result.wallSeconds, fingerprint: result.fingerprint.description,
                               outcomes: evaluator.evaluate())
+        c.baselineWarnOnly = options.baselineWarnOnly
         if let dir = options.baselineDirectory {
+            let clock = ContinuousClock(), started = clock.now
+            defer {
+                let spent = (clock.now - started).components
+                c.baselineSeconds = Double(spent.seconds) + Double(spent.attoseconds) / 1e18
+            }
             let file = (dir.hasSuffix("/") ? dir : dir + "/") + scenario.name + ".json"
             let now = Baseline(scenario: scenario, result: result)
             if options.updateBaseline {
@@ -191,6 +227,7 @@ public enum CheckRunner {
                     let old = try Baseline.parse(text, path: file)
                     let diff = BaselineComparison(old: old, new: now, tolerance: options.tolerance)
                     c.baseline = diff.isEmpty ? .unchanged(diff) : .changed(diff, path: file)
+                    if !diff.isEmpty { c.ruleChanges = ruleChanges(scenario, path: path, options: options) }
                 } catch {
                     c.baseline = .unreadable(error.description)
                 }

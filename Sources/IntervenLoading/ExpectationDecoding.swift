@@ -10,9 +10,18 @@ extension ScenarioDecoder {
     func expectations(_ list: LayeredNode, errors: inout [LoadError]) throws(LoadError) -> [Expectation] {
         guard !list.isNullOrAbsent else { return [] }
         var out: [Expectation] = []
+        var ids: [(id: String, line: Int)] = []
         for item in try list.items() {
-            do {
-                out.append(try expectation(item))
+            do throws(LoadError) {
+                let e = try expectation(item)
+                if let id = e.id {
+                    if let first = ids.first(where: { $0.id == id }) {
+                        let node = try item.child("id")
+                        throw node.fail(.duplicateKey, "duplicate expectation id '\(id)' (first used at line \(first.line)); ids name test cases and must be unique in a file")
+                    }
+                    ids.append((id, item.top?.line ?? 0))
+                }
+                out.append(e)
             } catch {
                 errors.append(error)
             }
@@ -22,8 +31,17 @@ extension ScenarioDecoder {
 
     func expectation(_ item: LayeredNode) throws(LoadError) -> Expectation {
         if item.isNullOrAbsent { throw item.missing("an expectation like {incident: {trigger: repeated_deny, agent: fin-bot-01}}") }
-        try item.expectKeys(ScenarioKeys.expectations)
+        try item.expectKeys(ScenarioKeys.expectationItem)
         let kind = try item.exactlyOne(of: ScenarioKeys.expectations, what: "an expectation", rule: "one expectation per item")
+        let id = try item.child("id").optional { n throws(LoadError) -> String in
+            let what = "an expectation id of at most 100 letters, digits, '.', '_' and '-' (it names the test case)"
+            let text = try n.string(what)
+            guard !text.isEmpty, text.count <= 100,
+                  text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
+                throw n.fail(.invalidValue, "expected \(what); found '\(text)'")
+            }
+            return text
+        }
         let node = try item.child(kind)
         let location = item.top.map { "\($0.origin.source):\($0.line)" } ?? ""
         let value: Expectation.Kind
@@ -36,7 +54,7 @@ extension ScenarioDecoder {
         case "detection": value = .detection(try detection(node))
         default: value = .sometimes(try sometimes(node))
         }
-        return Expectation(value, location: location)
+        return Expectation(value, location: location, column: item.top?.column ?? 0, id: id)
     }
 
     // MARK: Kinds

@@ -59,6 +59,8 @@ enum ScenarioKeys {
 
     /// One `expect:` item: exactly one of these kinds.
     static let expectations = ["incident", "no_incident", "trust", "state", "decisions", "detection", "sometimes"]
+    /// Every key of an `expect:` item: an optional `id` and one kind.
+    static let expectationItem = ["id"] + expectations
     /// `incident:`.
     static let incident = ["trigger", "agent", "severity", "status", "resolution", "count", "within", "by", "traces"]
     /// `no_incident:`.

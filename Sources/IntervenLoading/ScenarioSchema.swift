@@ -360,7 +360,9 @@ public enum ScenarioSchema {
         func windowed(_ more: [String: SchemaValue]) -> [String: SchemaValue] { merged(window, more) }
         let agentGlob = ref("agentGlob", "An agent name or glob (default: every agent).")
         return [
-            ("expectation", mapping(ScenarioKeys.expectations, [
+            ("expectation", mapping(ScenarioKeys.expectationItem, [
+                "id": ["description": "A stable name for the expectation in reports (JUnit test names, annotations): letters, digits, '.', '_' and '-'; unique in the file. Without it the name is derived from what is expected.",
+                       "type": "string", "pattern": "^[A-Za-z0-9._-]{1,100}$"],
                 "incident": ref("incidentExpectation", "Incidents that must open."),
                 "no_incident": ref("noIncidentExpectation", "Incidents that must not open."),
                 "trust": ref("trustExpectation", "A check on an agent's trust."),
@@ -368,7 +370,7 @@ public enum ScenarioSchema {
                 "decisions": ref("decisionsExpectation", "Counts or shares of decisions."),
                 "detection": ref("detectionExpectation", "Detection quality against the ground truth."),
                 "sometimes": ref("sometimesExpectation", "A path the run must reach at least once."),
-            ], description: "One expectation: exactly one of incident, no_incident, trust, state, decisions, detection, sometimes.",
+            ], description: "One expectation: exactly one of incident, no_incident, trust, state, decisions, detection, sometimes, and an optional id.",
                extra: exactlyOne(ScenarioKeys.expectations))),
             ("incidentExpectation", mapping(ScenarioKeys.incident, windowed([
                 "trigger": ref("trigger", "The incident's trigger (default: any)."),

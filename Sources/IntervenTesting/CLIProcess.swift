@@ -20,10 +20,16 @@ public struct CLIProcess {
         return dir.appendingPathComponent("interven-sim")
     }
 
-    public static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    /// Runs the binary; `environment` is laid over this process's, from which `GITHUB_ACTIONS`
+    /// is removed so that tests see the same output inside and outside GitHub Actions.
+    public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["GITHUB_ACTIONS"] = nil
+        env.merge(environment) { _, new in new }
+        p.environment = env
         if let directory { p.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out

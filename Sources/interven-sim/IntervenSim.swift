@@ -1,5 +1,6 @@
 import ArgumentParser
 import IntervenCore
+import IntervenCheck
 
 /// The `interven-sim` command: simulate and load-test an AI-agent security gateway's detection logic.
 @main
@@ -12,7 +13,7 @@ struct IntervenSim: AsyncParsableCommand {
             scenario or rules file, an unknown key, a bad value or flag, a missing file); 3 a \
             failure while running or writing output.
             """,
-        version: "0.1.0",
+        version: ToolInfo.version,
         subcommands: [RunCommand.self, CheckCommand.self, ValidateCommand.self, SchemaCommand.self, RulesCommand.self, BenchCommand.self, BenchCoreCommand.self]
     )
 

@@ -6,11 +6,18 @@ public import IntervenCore
 public struct Expectation: Sendable {
     /// Where the scenario file states it (`file:line`), for reports; empty for one built in code.
     public var location: String
+    /// The column of the item in the file (1-based; 0 when unknown), for annotations.
+    public var column: Int = 0
+    /// The item's `id:`: a stable name for reports (JUnit, annotations) that does not change
+    /// when other expectations are inserted before it; nil when the file gives none.
+    public var id: String?
     /// What is expected.
     public var kind: Kind
 
     /// An expectation at a place in a file.
-    public init(_ kind: Kind, location: String = "") { self.kind = kind; self.location = location }
+    public init(_ kind: Kind, location: String = "", column: Int = 0, id: String? = nil) {
+        self.kind = kind; self.location = location; self.column = column; self.id = id
+    }
 
     /// The kinds of expectation.
     public enum Kind: Sendable, Equatable {

@@ -17,11 +17,19 @@ struct CheckCommand: AsyncParsableCommand {
             recursively for *.yaml, skipping rules/ and baseline/), several at once, evaluates each \
             expect: entry, and prints a table and every failure with its evidence. Writes a JSON \
             report (--report) and, with --junit, a JUnit XML file with one testcase per \
-            expectation. --baseline DIR also compares each run with DIR/<scenario>.json (incidents \
-            added, removed or moved; trust and decision mixes beyond the tolerances); \
-            --update-baseline rewrites those files instead. Exit codes: 0 every expectation held \
-            (and no baseline changed); 1 an expectation failed or a baseline changed; 2 invalid \
-            input (every invalid file is listed, nothing runs); 3 an output could not be written.
+            expectation (named by its id: or what it expects, timed). --baseline DIR also compares \
+            each run with DIR/<scenario>.json: first the metrics that moved (detection rate, \
+            false-positive ratio, time to detect, incidents per trigger, decision mix, trust by \
+            group; before → after with the threshold that makes a move count), then incidents \
+            added, removed or moved, trust and decision mixes beyond the tolerances; \
+            --update-baseline rewrites those files instead; --baseline-mode warn reports changes \
+            without failing. CI: --format github (automatic when GITHUB_ACTIONS=true) adds \
+            annotations on the scenario line of each failed expectation and on the rules line a \
+            baseline change is most likely due to; --codequality FILE writes a GitLab Code Quality \
+            report; --summary FILE a Markdown summary (e.g. $GITHUB_STEP_SUMMARY). Exit codes: 0 \
+            every expectation held (and no baseline changed, or --baseline-mode warn); 1 an \
+            expectation failed or a baseline changed; 2 invalid input (every invalid file is \
+            listed, nothing runs); 3 an output could not be written.
             """
     )
 
@@ -43,6 +51,18 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(help: "Rewrite the baseline files in --baseline (default Results/baseline) instead of comparing.")
     var updateBaseline = false
 
+    @Option(help: ArgumentHelp("What a baseline change does: fail (exit 1) or warn (reported, exit 0).", valueName: "fail|warn"))
+    var baselineMode: String = "fail"
+
+    @Option(help: ArgumentHelp("Output for a CI system: plain, github (annotations; the default when GITHUB_ACTIONS=true) or gitlab.", valueName: "plain|github|gitlab"))
+    var format: String?
+
+    @Option(help: "Also write a GitLab Code Quality report (JSON) here.")
+    var codequality: String?
+
+    @Option(help: "Also write a Markdown summary here (e.g. $GITHUB_STEP_SUMMARY); appended to when the file exists.")
+    var summary: String?
+
     @Option(help: "Trust at a checkpoint may move this much before it counts as a baseline change.")
     var trustTolerance: String = "0.05"
 
@@ -61,7 +81,19 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(help: "Print no per-scenario progress on stderr.")
     var quiet = false
 
+    /// The output format: --format, else github under GitHub Actions, else plain.
+    var resolvedFormat: CheckFormat {
+        if let format, let f = CheckFormat(rawValue: format) { return f }
+        return ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" ? .github : .plain
+    }
+
     func validate() throws {
+        if let format, CheckFormat(rawValue: format) == nil {
+            throw ValidationError("--format must be plain, github or gitlab (got '\(format)')")
+        }
+        guard ["fail", "warn"].contains(baselineMode) else {
+            throw ValidationError("--baseline-mode must be fail or warn (got '\(baselineMode)')")
+        }
         if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be from 1 to 256 (got \(jobs))") }
         for (name, text) in [("--trust-tolerance", trustTolerance), ("--mix-tolerance", mixTolerance)] {
             guard let s = Score.parse(text), s >= .zero, s <= .one else {
@@ -74,11 +106,13 @@ struct CheckCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         let baselineDir = baseline ?? (updateBaseline ? "Results/baseline" : nil)
-        let options = CheckOptions(paths: paths.isEmpty ? ["Scenarios"] : paths, rulesPath: rules, overrides: overrides,
+        var options = CheckOptions(paths: paths.isEmpty ? ["Scenarios"] : paths, rulesPath: rules, overrides: overrides,
                                    jobs: jobs ?? RunCommand.defaultShards, baselineDirectory: baselineDir,
                                    updateBaseline: updateBaseline,
                                    tolerance: BaselineTolerance(trust: Score.parse(trustTolerance)!, mix: Score.parse(mixTolerance)!),
                                    resultsDirectory: results)
+        options.baselineWarnOnly = baselineMode == "warn"
+        let format = resolvedFormat
         let plan = CheckRunner.load(options)
         if !plan.errors.isEmpty {
             for e in plan.errors { printError(e) }
@@ -94,17 +128,43 @@ struct CheckCommand: AsyncParsableCommand {
         let elapsed = clock.now - started
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print(CheckReport.table(checks, wallSeconds: wall), terminator: "")
+        if format == .github { print(CIReport.githubAnnotations(checks), terminator: "") }
         do {
             try AtomicFile.write(CheckReport.json(checks, wallSeconds: wall), to: report)
             if let junit { try AtomicFile.write(CheckReport.junit(checks, wallSeconds: wall), to: junit) }
+            if let codequality { try AtomicFile.write(CIReport.codeQuality(checks), to: codequality) }
+            if let summary { try Self.appendSummary(CIReport.summary(checks, wallSeconds: wall), to: summary) }
+        } catch let e as CLIFailure {
+            throw e
         } catch {
-            throw CLIFailure.runtime(error.description)
+            throw CLIFailure.runtime(String(describing: error))
         }
         if updateBaseline, let baselineDir {
             print("baselines written to \(baselineDir)/")
         }
         if let failure = checks.flatMap(\.writeErrors).first { throw CLIFailure.runtime(failure) }
         if !checks.allSatisfy(\.passed) { exitProcess(ExitStatus.checkFailed) }
+    }
+}
+
+extension CheckCommand {
+    /// Appends to an existing file (GitHub's step summary is one file per step that several
+    /// writers share); writes a new one atomically.
+    static func appendSummary(_ text: String, to path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            try AtomicFile.write(Array(text.utf8), to: path)
+            return
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw CLIFailure.runtime("\(path): cannot open the summary file for appending")
+        }
+        defer { try? handle.close() }
+        do {
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Array(text.utf8))
+        } catch {
+            throw CLIFailure.runtime("\(path): cannot append the summary: \(error.localizedDescription)")
+        }
     }
 }
 
