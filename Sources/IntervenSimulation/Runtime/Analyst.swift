@@ -34,20 +34,23 @@ struct AnalystDecision: Sendable {
 /// The simulated analyst team (SPEC §5): a FIFO queue worked by `headcount` analysts, deciding
 /// from ground truth with the configured accuracy.
 ///
-/// It runs on the coordinator between epochs and draws from its own random stream, in the
-/// canonical order of the work, so its decisions never depend on the shard count.
+/// It runs on the coordinator between epochs, in the canonical order of the work, so its
+/// decisions never depend on the shard count. Each piece of work draws from its own stream,
+/// keyed by its identity (kind, agent, per-agent ordinal) under the run's seed: a rule change
+/// that adds or removes other work does not change the verdict or the response time drawn for
+/// an unchanged approval or incident (only when it is worked, if the queue moved).
 struct AnalystDesk {
     let model: AnalystModel
     /// The pending TTL in force from each time on (an approval's expiry is fixed when it is created).
     let approvalTTLs: [(from: SimTime, ttl: SimDuration)]
-    private var rng: RandomStream
+    private let seed: UInt64
     /// When each analyst is next free.
     private var freeAt: [SimTime]
 
     init(model: AnalystModel, seed: UInt64, approvalTTLs: [(from: SimTime, ttl: SimDuration)]) {
         self.model = model
         self.approvalTTLs = approvalTTLs
-        rng = RandomStream(seed: seed, stream: stableHash("analyst"))
+        self.seed = seed
         freeAt = Array(repeating: .zero, count: max(1, model.headcount))
     }
 
@@ -67,6 +70,7 @@ struct AnalystDesk {
             let start = max(freeAt[k], w.time)
             // An approval that expired while queued has left the Pending tab: nobody works it.
             if w.kind == .approval && start > w.time + ttl(at: w.time) { continue }
+            var rng = Self.stream(for: w, seed: seed)
             let done = start + model.responseTime.draw(&rng)
             freeAt[k] = done
             let correct = rng.nextBelow(1_000_000) < UInt64(max(0, model.accuracy.micros))
@@ -85,6 +89,14 @@ struct AnalystDesk {
         }
         return out
     }
+
+    /// The random stream of one piece of work: its identity hashed with the seed.
+    static func stream(for w: AnalystWork, seed: UInt64) -> RandomStream {
+        let identity = (UInt64(w.kind.rawValue) << 62) | (UInt64(UInt32(bitPattern: w.agent)) << 32) | UInt64(w.ordinal)
+        return RandomStream(seed: seed, stream: analystStream ^ splitMix64(identity))
+    }
+
+    private static let analystStream = stableHash("analyst")
 
     private func ttl(at t: SimTime) -> SimDuration {
         // Rules changes at the same instant as a scan apply before it (tenant-wide events first).
