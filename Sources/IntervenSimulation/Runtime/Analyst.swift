@@ -11,6 +11,9 @@ struct AnalystWork: Sendable {
     /// The approval's or incident's per-agent ordinal.
     var ordinal: UInt32
     var label: GroundTruth
+    /// The incident's trigger (0 for an approval): with the agent and the time, what identifies
+    /// the work across runs whose other work differs.
+    var trigger: UInt8 = 0
 
     /// Canonical order: the same whatever shard reported it.
     static func before(_ a: AnalystWork, _ b: AnalystWork) -> Bool {
@@ -36,9 +39,10 @@ struct AnalystDecision: Sendable {
 ///
 /// It runs on the coordinator between epochs, in the canonical order of the work, so its
 /// decisions never depend on the shard count. Each piece of work draws from its own stream,
-/// keyed by its identity (kind, agent, per-agent ordinal) under the run's seed: a rule change
-/// that adds or removes other work does not change the verdict or the response time drawn for
-/// an unchanged approval or incident (only when it is worked, if the queue moved).
+/// keyed by its identity under the run's seed: kind, agent, time and (for an incident) trigger,
+/// not its position in any sequence. A rule change that adds or removes other work, even of the
+/// same agent, does not change the verdict or the response time drawn for an unchanged approval
+/// or incident (only when it is worked, if the queue moved).
 struct AnalystDesk {
     let model: AnalystModel
     /// The pending TTL in force from each time on (an approval's expiry is fixed when it is created).
@@ -92,8 +96,10 @@ struct AnalystDesk {
 
     /// The random stream of one piece of work: its identity hashed with the seed.
     static func stream(for w: AnalystWork, seed: UInt64) -> RandomStream {
-        let identity = (UInt64(w.kind.rawValue) << 62) | (UInt64(UInt32(bitPattern: w.agent)) << 32) | UInt64(w.ordinal)
-        return RandomStream(seed: seed, stream: analystStream ^ splitMix64(identity))
+        var h = analystStream
+        h = splitMix64(h ^ ((UInt64(w.kind.rawValue) << 40) | (UInt64(w.trigger) << 32) | UInt64(UInt32(bitPattern: w.agent))))
+        h = splitMix64(h ^ UInt64(bitPattern: w.time.milliseconds))
+        return RandomStream(seed: seed, stream: h)
     }
 
     private static let analystStream = stableHash("analyst")
