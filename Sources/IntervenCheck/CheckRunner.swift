@@ -210,6 +210,16 @@ public enum CheckRunner {
                               agents: result.agents.count, scans: result.scans, incidents: result.incidents.count,
                               wallSeconds: result.wallSeconds, fingerprint: result.fingerprint.description,
                               outcomes: evaluator.evaluate())
+        // A refused scripted action no refused: expectation covers fails the scenario.
+        for a in evaluator.unexpectedRefusals() {
+            var o = ExpectationOutcome(index: c.outcomes.count, location: a.line > 0 ? "\(path):\(a.line)" : path,
+                                       title: "timeline action \(a.action) at \(a.time) takes effect", passed: false,
+                                       observed: "refused: \(a.reason)",
+                                       evidence: ["fix the timeline, or state the refusal with a refused: expectation"])
+            o.id = "refused: \(a.action) at \(a.time)"
+            o.column = 5
+            c.outcomes.append(o)
+        }
         c.baselineWarnOnly = options.baselineWarnOnly
         if let dir = options.baselineDirectory {
             let clock = ContinuousClock(), started = clock.now

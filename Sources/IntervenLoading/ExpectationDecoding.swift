@@ -52,6 +52,9 @@ extension ScenarioDecoder {
         case "state": value = .state(try state(node))
         case "decisions": value = .decisions(try decisions(node))
         case "detection": value = .detection(try detection(node))
+        case "refused": value = .refused(try refused(node))
+        case "reasons": value = .reasons(try reasons(node))
+        case "notes": value = .notes(try notes(node))
         default: value = .sometimes(try sometimes(node))
         }
         return Expectation(value, location: location, column: item.top?.column ?? 0, id: id)
@@ -98,6 +101,45 @@ extension ScenarioDecoder {
             }
             return lower
         }
+        return x
+    }
+
+    func refused(_ node: LayeredNode) throws(LoadError) -> RefusedExpectation {
+        let n = try body(node, keys: ScenarioKeys.refused, example: "{agent: fin-bot-01, action: close, within: [4h, 4h]}")
+        var x = RefusedExpectation()
+        x.agent = try agentGlob(n.child("agent"))
+        x.action = try n.child("action").optional { c throws(LoadError) -> String in
+            try c.named("a timeline action", names: ScenarioKeys.actions) { name in ScenarioKeys.actions.contains(name) ? name : nil }
+        }
+        x.window = try window(n)
+        x.count = try n.child("count").optional { c throws(LoadError) in try countBound(c) } ?? .atLeast(1)
+        return x
+    }
+
+    func reasons(_ node: LayeredNode) throws(LoadError) -> ReasonsExpectation {
+        let n = try body(node, keys: ScenarioKeys.reasons, example: "{agent: fin-bot-01, code: RECENT_DENY_GRANT, count: 1}")
+        let codeNode = try n.child("code")
+        let code = try codeNode.string("a reason code like RECENT_DENY_GRANT or a rule's reason_code")
+        let valid = code.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") }
+        guard !code.isEmpty, valid else {
+            throw codeNode.fail(.invalidValue, "expected a reason code like RECENT_DENY_GRANT; found '\(code)'")
+        }
+        var x = ReasonsExpectation(code: code)
+        x.agent = try agentGlob(n.child("agent"))
+        x.window = try window(n)
+        x.count = try n.child("count").optional { c throws(LoadError) in try countBound(c) } ?? .atLeast(1)
+        return x
+    }
+
+    func notes(_ node: LayeredNode) throws(LoadError) -> NotesExpectation {
+        let n = try body(node, keys: ScenarioKeys.notes, example: "{agent: fin-bot-01, trigger: threat_intel, by_author: alice}")
+        var x = NotesExpectation()
+        x.agent = try agentGlob(n.child("agent"))
+        x.trigger = try trigger(n.child("trigger"))
+        x.author = try n.child("by_author").optional { c throws(LoadError) in try c.string("an author name") }
+        x.text = try n.child("text").optional { c throws(LoadError) in try c.string("text the note contains") }
+        x.window = try window(n)
+        x.count = try n.child("count").optional { c throws(LoadError) in try countBound(c) } ?? .atLeast(1)
         return x
     }
 

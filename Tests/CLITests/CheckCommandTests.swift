@@ -411,4 +411,17 @@ struct CheckCommandTests {
         let bad = try CLIProcess.run(["check", paths[0], "--baseline-mode", "maybe"])
         #expect(bad.status == 2)
     }
+
+    @Test("a refused timeline action fails the scenario at its line unless a refused: expectation states it")
+    func refusedAction() throws {
+        let text = Self.scenario("rf", expect: Self.holding).replacingOccurrences(
+            of: "timeline:\n", with: "timeline:\n  - {at: 20m, by: alice, note: {agent: other-1, text: too early}}\n")
+        let stated = text + "  - refused: {agent: other-1, action: note}\n"
+        let (dir, paths) = try setUp([("rf.yaml", text), ("ok.yaml", stated.replacingOccurrences(of: "name: rf", with: "name: ok"))])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLIProcess.run(["check"] + paths + ["--report", dir.appendingPathComponent("c.json").path, "--quiet"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("\nFAIL rf (\(paths[0]):13)\n  expected timeline action alice note other-1 at 00:20:00 takes effect: refused: "), "\(r.stdout)")
+        #expect(tableRow("ok", in: r.stdout).map { $0[1] == "PASS" } == true, "\(r.stdout)")
+    }
 }

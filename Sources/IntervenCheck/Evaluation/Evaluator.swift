@@ -61,6 +61,9 @@ public struct Evaluator {
         case .decisions(let x): return decisions(x, probe: probe(index))
         case .detection(let x): return detection(x)
         case .sometimes(let x): return sometimes(x, probe: probe(index))
+        case .refused(let x): return refused(x)
+        case .reasons(let x): return reasons(x, probe: probe(index))
+        case .notes(let x): return notes(x)
         }
     }
 

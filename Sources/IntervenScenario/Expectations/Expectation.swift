@@ -35,6 +35,12 @@ public struct Expectation: Sendable {
         case detection(DetectionExpectation)
         /// A path the scenario claims to exercise was reached at least once.
         case sometimes(CoverageExpectation)
+        /// Scripted timeline actions the gateway refused (a run with an unexpected refusal fails).
+        case refused(RefusedExpectation)
+        /// Scans answered with a reason code, summed over the agents, in a window.
+        case reasons(ReasonsExpectation)
+        /// Notes on incidents.
+        case notes(NotesExpectation)
     }
 }
 
@@ -222,5 +228,49 @@ public struct CoverageExpectation: Sendable, Equatable {
         /// An incident opened (of a trigger, or any).
         case incident(TriggerKind?)
         case trustBelow(Score)
+    }
+}
+
+/// `refused:` timeline actions the gateway refused, counted.
+public struct RefusedExpectation: Sendable, Equatable {
+    /// An agent name or glob; `*` also matches tenant-wide actions.
+    public var agent: String
+    /// The action's timeline key (`close`, `note`, `rotate_key`, ...); nil: any.
+    public var action: String?
+    /// When the refused actions were scripted.
+    public var window: TimeWindow?
+    /// How many (default: at least 1).
+    public var count: Bound<Int>
+    public init(agent: String = "*", action: String? = nil, window: TimeWindow? = nil, count: Bound<Int> = .atLeast(1)) {
+        self.agent = agent; self.action = action; self.window = window; self.count = count
+    }
+}
+
+/// `reasons:` scans whose reason codes include `code`, summed over the agents a glob matches.
+public struct ReasonsExpectation: Sendable, Equatable {
+    public var agent: String
+    /// A built-in code (`RECENT_DENY_GRANT`) or a rule's own `reason_code`.
+    public var code: String
+    public var window: TimeWindow?
+    public var count: Bound<Int>
+    public init(agent: String = "*", code: String, window: TimeWindow? = nil, count: Bound<Int> = .atLeast(1)) {
+        self.agent = agent; self.code = code; self.window = window; self.count = count
+    }
+}
+
+/// `notes:` notes on the incidents of the agents a glob matches, counted.
+public struct NotesExpectation: Sendable, Equatable {
+    public var agent: String
+    public var trigger: TriggerKind?
+    /// The note's author (the timeline item's `by`).
+    public var author: String?
+    /// Text the note contains.
+    public var text: String?
+    /// When the notes were added.
+    public var window: TimeWindow?
+    public var count: Bound<Int>
+    public init(agent: String = "*", trigger: TriggerKind? = nil, author: String? = nil, text: String? = nil,
+                window: TimeWindow? = nil, count: Bound<Int> = .atLeast(1)) {
+        self.agent = agent; self.trigger = trigger; self.author = author; self.text = text; self.window = window; self.count = count
     }
 }

@@ -24,9 +24,20 @@ struct ObservationPlan: Sendable {
     /// Per expectation, the probe that counts its decisions, or -1.
     var probeOfExpectation: [Int]
 
-    /// A decision counter over a window.
+    /// A decision counter over a window (of the scans with a reason code, when given).
     struct CounterProbe: Sendable {
         var window: TimeWindow?
+        var reason: ReasonFilter? = nil
+    }
+
+    /// A reason code a probe counts: a built-in one, or a rule's own.
+    enum ReasonFilter: Sendable {
+        case builtin(ReasonCode)
+        case custom(String)
+
+        init(_ code: String) {
+            if let c = ReasonCode.allCases.first(where: { $0.description == code }) { self = .builtin(c) } else { self = .custom(code) }
+        }
     }
 
     /// Incident expectations over at most this many agents keep a decision log for evidence.
@@ -48,8 +59,8 @@ struct ObservationPlan: Sendable {
             return found
         }
         func track(_ glob: String) { for a in agents(glob) { tracked.insert(Int(a)); anyTracked = true } }
-        func probe(_ glob: String, _ window: TimeWindow?) -> Int {
-            probes.append(CounterProbe(window: window))
+        func probe(_ glob: String, _ window: TimeWindow?, reason: String? = nil) -> Int {
+            probes.append(CounterProbe(window: window, reason: reason.map(ReasonFilter.init)))
             for a in agents(glob) { perAgent[Int(a)].append(Int32(probes.count - 1)) }
             return probes.count - 1
         }
@@ -62,7 +73,8 @@ struct ObservationPlan: Sendable {
                     for a in found { logged.insert(Int(a)); anyLogged = true }
                     if x.trigger == nil || x.trigger == .trustCollapse { track(x.agent) }
                 }
-            case .noIncident, .detection: break
+            case .noIncident, .detection, .refused, .notes: break
+            case .reasons(let x): probeIndex = probe(x.agent, x.window, reason: x.code)
             case .trust(let x): track(x.agent)
             case .state(let x): track(x.agent)
             case .decisions(let x): probeIndex = probe(x.agent, x.window)

@@ -147,6 +147,8 @@ struct ShardState {
     var probeCounts: [UInt64] = []
     /// Each probe's window (nil: the whole run), copied out of the plan for the scan path.
     let probeWindows: [TimeWindow?]
+    /// Each probe's reason code (nil: every scan).
+    let probeReasons: [ObservationPlan.ReasonFilter?]
     /// Per group, decisions by raw value (flat, 4 per group).
     var groupDecisions: [UInt64]
     /// Held approvals that trigger a compaction at the next window end.
@@ -185,6 +187,7 @@ struct ShardState {
         }
         probeCounts = [UInt64](repeating: 0, count: watch.probes.count * Decision.allCases.count)
         probeWindows = watch.probes.map(\.window)
+        probeReasons = watch.probes.map(\.reason)
         observing = tracking || logging || !watch.probes.isEmpty
         gateway.recordsTrustChanges = recordsSeries || tracking
         agents = []
@@ -699,6 +702,12 @@ struct ShardState {
         for k in plan.observation.probes(of: agents[local].global) {
             let p = Int(plan.observation.probeList[k])
             if let w = probeWindows[p], !w.contains(scan.time) { continue }
+            if let r = probeReasons[p] {
+                switch r {
+                case .builtin(let code): if !v.reasons.contains(code) { continue }
+                case .custom(let code): if v.reasons.custom == .none || gateway.symbols[v.reasons.custom] != code { continue }
+                }
+            }
             probeCounts[p &* 4 &+ Int(v.decision.rawValue)] &+= 1
         }
     }
