@@ -2,7 +2,7 @@ import Foundation
 public import IntervenCore
 public import IntervenScenario
 import IntervenResults
-import IntervenSimulation
+public import IntervenSimulation
 public import IntervenLoading
 
 /// What `interven-sim check` runs and how.
@@ -148,10 +148,13 @@ public enum CheckRunner {
         return CheckPlan(scenarios: scenarios, errors: errors)
     }
 
-    /// Runs the scenarios, `jobs` at a time (largest first), each on one shard: results do not
-    /// depend on shards, and a scenario per core keeps the cores busy without coordination.
-    /// `finished` is called as each completes, in completion order; the return is in plan order.
+    /// Runs the scenarios on `jobs` cores, largest first. A big scenario (at least
+    /// `shardingAgents` agents) is split over every core free when it starts, the others run on
+    /// one shard each, several at once; results never depend on shards. `finished` is called as
+    /// each completes, in completion order; `progress` with each running big scenario's progress;
+    /// the return is in plan order.
     public static func run(_ plan: CheckPlan, options: CheckOptions,
+                           progress: (@Sendable (String, RunProgress) -> Void)? = nil,
                            finished: (@Sendable (ScenarioCheck, Int, Int) -> Void)? = nil) async -> [ScenarioCheck] {
         let order = plan.scenarios.indices.sorted { a, b in
             let wa = weight(plan.scenarios[a].scenario), wb = weight(plan.scenarios[b].scenario)
@@ -159,24 +162,47 @@ public enum CheckRunner {
         }
         var out = [ScenarioCheck?](repeating: nil, count: plan.scenarios.count)
         var done = 0
-        await withTaskGroup(of: (Int, ScenarioCheck).self) { group in
+        await withTaskGroup(of: (Int, Int, ScenarioCheck).self) { group in
             var next = 0
+            var free = options.jobs
             func start() {
-                guard next < order.count else { return }
-                let k = order[next]
-                next += 1
-                let entry = plan.scenarios[k]
-                group.addTask { (k, await check(entry.scenario, path: entry.path, options: options)) }
+                while free > 0, next < order.count {
+                    let k = order[next]
+                    next += 1
+                    let entry = plan.scenarios[k]
+                    let shards = shardCount(entry.scenario, freeCores: free)
+                    free -= shards
+                    var report: (@Sendable (RunProgress) -> Void)? = nil
+                    if shards > 1, let progress {
+                        let name = entry.scenario.name
+                        report = { p in progress(name, p) }
+                    }
+                    group.addTask {
+                        (k, shards, await check(entry.scenario, path: entry.path, options: options, shards: shards, progress: report))
+                    }
+                }
             }
-            for _ in 0..<min(options.jobs, order.count) { start() }
-            for await (k, c) in group {
+            start()
+            for await (k, shards, c) in group {
                 out[k] = c
                 done += 1
+                free += shards
                 finished?(c, done, order.count)
                 start()
             }
         }
         return out.map { $0! }
+    }
+
+    /// Scenarios with at least this many agents are split over the free cores.
+    public static let shardingAgents = 1000
+
+    /// The shards a scenario runs on when `freeCores` are free: all of them for a big one (at
+    /// most one per 100 agents), else one.
+    static func shardCount(_ s: Scenario, freeCores: Int) -> Int {
+        let agents = s.groups.reduce(0) { $0 + $1.count }
+        guard agents >= shardingAgents else { return 1 }
+        return max(1, min(freeCores, agents / 100, 256))
     }
 
     /// The rules values `--rules` and `--set` change for this scenario (against its own rules),
@@ -203,8 +229,9 @@ public enum CheckRunner {
     }
 
     /// Runs one scenario and judges it.
-    public static func check(_ scenario: Scenario, path: String, options: CheckOptions) async -> ScenarioCheck {
-        let result = await Simulation(scenario: scenario, shards: 1).run()
+    public static func check(_ scenario: Scenario, path: String, options: CheckOptions, shards: Int = 1,
+                             progress: (@Sendable (RunProgress) -> Void)? = nil) async -> ScenarioCheck {
+        let result = await Simulation(scenario: scenario, shards: shards).run(progress: progress)
         var evaluator = Evaluator(scenario: scenario, result: result)
         var c = ScenarioCheck(path: path, name: scenario.name, duration: scenario.duration, seed: scenario.seed,
                               agents: result.agents.count, scans: result.scans, incidents: result.incidents.count,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Synchronization
 import Foundation
 import IntervenCheck
 import IntervenCore
@@ -42,7 +43,7 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override one rules value in every scenario, e.g. triggers.repeated_deny.count=6.", valueName: "PATH=VALUE"))
     var overrides: [String] = []
 
-    @Option(help: "Scenarios run at once (default: the active processors).")
+    @Option(help: "Cores to use (default: the active processors): scenarios of 1,000 agents or more are split over the free ones, the others run one per core.")
     var jobs: Int?
 
     @Option(help: "Compare each run with DIR/<scenario>.json.")
@@ -78,7 +79,7 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "Also write each scenario's results directory under DIR (DIR/<scenario>/).")
     var results: String?
 
-    @Flag(help: "Print no per-scenario progress on stderr.")
+    @Flag(help: "Print no progress on stderr (a line per finished scenario; on a terminal, the running big scenarios' progress).")
     var quiet = false
 
     /// The output format: --format, else github under GitHub Actions, else plain.
@@ -118,13 +119,13 @@ struct CheckCommand: AsyncParsableCommand {
             for e in plan.errors { printError(e) }
             throw CLIFailure(message: "\(Phrase.plural(plan.errors.count, "error")) in the scenarios; nothing was run", exitCode: ExitStatus.invalidInput)
         }
-        let quiet = self.quiet
+        let display = CheckProgress(quiet: quiet, terminal: isatty(2) != 0, total: plan.scenarios.count)
         let checks = await Task.detached {
-            await CheckRunner.run(plan, options: options) { c, done, total in
-                guard !quiet else { return }
-                writeStandardError("[\(done)/\(total)] \(c.passed ? "PASS" : "FAIL") \(c.name) (\(String(format: "%.2f", c.wallSeconds))s)\n")
+            await CheckRunner.run(plan, options: options, progress: { name, p in display.update(name, p) }) { c, done, total in
+                display.finished(c, done: done, total: total)
             }
         }.value
+        display.clear()
         let elapsed = clock.now - started
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print(CheckReport.table(checks, wallSeconds: wall), terminator: "")
@@ -224,5 +225,56 @@ struct ValidateCommand: ParsableCommand {
         if bad > 0 {
             throw CLIFailure(message: "\(bad) of \(Phrase.plural(max(found.count, bad), "file")) invalid", exitCode: ExitStatus.invalidInput)
         }
+    }
+}
+
+/// What `check` shows on stderr while it runs: a line per finished scenario and, on a terminal,
+/// one redrawn line with the progress of the big scenarios still running (split over shards).
+final class CheckProgress: Sendable {
+    private let quiet: Bool
+    private let terminal: Bool
+    private let total: Int
+    private let state = Mutex<(running: [String: RunProgress], done: Int, drawn: Bool)>(([:], 0, false))
+
+    init(quiet: Bool, terminal: Bool, total: Int) {
+        self.quiet = quiet; self.terminal = terminal; self.total = total
+    }
+
+    func update(_ name: String, _ p: RunProgress) {
+        guard !quiet, terminal else { return }
+        state.withLock { s in
+            s.running[name] = p
+            s.drawn = true
+            writeStandardError("\r\u{1B}[K" + line(s))
+        }
+    }
+
+    func finished(_ c: ScenarioCheck, done: Int, total: Int) {
+        guard !quiet else { return }
+        state.withLock { s in
+            s.running[c.name] = nil
+            s.done = done
+            let head = s.drawn ? "\r\u{1B}[K" : ""
+            var text = head + "[\(done)/\(total)] \(c.passed ? "PASS" : "FAIL") \(c.name) (\(String(format: "%.2f", c.wallSeconds))s)\n"
+            if terminal && !s.running.isEmpty { text += line(s) } else { s.drawn = false }
+            writeStandardError(text)
+        }
+    }
+
+    /// Clears the progress line, if one is drawn.
+    func clear() {
+        state.withLock { s in
+            if s.drawn && terminal { writeStandardError("\r\u{1B}[K") }
+            s.drawn = false
+        }
+    }
+
+    /// `[3/14] running tenant-10k-24h 42% (10:04:00 of 24h)`.
+    private func line(_ s: (running: [String: RunProgress], done: Int, drawn: Bool)) -> String {
+        let parts = s.running.keys.sorted().map { name -> String in
+            let p = s.running[name]!
+            return "\(name) \(ProgressDisplay.percent(p))% (\(ProgressDisplay.clock(p.virtualTime.milliseconds)) of \(p.duration))"
+        }
+        return "[\(s.done)/\(total)] running " + parts.joined(separator: ", ")
     }
 }
