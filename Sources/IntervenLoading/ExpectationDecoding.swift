@@ -55,6 +55,7 @@ extension ScenarioDecoder {
         case "refused": value = .refused(try refused(node))
         case "reasons": value = .reasons(try reasons(node))
         case "notes": value = .notes(try notes(node))
+        case "counters": value = .counters(try counters(node))
         default: value = .sometimes(try sometimes(node))
         }
         return Expectation(value, location: location, column: item.top?.column ?? 0, id: id)
@@ -141,6 +142,20 @@ extension ScenarioDecoder {
         x.window = try window(n)
         x.count = try n.child("count").optional { c throws(LoadError) in try countBound(c) } ?? .atLeast(1)
         return x
+    }
+
+    func counters(_ node: LayeredNode) throws(LoadError) -> CountersExpectation {
+        let n = try body(node, keys: ScenarioKeys.counters, example: "{agent: op-1, at: 1h, deny: 0, high_risk: {at_least: 1}}")
+        let agent = try agentGlob(n.child("agent"), required: true)
+        let at = try instant(n.child("at"))
+        var bounds: [(name: String, bound: Bound<Int>)] = []
+        for name in CountersExpectation.names {
+            if let b = try n.child(name).optional({ c throws(LoadError) in try countBound(c) }) { bounds.append((name, b)) }
+        }
+        if bounds.isEmpty {
+            throw n.fail(.missingValue, "expected at least one counter (\(CountersExpectation.names.joined(separator: ", "))); found none")
+        }
+        return CountersExpectation(agent: agent, at: at, bounds: bounds)
     }
 
     func noIncident(_ node: LayeredNode) throws(LoadError) -> NoIncidentExpectation {

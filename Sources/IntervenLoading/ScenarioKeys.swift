@@ -59,7 +59,9 @@ enum ScenarioKeys {
 
     /// One `expect:` item: exactly one of these kinds.
     static let expectations = ["incident", "no_incident", "trust", "state", "decisions", "detection", "sometimes",
-                               "refused", "reasons", "notes"]
+                               "refused", "reasons", "notes", "counters"]
+    /// `counters:`.
+    static let counters = ["agent", "at", "deny", "approval", "high_risk", "threat_intel", "anomaly", "critical"]
     /// `refused:`.
     static let refused = ["agent", "action", "within", "by", "count"]
     /// `reasons:`.

@@ -373,7 +373,8 @@ public enum ScenarioSchema {
                 "refused": ref("refusedExpectation", "Timeline actions the gateway must refuse (any other refusal fails the scenario)."),
                 "reasons": ref("reasonsExpectation", "Scans answered with a reason code."),
                 "notes": ref("notesExpectation", "Notes on incidents."),
-            ], description: "One expectation: exactly one of incident, no_incident, trust, state, decisions, detection, sometimes, refused, reasons, notes, and an optional id.",
+                "counters": ref("countersExpectation", "The rolling counters of agents at a time."),
+            ], description: "One expectation: exactly one of incident, no_incident, trust, state, decisions, detection, sometimes, refused, reasons, notes, counters, and an optional id.",
                extra: exactlyOne(ScenarioKeys.expectations))),
             ("incidentExpectation", mapping(ScenarioKeys.incident, windowed([
                 "trigger": ref("trigger", "The incident's trigger (default: any)."),
@@ -439,6 +440,16 @@ public enum ScenarioSchema {
                          "type": "string", "pattern": "^[A-Za-z0-9_.-]+$"],
                 "count": ref("countBound", "How many scans, summed over the agents (default {at_least: 1})."),
             ]), required: ["code"], description: "Scans answered with a reason code, like {agent: busy-1, code: RECENT_DENY_GRANT, within: [1h, 2h], count: 1}.")),
+            ("countersExpectation", mapping(ScenarioKeys.counters, [
+                "agent": ref("agentGlob", "An agent name or glob: every agent it matches is checked."),
+                "at": ref("duration", "The time: the values after everything at that instant."),
+                "deny": ref("countBound", "The deny counter (24 h by default)."),
+                "approval": ref("countBound", "The approval counter (24 h)."),
+                "high_risk": ref("countBound", "The high-risk counter (1 h)."),
+                "threat_intel": ref("countBound", "The threat-intel counter (24 h)."),
+                "anomaly": ref("countBound", "The anomaly counter (24 h)."),
+                "critical": ref("countBound", "The critical counter (24 h)."),
+            ], required: ["agent", "at"], description: "The rolling counters of every agent a glob matches at a time (a trust reset zeroes them), like {agent: op-1, at: 1h, deny: 0}.")),
             ("notesExpectation", mapping(ScenarioKeys.notes, windowed([
                 "agent": agentGlob,
                 "trigger": ref("trigger", "The incident's trigger (default: any)."),

@@ -527,4 +527,36 @@ struct ActionExpectationTests {
             .fail("notes: {agent: a-1, trigger: threat_intel}", "found none"),
         ])
     }
+
+    /// a-1: 3 denied shares at 10m, 11m, 12m (band HIGH); its trust reset at 30m zeroes the trust
+    /// counters. a-2: 2 denies at 20m, 21m, never reset.
+    static let counted = quiet(count: 2, set: [noCollapse], timeline: [
+        denies("a-1", at: "10m", count: 3, every: "1m"),
+        denies("a-2", at: "20m", count: 2, every: "1m"),
+        "{at: 30m, reset_trust: a-1}",
+    ])
+
+    @Test("counters: the rolling counters at an instant, before and after a reset")
+    func counters() async throws {
+        try await judge(Self.counted, [
+            .pass("counters: {agent: a-1, at: 11m, deny: 2, high_risk: 2}", "a-1: deny 2"),
+            .pass("counters: {agent: a-1, at: 10m59s999ms, deny: 1}"),
+            .fail("counters: {agent: a-1, at: 10m59s999ms, deny: 2}", "a-1: deny 1"),
+            .pass("counters: {agent: a-1, at: 29m59s999ms, deny: 3, critical: 0}"),
+            .pass("counters: {agent: a-1, at: 30m, deny: 0, high_risk: 0}"),
+            .fail("counters: {agent: a-1, at: 30m, deny: {at_least: 1}}", "a-1: deny 0"),
+            .pass("counters: {agent: \"a-*\", at: 25m, deny: {at_least: 2}}"),
+            .fail("counters: {agent: \"a-*\", at: 7h, deny: 2}", "a-1: deny 0"),
+        ])
+    }
+
+    @Test("counter readings do not depend on the shard count")
+    func countersOverShards() async throws {
+        let s = try ScenarioFile.load(text: Self.counted + "expect:\n  - counters: {agent: \"a-*\", at: 21m, deny: 2}\n",
+                                      source: "t.yaml", baseDirectory: ".")
+        let one = await Simulation(scenario: s, shards: 1).run()
+        let two = await Simulation(scenario: s, shards: 2).run()
+        #expect(one.observations.counterReadings == [[3, 0, 3, 0, 0, 0], [2, 0, 2, 0, 0, 0]])
+        #expect(one.observations.counterReadings == two.observations.counterReadings)
+    }
 }

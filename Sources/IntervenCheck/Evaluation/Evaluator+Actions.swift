@@ -79,4 +79,35 @@ extension Evaluator {
         if !refusedNotes.isEmpty { evidence.append("refused notes: " + Phrase.list(refusedNotes.map(Self.describe))) }
         return Self.outcome(title, false, observed, evidence)
     }
+
+    // MARK: Rolling counters
+
+    mutating func counters(_ x: CountersExpectation, index: Int) -> ExpectationOutcome {
+        let title = "counters of \(x.agent) at \(SimTime.zero + x.at): "
+            + x.bounds.map { "\($0.name) \($0.bound.phrase(Self.count))" }.joined(separator: ", ")
+        let o = result.observations
+        let first = index < o.readingOfExpectation.count ? o.readingOfExpectation[index] : -1
+        let list = agents(x.agent)
+        guard first >= 0, first + list.count <= o.counterReadings.count else {
+            return Self.outcome(title, false, "no counter readings were taken")
+        }
+        var wrong: [String] = [], seen: [String] = []
+        for (k, a) in list.enumerated() {
+            let values = o.counterReadings[first + k]
+            guard values.count == CountersExpectation.names.count else {
+                wrong.append("\(names[a]): no reading")
+                continue
+            }
+            var bad: [String] = []
+            for (name, bound) in x.bounds {
+                let v = values[CountersExpectation.names.firstIndex(of: name)!]
+                if !bound.contains(v) { bad.append("\(name) \(v)") }
+            }
+            let all = zip(CountersExpectation.names, values).map { "\($0) \($1)" }.joined(separator: ", ")
+            if !bad.isEmpty { wrong.append("\(names[a]): " + bad.joined(separator: ", ")) }
+            if seen.count < 3 { seen.append("\(names[a]): \(all)") }
+        }
+        if wrong.isEmpty { return Self.outcome(title, true, seen.joined(separator: "; ")) }
+        return Self.outcome(title, false, Phrase.list(wrong), ["counters: " + Phrase.list(seen)])
+    }
 }

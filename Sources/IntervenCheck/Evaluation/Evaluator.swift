@@ -64,6 +64,7 @@ public struct Evaluator {
         case .refused(let x): return refused(x)
         case .reasons(let x): return reasons(x, probe: probe(index))
         case .notes(let x): return notes(x)
+        case .counters(let x): return counters(x, index: index)
         }
     }
 

@@ -41,6 +41,8 @@ public struct Expectation: Sendable {
         case reasons(ReasonsExpectation)
         /// Notes on incidents.
         case notes(NotesExpectation)
+        /// The rolling counters of every agent a glob matches, at a time.
+        case counters(CountersExpectation)
     }
 }
 
@@ -272,5 +274,22 @@ public struct NotesExpectation: Sendable, Equatable {
     public init(agent: String = "*", trigger: TriggerKind? = nil, author: String? = nil, text: String? = nil,
                 window: TimeWindow? = nil, count: Bound<Int> = .atLeast(1)) {
         self.agent = agent; self.trigger = trigger; self.author = author; self.text = text; self.window = window; self.count = count
+    }
+}
+
+/// `counters:` the rolling counters (deny, approval, high_risk, threat_intel, anomaly, critical)
+/// of every agent a glob matches at a time: the value after everything at that instant.
+public struct CountersExpectation: Sendable, Equatable {
+    public var agent: String
+    public var at: SimDuration
+    /// Bounds by counter name, in `names` order.
+    public var bounds: [(name: String, bound: Bound<Int>)]
+    /// The counters an expectation can state.
+    public static let names = ["deny", "approval", "high_risk", "threat_intel", "anomaly", "critical"]
+    public init(agent: String, at: SimDuration, bounds: [(name: String, bound: Bound<Int>)]) {
+        self.agent = agent; self.at = at; self.bounds = bounds
+    }
+    public static func == (a: CountersExpectation, b: CountersExpectation) -> Bool {
+        a.agent == b.agent && a.at == b.at && a.bounds.map(\.name) == b.bounds.map(\.name) && a.bounds.map(\.bound) == b.bounds.map(\.bound)
     }
 }

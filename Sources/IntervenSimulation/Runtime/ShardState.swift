@@ -27,6 +27,8 @@ struct ShardResult: Sendable {
     var logs: [(global: Int32, points: [DecisionPoint])] = []
     /// Per counter probe, decisions by raw value (flat, 4 per probe).
     var probeCounts: [UInt64] = []
+    /// Counter readings taken: (reading index, the six trust counters).
+    var readings: [(reading: Int, values: [Int])] = []
     /// Per group, decisions by raw value (flat, 4 per group).
     var groupDecisions: [UInt64] = []
     /// Sampled gateway latencies in nanoseconds (see `ShardState.latencyEvery`).
@@ -147,6 +149,9 @@ struct ShardState {
     var probeCounts: [UInt64] = []
     /// Each probe's window (nil: the whole run), copied out of the plan for the scan path.
     let probeWindows: [TimeWindow?]
+    /// Counter readings still to take, per local agent, earliest first (empty when none).
+    var pendingReadings: [Int32: [(reading: Int, at: SimTime)]] = [:]
+    var takenReadings: [(reading: Int, values: [Int])] = []
     /// Each probe's reason code (nil: every scan).
     let probeReasons: [ObservationPlan.ReasonFilter?]
     /// Per group, decisions by raw value (flat, 4 per group).
@@ -187,6 +192,9 @@ struct ShardState {
         }
         probeCounts = [UInt64](repeating: 0, count: watch.probes.count * Decision.allCases.count)
         probeWindows = watch.probes.map(\.window)
+        for (global, list) in watch.counterReadings where plan.shard(of: global) == shard {
+            pendingReadings[plan.local(of: global)] = list
+        }
         probeReasons = watch.probes.map(\.reason)
         observing = tracking || logging || !watch.probes.isEmpty
         gateway.recordsTrustChanges = recordsSeries || tracking
@@ -413,6 +421,7 @@ struct ShardState {
     }
 
     private mutating func handle(_ e: ShardEvent) {
+        if !pendingReadings.isEmpty, e.agent >= 0 { takeReadings(of: plan.local(of: e.agent), before: e.time) }
         switch e.kind {
         case .arrival:
             let local = Int(e.payload)
@@ -688,6 +697,18 @@ struct ShardState {
 
     // MARK: Observations for expectations
 
+    /// Takes the agent's counter readings due before `t`: its
+    /// counters then hold every event up to the reading's time and none after.
+    private mutating func takeReadings(of local: Int32, before t: SimTime) {
+        guard var list = pendingReadings[local], let first = list.first, first.at < t else { return }
+        while let r = list.first, r.at < t {
+            list.removeFirst()
+            let values = CounterKind.trustCounters.map { gateway.trust.counter($0, agent: AgentIndex(local), at: r.at) }
+            takenReadings.append((r.reading, values))
+        }
+        pendingReadings[local] = list.isEmpty ? nil : list
+    }
+
     /// Logs the decision of a logged agent and counts it in the agent's probes.
     private mutating func observe(_ scan: Scan, _ v: Verdict, local: Int) {
         if !logSlot.isEmpty, logSlot[local] >= 0 {
@@ -749,6 +770,8 @@ struct ShardState {
 
     /// Settles idle recovery and expiries at the end of the run and gathers this shard's part.
     mutating func finish(at end: SimTime) -> ShardResult {
+        // Readings at or after an agent's last event: its counters hold everything up to them.
+        for local in pendingReadings.keys.sorted() { takeReadings(of: local, before: SimTime(milliseconds: .max)) }
         gateway.settle(until: end)
         drainTrust()
         let seed = plan.scenario.seed
@@ -757,6 +780,7 @@ struct ShardState {
         var result = ShardResult(agents: [], incidents: [], trust: trust, alerts: [], anomalies: [], refused: refused,
                                  decisions: decisions, approvals: [:], scans: scans)
         result.probeCounts = probeCounts
+        result.readings = takenReadings
         result.groupDecisions = groupDecisions
         result.latencies = latencies
         for local in trackSlot.indices where trackSlot[local] >= 0 {
