@@ -9,7 +9,7 @@ struct IntervenSim: AsyncParsableCommand {
         commandName: "interven-sim",
         abstract: "Simulate and load-test the detection logic of an AI-agent security gateway.",
         discussion: """
-            Exit codes: 0 success; 1 an expectation failed (check); 2 invalid input (a malformed \
+            Exit codes: 0 success; 1 an expectation failed or a baseline changed (check); 2 invalid input (a malformed \
             scenario or rules file, an unknown key, a bad value or flag, a missing file); 3 a \
             failure while running or writing output.
             """,
