@@ -20,19 +20,19 @@ public struct CLIProcess {
         return dir.appendingPathComponent("interven-sim")
     }
 
-    /// Runs the binary and waits for it. `environment` adds (or, with an empty value, removes)
-    /// variables of this process's environment; with `standardOutput`, its standard output goes
-    /// to that file (e.g. `/dev/full`) and `stdout` is empty.
+    /// Runs the binary and waits for it. `environment` is laid over this process's (an empty
+    /// value removes a variable), from which `GITHUB_ACTIONS` is removed so that tests see the
+    /// same output inside and outside GitHub Actions; with `standardOutput`, its standard output
+    /// goes to that file (e.g. `/dev/full`) and `stdout` is empty.
     public static func run(_ arguments: [String], in directory: URL? = nil, standardOutput: String? = nil,
                            environment: [String: String] = [:]) throws -> Result {
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
-        if !environment.isEmpty {
-            var env = ProcessInfo.processInfo.environment
-            for (k, v) in environment { env[k] = v.isEmpty ? nil : v }
-            p.environment = env
-        }
+        var env = ProcessInfo.processInfo.environment
+        env["GITHUB_ACTIONS"] = nil
+        for (k, v) in environment { env[k] = v.isEmpty ? nil : v }
+        p.environment = env
         if let directory { p.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
         let file = try standardOutput.map { path in

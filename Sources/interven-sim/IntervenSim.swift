@@ -1,5 +1,6 @@
 import ArgumentParser
 import IntervenCore
+import IntervenCheck
 
 /// The `interven-sim` command: simulate and load-test an AI-agent security gateway's detection logic.
 @main
@@ -8,13 +9,13 @@ struct IntervenSim: AsyncParsableCommand {
         commandName: "interven-sim",
         abstract: "Simulate and load-test the detection logic of an AI-agent security gateway.",
         discussion: """
-            Exit codes: 0 success; 1 an expectation failed (check); 2 invalid input (a malformed \
-            scenario or rules file, an unknown key, a bad value or flag, a missing file, an output \
-            path that must not be replaced, a run beyond --max-scans or the available memory); 3 an \
-            output could not be written (results, a report, standard output); 130/143 interrupted \
-            by SIGINT/SIGTERM (temporary files removed).
+            Exit codes: 0 success; 1 an expectation failed or a baseline changed (check); 2 invalid \
+            input (a malformed scenario or rules file, an unknown key, a bad value or flag, a missing \
+            file, an output path that must not be replaced, a run beyond --max-scans or the \
+            available memory); 3 an output could not be written (results, a report, standard \
+            output); 130/143 interrupted by SIGINT/SIGTERM (temporary files removed).
             """,
-        version: "0.1.0",
+        version: ToolInfo.version,
         subcommands: [RunCommand.self, CheckCommand.self, SweepCommand.self, MergeCommand.self, ValidateCommand.self, SchemaCommand.self, RulesCommand.self, BenchCommand.self, BenchCoreCommand.self]
     )
 

@@ -125,4 +125,14 @@ public struct RefusedAction: Sendable, Equatable {
     public var action: String
     /// The gateway's one-line reason.
     public var reason: String
+    /// The action's key as a timeline item writes it (`close`, `note`, `rotate_key`, ...).
+    public var keyword: String = ""
+    /// The agent it names, if any.
+    public var agent: String?
+    /// The timeline item's line in the scenario file (0 when unknown).
+    public var line: Int = 0
+
+    public init(time: SimTime, action: String, reason: String, keyword: String = "", agent: String? = nil, line: Int = 0) {
+        self.time = time; self.action = action; self.reason = reason; self.keyword = keyword; self.agent = agent; self.line = line
+    }
 }

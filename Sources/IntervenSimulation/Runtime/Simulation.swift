@@ -156,6 +156,9 @@ public struct Simulation: Sendable {
         let probes = plan.observation.probes.count
         o.probeCounts = (0..<probes).map { k in (0..<width).map { d in parts.reduce(0) { $0 + $1.probeCounts[k * width + d] } } }
         o.probeOfExpectation = plan.observation.probeOfExpectation
+        o.counterReadings = [[Int]](repeating: [], count: plan.observation.readingCount)
+        for p in parts { for r in p.readings { o.counterReadings[r.reading] = r.values } }
+        o.readingOfExpectation = plan.observation.readingOfExpectation
         o.decisionsByGroup = plan.scenario.groups.indices.map { g in
             (0..<width).map { d in parts.reduce(0) { $0 + $1.groupDecisions[g * width + d] } }
         }

@@ -182,7 +182,7 @@ struct BenchCommand: AsyncParsableCommand {
             do {
                 loaded = try ScenarioFile.load(path: path, rulesPath: rules, overrides: overrides)
             } catch {
-                throw CLIFailure.invalidInput(error.description)
+                throw CLIFailure.invalidInput(error)
             }
             if let seed { loaded.seed = seed }
             loaded.expectations = []
@@ -190,7 +190,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let loadedRules: Rules
         do { loadedRules = try RulesFile.load(path: rules, overrides: overrides) } catch {
-            throw CLIFailure.invalidInput(error.description)
+            throw CLIFailure.invalidInput(error)
         }
         let tenant = BenchTenant(agents: agents ?? Self.defaultAgents, duration: try Self.duration(hours),
                                  rate: try Self.rate(rate), seed: seed ?? 1,

@@ -46,7 +46,7 @@ struct BenchCoreCommand: ParsableCommand {
     func run() throws {
         let loaded: Rules
         do { loaded = try RulesFile.load(path: rules, overrides: overrides) } catch {
-            throw CLIFailure.invalidInput(String(describing: error))
+            throw CLIFailure.invalidInput(error)
         }
         let intervalMs = SimDuration.parse(interval)!.milliseconds
         var gateway = Gateway(rules: loaded, roster: AgentRoster(seed: seed))

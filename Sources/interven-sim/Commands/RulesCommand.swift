@@ -25,7 +25,7 @@ struct RulesCommand: ParsableCommand {
         do {
             rules = try RulesFile.load(path: file, overrides: overrides)
         } catch {
-            throw CLIFailure.invalidInput(String(describing: error))
+            throw CLIFailure.invalidInput(error)
         }
         try output(RulesFile.render(rules), terminator: "")
     }

@@ -70,7 +70,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             loaded = try ScenarioFile.load(path: scenario, rulesPath: rules, overrides: overrides)
         } catch {
-            throw CLIFailure.invalidInput(error.description)
+            throw CLIFailure.invalidInput(error)
         }
         if let seed { loaded.seed = seed }
         // `run` does not judge expectations (`check` does), so the shards need not observe for them.

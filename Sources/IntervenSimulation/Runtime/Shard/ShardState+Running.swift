@@ -131,6 +131,7 @@ extension ShardState {
     }
 
     mutating func handle(_ e: ShardEvent) {
+        if !pendingReadings.isEmpty, e.agent >= 0 { takeReadings(of: plan.local(of: e.agent), before: e.time) }
         switch e.kind {
         case .arrival:
             let local = Int(e.payload)

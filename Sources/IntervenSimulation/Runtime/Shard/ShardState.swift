@@ -68,6 +68,11 @@ struct ShardState {
     var probeCounts: [UInt64] = []
     /// Each probe's window (nil: the whole run), copied out of the plan for the scan path.
     let probeWindows: [TimeWindow?]
+    /// Counter readings still to take, per local agent, earliest first (empty when none).
+    var pendingReadings: [Int32: [(reading: Int, at: SimTime)]] = [:]
+    var takenReadings: [(reading: Int, values: [Int])] = []
+    /// Each probe's reason code (nil: every scan).
+    let probeReasons: [ObservationPlan.ReasonFilter?]
     /// Per group, decisions by raw value (flat, 4 per group).
     var groupDecisions: [UInt64]
     /// Held approvals that trigger a compaction at the next window end.
@@ -106,6 +111,10 @@ struct ShardState {
         }
         probeCounts = [UInt64](repeating: 0, count: watch.probes.count * Decision.allCases.count)
         probeWindows = watch.probes.map(\.window)
+        for (global, list) in watch.counterReadings where plan.shard(of: global) == shard {
+            pendingReadings[plan.local(of: global)] = list
+        }
+        probeReasons = watch.probes.map(\.reason)
         observing = tracking || logging || !watch.probes.isEmpty
         gateway.recordsTrustChanges = recordsSeries || tracking
         agents = []
