@@ -57,8 +57,10 @@ test: deps
 	$(MAKE) --no-print-directory allocations
 
 ## check: the shipped scenario library against its expectations and Results/baseline/ (release).
+##        CHECK_ARGS adds options, e.g. CHECK_ARGS="--summary summary.md --baseline-mode warn".
+CHECK_ARGS ?=
 check: release
-	$(BIN) check Scenarios --quiet --baseline $(RESULTS)/baseline --report $(RESULTS)/check.json --junit $(RESULTS)/junit.xml
+	$(BIN) check Scenarios --quiet --baseline $(RESULTS)/baseline --report $(RESULTS)/check.json --junit $(RESULTS)/junit.xml $(CHECK_ARGS)
 
 ## allocations: the simulation's allocation counts (release, jemalloc) against
 ##              Tests/allocation-limits.json: per agent, and per scan in steady state.

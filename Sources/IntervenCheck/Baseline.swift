@@ -1,6 +1,7 @@
 public import IntervenCore
 public import IntervenScenario
 import IntervenResults
+import IntervenLoading
 public import IntervenSimulation
 
 /// What a run is compared on between a stored baseline and a new run: its incidents, trust
@@ -11,6 +12,12 @@ public import IntervenSimulation
 public struct Baseline: Sendable, Equatable {
     public var scenario: String
     public var seed: UInt64
+    /// The version of interven-sim that wrote it ("" in files older than format 2).
+    public var toolVersion: String = ""
+    /// A digest of the effective rules the run started with ("" in files older than format 2).
+    public var rulesDigest: String = ""
+    /// The run's headline metrics (nil in files older than format 2).
+    public var metrics: Metrics?
     public var fingerprint: String
     public var scans: UInt64
     /// The rules' initial trust (agents whose trust never left it are not listed).
@@ -25,8 +32,28 @@ public struct Baseline: Sendable, Equatable {
 
     /// Tenants up to this size keep per-agent trajectories.
     public static let agentLimit = 1000
-    /// The baseline format version.
-    public static let format = 1
+    /// The baseline format version (2 adds the tool version, the rules digest and metrics).
+    public static let format = 2
+
+    /// What a reviewer reads first: detection against the ground truth, incidents per trigger
+    /// and the tenant's decision mix (trust by group comes from `groups`).
+    public struct Metrics: Sendable, Equatable {
+        /// Agents labelled malicious at some time, and how many were detected (any trigger but manual).
+        public var malicious: Int
+        public var detected: Int
+        /// Incidents (any trigger but manual) and those on benign agents.
+        public var incidents: Int
+        public var falsePositives: Int
+        public var rate: Score
+        public var falsePositiveRatio: Score
+        /// Time to detect, nearest-rank percentiles (ms); nil when nothing was detected.
+        public var p50: Int64?
+        public var p95: Int64?
+        /// Incidents by trigger, every trigger in `TriggerKind.allCases` order.
+        public var incidentsByTrigger: [Int]
+        /// Scans by decision over the tenant, in `Decision.allCases` order.
+        public var decisions: [UInt64]
+    }
 
     public struct IncidentLine: Sendable, Equatable {
         public var agent: String
@@ -58,11 +85,22 @@ extension Baseline {
     public init(scenario: Scenario, result: RunResult) {
         self.scenario = result.scenario
         seed = result.seed
+        toolVersion = ToolInfo.version
+        rulesDigest = Self.digest(scenario.rules)
+        var evaluator = Evaluator(scenario: scenario, result: result)
+        let d = evaluator.detectionScore(trigger: nil, agents: "*")
+        metrics = Metrics(malicious: d.malicious, detected: d.detected.count, incidents: d.incidents,
+                          falsePositives: d.falsePositives.count, rate: d.rate, falsePositiveRatio: d.falsePositiveRatio,
+                          p50: d.p50?.milliseconds, p95: d.p95?.milliseconds,
+                          incidentsByTrigger: TriggerKind.allCases.map { t in result.incidents.filter { $0.trigger == t }.count },
+                          decisions: Decision.allCases.indices.map { k in
+                              result.observations.decisionsByGroup.reduce(UInt64(0)) { $0 + (k < $1.count ? $1[k] : 0) }
+                          })
         fingerprint = result.fingerprint.description
         scans = result.scans
         initialTrust = scenario.rules.trust.initial
-        let d = result.duration.milliseconds
-        checkpoints = (1...24).map { d * Int64($0) / 24 }
+        let duration = result.duration.milliseconds
+        checkpoints = (1...24).map { duration * Int64($0) / 24 }
         incidents = result.incidents.map {
             IncidentLine(agent: $0.agent, trigger: $0.trigger.description, key: $0.key, severity: $0.severity.description,
                          openedAt: $0.openedAt.milliseconds, status: $0.status.description, resolution: $0.resolution?.description)
@@ -106,14 +144,33 @@ extension Baseline {
         }
     }
 
+    /// A digest of the effective rules: the same rules give the same digest on every machine.
+    public static func digest(_ rules: Rules) -> String {
+        let h = stableHash(RulesFile.render(rules))
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
     /// The JSON text (fixed layout, one incident, group or agent per line).
     public var json: [UInt8] {
         var out = "{\n"
         out += "  \"format\": \(Self.format),\n"
         out += "  \"scenario\": \(quote(scenario)),\n"
         out += "  \"seed\": \(seed),\n"
+        out += "  \"tool_version\": \(quote(toolVersion)),\n"
+        out += "  \"rules_digest\": \(quote(rulesDigest)),\n"
         out += "  \"fingerprint\": \(quote(fingerprint)),\n"
         out += "  \"scans\": \(scans),\n"
+        if let m = metrics {
+            func ms(_ v: Int64?) -> String { v.map(String.init) ?? "null" }
+            out += "  \"metrics\": {\n"
+            out += "    \"detection\": {\"malicious\": \(m.malicious), \"detected\": \(m.detected), \"rate\": \(m.rate), "
+                + "\"incidents\": \(m.incidents), \"false_positives\": \(m.falsePositives), \"false_positive_ratio\": \(m.falsePositiveRatio), "
+                + "\"time_to_detect_p50_ms\": \(ms(m.p50)), \"time_to_detect_p95_ms\": \(ms(m.p95))},\n"
+            out += "    \"incidents_by_trigger\": {" + zip(TriggerKind.allCases, m.incidentsByTrigger).map { "\(quote($0.description)): \($1)" }.joined(separator: ", ") + "},\n"
+            out += "    \"decisions\": {" + zip(Decision.allCases, m.decisions).map { "\(quote($0.description)): \($1)" }.joined(separator: ", ") + "}\n"
+            out += "  },\n"
+        }
         out += "  \"initial_trust\": \(initialTrust),\n"
         out += "  \"checkpoints\": [\(checkpoints.map(String.init).joined(separator: ", "))],\n"
         out += "  \"incidents\": [" + lines(incidents.map { i in

@@ -40,11 +40,34 @@ extension Baseline {
         }
         func optional(_ n: Node?) -> String? { n.flatMap { $0.scalar?.string == "null" ? nil : $0.scalar?.string } }
         guard let m = root.mapping else { throw bad("not an object") }
-        guard try int(m["format"], "format") == Int64(format) else { throw bad("format is not \(format)") }
+        let version = try int(m["format"], "format")
+        guard version == 1 || version == Int64(format) else { throw bad("format \(version) is not 1 or \(format)") }
         var b = Baseline(scenario: try str(m["scenario"], "scenario"), seed: UInt64(try int(m["seed"], "seed")),
                          fingerprint: try str(m["fingerprint"], "fingerprint"), scans: UInt64(try int(m["scans"], "scans")),
                          initialTrust: try score(m["initial_trust"], "initial_trust"),
                          checkpoints: [], incidents: [], groups: [], agents: [])
+        if version >= 2 {
+            b.toolVersion = try str(m["tool_version"], "tool_version")
+            b.rulesDigest = try str(m["rules_digest"], "rules_digest")
+            if let x = m["metrics"]?.mapping {
+            guard let d = x["detection"]?.mapping,
+                  let byTrigger = x["incidents_by_trigger"]?.mapping, let decisions = x["decisions"]?.mapping else { throw bad("incomplete metrics") }
+            func optionalInt(_ n: Node?, _ what: String) throws(BaselineError) -> Int64? {
+                n?.scalar?.string == "null" ? nil : try int(n, what)
+            }
+            var counts: [Int] = []
+            for t in TriggerKind.allCases { counts.append(Int(try int(byTrigger[t.description], "incidents_by_trigger.\(t)"))) }
+            var mix: [UInt64] = []
+            for dc in Decision.allCases { mix.append(UInt64(try int(decisions[dc.description], "decisions.\(dc)"))) }
+            b.metrics = Metrics(malicious: Int(try int(d["malicious"], "malicious")), detected: Int(try int(d["detected"], "detected")),
+                                incidents: Int(try int(d["incidents"], "incidents")),
+                                falsePositives: Int(try int(d["false_positives"], "false_positives")),
+                                rate: try score(d["rate"], "rate"), falsePositiveRatio: try score(d["false_positive_ratio"], "false_positive_ratio"),
+                                p50: try optionalInt(d["time_to_detect_p50_ms"], "time_to_detect_p50_ms"),
+                                p95: try optionalInt(d["time_to_detect_p95_ms"], "time_to_detect_p95_ms"),
+                                incidentsByTrigger: counts, decisions: mix)
+            }
+        }
         for c in m["checkpoints"]?.sequence ?? [] { b.checkpoints.append(try int(c, "checkpoint")) }
         for i in m["incidents"]?.sequence ?? [] {
             guard let x = i.mapping else { throw bad("an incident is not an object") }
@@ -82,8 +105,26 @@ public struct BaselineTolerance: Sendable, Equatable {
     }
 }
 
+/// A headline metric that moved between a baseline and a new run.
+public struct MetricDelta: Sendable, Equatable {
+    /// `detection rate`, `incidents repeated_deny`, `DENY share`, `trust fin-bots mean at end`.
+    public var name: String
+    public var before: String
+    public var after: String
+    /// How far it may move before it counts as a change, as the user would write it.
+    public var threshold: String
+    /// Whether it moved beyond the threshold (a change), or only within it (shown, not counted).
+    public var counts: Bool
+
+    /// `detection rate: 0.9 → 0.8 (threshold 0.02)`, or `... (within threshold 0.02)`.
+    public var line: String { "\(name): \(before) → \(after) (\(counts ? "" : "within ")threshold \(threshold))" }
+}
+
 /// What changed between a baseline and a new run, as lines a reader understands.
 public struct BaselineComparison: Sendable, Equatable {
+    /// Headline metrics that moved, in a fixed order: detection, incidents by trigger, the
+    /// decision mix, trust by group.
+    public var metrics: [MetricDelta] = []
     public var added: [String] = []
     public var removed: [String] = []
     public var moved: [String] = []
@@ -93,12 +134,17 @@ public struct BaselineComparison: Sendable, Equatable {
     /// Changes that are not drift (a different seed, a renamed group).
     public var notes: [String] = []
 
-    public var isEmpty: Bool { added.isEmpty && removed.isEmpty && moved.isEmpty && changed.isEmpty && trust.isEmpty && mix.isEmpty }
-    public var count: Int { added.count + removed.count + moved.count + changed.count + trust.count + mix.count }
+    public var isEmpty: Bool {
+        added.isEmpty && removed.isEmpty && moved.isEmpty && changed.isEmpty && trust.isEmpty && mix.isEmpty && countingMetrics.isEmpty
+    }
+    public var count: Int { added.count + removed.count + moved.count + changed.count + trust.count + mix.count + countingMetrics.count }
+    /// The metrics that moved beyond their thresholds.
+    public var countingMetrics: [MetricDelta] { metrics.filter(\.counts) }
 
     /// Every change, one per line, at most `limit` per kind (then `... and N more`).
     public func lines(limit: Int = 10) -> [String] {
         var out: [String] = notes
+        for m in metrics { out.append("metric \(m.line)") }
         func add(_ label: String, _ items: [String]) {
             for s in items.prefix(limit) { out.append("\(label): \(s)") }
             if items.count > limit { out.append("\(label): ... and \(items.count - limit) more") }
@@ -115,6 +161,8 @@ public struct BaselineComparison: Sendable, Equatable {
     /// `3 incidents added, 1 removed, 2 trust trajectories moved`.
     public var summary: String {
         var parts: [String] = []
+        let moving = countingMetrics.count
+        if moving > 0 { parts.append(Phrase.plural(moving, "metric") + " moved") }
         if !added.isEmpty { parts.append(Phrase.plural(added.count, "incident") + " added") }
         if !removed.isEmpty { parts.append(Phrase.plural(removed.count, "incident") + " removed") }
         if !moved.isEmpty { parts.append(Phrase.plural(moved.count, "incident") + " moved") }
@@ -127,6 +175,14 @@ public struct BaselineComparison: Sendable, Equatable {
     /// Compares `new` with `old`.
     public init(old: Baseline, new: Baseline, tolerance: BaselineTolerance = BaselineTolerance()) {
         if old.seed != new.seed { notes.append("note: seed \(old.seed) in the baseline, \(new.seed) now") }
+        if old.metrics == nil { notes.append("note: the baseline has no metrics (an older format); rewrite it with --update-baseline") }
+        if !old.rulesDigest.isEmpty && old.rulesDigest != new.rulesDigest {
+            notes.append("note: the rules differ from the baseline's (digest \(old.rulesDigest) → \(new.rulesDigest))")
+        }
+        if !old.toolVersion.isEmpty && old.toolVersion != new.toolVersion {
+            notes.append("note: written by interven-sim \(old.toolVersion), checked with \(new.toolVersion)")
+        }
+        metrics = Self.metricDeltas(old: old, new: new, tolerance: tolerance)
         func time(_ ms: Int64) -> String { SimTime(milliseconds: ms).description }
         func describe(_ i: Baseline.IncidentLine) -> String {
             "\(i.trigger)\(i.key.map { "[\($0)]" } ?? "") for \(i.agent) at \(time(i.openedAt)) (\(i.severity))"
@@ -192,6 +248,60 @@ public struct BaselineComparison: Sendable, Equatable {
                 trust.append("\(name) at \(time(new.checkpoints[k])): \(a) → \(b)")
             }
         }
+    }
+
+    /// The headline metrics of `new` against `old`: every one that moved, with its threshold.
+    static func metricDeltas(old: Baseline, new: Baseline, tolerance: BaselineTolerance) -> [MetricDelta] {
+        var out: [MetricDelta] = []
+        let shareLimit = Int64(tolerance.mix.micros)
+        if let a = old.metrics, let b = new.metrics {
+            // Detection is measured against ground truth: only when some agent is labelled malicious.
+            let labelled = a.malicious > 0 || b.malicious > 0
+            if labelled && a.rate != b.rate {
+                out.append(MetricDelta(name: "detection rate", before: "\(a.rate) (\(a.detected)/\(a.malicious))",
+                                       after: "\(b.rate) (\(b.detected)/\(b.malicious))", threshold: "\(tolerance.mix)",
+                                       counts: abs(Int64(a.rate.micros) - Int64(b.rate.micros)) > shareLimit))
+            }
+            if labelled && a.falsePositiveRatio != b.falsePositiveRatio {
+                out.append(MetricDelta(name: "false-positive ratio", before: "\(a.falsePositiveRatio) (\(a.falsePositives)/\(a.incidents))",
+                                       after: "\(b.falsePositiveRatio) (\(b.falsePositives)/\(b.incidents))", threshold: "\(tolerance.mix)",
+                                       counts: abs(Int64(a.falsePositiveRatio.micros) - Int64(b.falsePositiveRatio.micros)) > shareLimit))
+            }
+            for (label, x, y) in [("time to detect p50", a.p50, b.p50), ("time to detect p95", a.p95, b.p95)] where labelled && x != y {
+                func show(_ v: Int64?) -> String { v.map { SimDuration(milliseconds: $0).description } ?? "none" }
+                let moved = x.flatMap { x in y.map { abs(x - $0) } } ?? Int64.max
+                out.append(MetricDelta(name: label, before: show(x), after: show(y), threshold: "\(tolerance.time)",
+                                       counts: moved > tolerance.time.milliseconds))
+            }
+            for (k, t) in TriggerKind.allCases.enumerated() where k < a.incidentsByTrigger.count && k < b.incidentsByTrigger.count {
+                let x = a.incidentsByTrigger[k], y = b.incidentsByTrigger[k]
+                if x != y { out.append(MetricDelta(name: "incidents per trigger \(t)", before: "\(x)", after: "\(y)", threshold: "0", counts: true)) }
+            }
+            let ta = a.decisions.reduce(0, +), tb = b.decisions.reduce(0, +)
+            for (k, dc) in Decision.allCases.enumerated() where k < a.decisions.count && k < b.decisions.count {
+                let sa = share(a.decisions[k], ta), sb = share(b.decisions[k], tb)
+                if sa != sb {
+                    out.append(MetricDelta(name: "decision mix \(dc)", before: Phrase.percent(a.decisions[k], ta),
+                                           after: Phrase.percent(b.decisions[k], tb), threshold: Phrase.percent(UInt64(tolerance.mix.micros), 1_000_000),
+                                           counts: abs(sa - sb) > shareLimit))
+                }
+            }
+        }
+        // Trust by group at the end of the run.
+        let oldGroups = Dictionary(old.groups.map { ($0.group, $0) }, uniquingKeysWith: { a, _ in a })
+        for g in new.groups {
+            guard let o = oldGroups[g.group] else { continue }
+            for (label, x, y) in [("mean", o.trustMean.last, g.trustMean.last), ("lowest", o.trustMin.last, g.trustMin.last)] {
+                guard let x, let y, x != y else { continue }
+                out.append(MetricDelta(name: "trust of group \(g.group), \(label) at end", before: "\(x)", after: "\(y)", threshold: "\(tolerance.trust)",
+                                       counts: abs(Int(x.micros) - Int(y.micros)) > Int(tolerance.trust.micros)))
+            }
+        }
+        return out
+    }
+
+    private static func share(_ n: UInt64, _ total: UInt64) -> Int64 {
+        total == 0 ? 0 : Int64((n * 1_000_000 + total / 2) / total)
     }
 
     private func share(_ n: UInt64, _ total: UInt64) -> Int64 {

@@ -13,10 +13,7 @@ public enum CheckReport {
         var rows: [[String]] = [["scenario", "result", "virtual", "wall", "scans", "incidents", "failed"]]
         for c in checks {
             let failed = c.failedExpectations
-            let baseline: String = switch c.baseline {
-            case .changed?, .missing?, .unreadable?: " +baseline"
-            default: ""
-            }
+            let baseline = c.baselineDiffers ? (c.baselineWarnOnly ? " +baseline (warn)" : " +baseline") : ""
             rows.append([c.name, c.passed ? "PASS" : "FAIL", c.duration.description, seconds(c.wallSeconds), grouped(c.scans),
                          "\(c.incidents)", "\(failed)/\(c.outcomes.count)" + baseline])
         }
@@ -36,18 +33,22 @@ public enum CheckReport {
         let failedExpectations = checks.reduce(0) { $0 + $1.failedExpectations }
         out += "\n\(Phrase.plural(checks.count, "scenario")): \(checks.count - failed) passed, \(failed) failed; "
             + "\(failedExpectations) of \(Phrase.plural(expectations, "expectation")) failed; \(seconds(wallSeconds)) wall\n"
-        for c in checks where !c.passed {
+        for c in checks where !c.passed || c.baselineDiffers {
             for o in c.outcomes where !o.passed {
                 out += "\nFAIL \(c.name) (\(o.location.isEmpty ? c.path : o.location))\n  \(o.message)\n"
             }
+            let label = c.baselineWarnOnly ? "BASELINE (warning)" : "BASELINE"
             switch c.baseline {
             case .changed(let diff, let path)?:
-                out += "\nBASELINE \(c.name): \(diff.summary) against \(path)\n"
+                out += "\n\(label) \(c.name): \(diff.summary) against \(path)\n"
+                for r in c.ruleChanges {
+                    out += "  likely cause: \(r.path): \(r.before) → \(r.after)\(r.file.map { " (\($0):\(r.line))" } ?? " (--set)")\n"
+                }
                 for line in diff.lines() { out += "  \(line)\n" }
             case .missing(let path)?:
-                out += "\nBASELINE \(c.name): no baseline at \(path) (write one with --update-baseline)\n"
+                out += "\n\(label) \(c.name): no baseline at \(path) (write one with --update-baseline)\n"
             case .unreadable(let why)?:
-                out += "\nBASELINE \(c.name): \(why)\n"
+                out += "\n\(label) \(c.name): \(why)\n"
             default: break
             }
         }
@@ -82,8 +83,8 @@ public enum CheckReport {
             for o in c.outcomes {
                 count += 1
                 let (file, line) = split(o.location, fallback: c.path)
-                body += "    <testcase classname=\(attr(c.name)) name=\(attr("#\(o.index + 1) \(o.title)")) file=\(attr(file))"
-                    + (line.map { " line=\"\($0)\"" } ?? "") + " time=\"0\""
+                body += "    <testcase classname=\(attr(c.name)) name=\(attr(o.id)) file=\(attr(file))"
+                    + (line.map { " line=\"\($0)\"" } ?? "") + " time=\"\(micro(o.seconds))\""
                 if o.passed {
                     body += "/>\n"
                 } else {
@@ -93,9 +94,12 @@ public enum CheckReport {
             }
             if let b = c.baseline {
                 count += 1
-                body += "    <testcase classname=\(attr(c.name)) name=\"baseline\" file=\(attr(c.path)) time=\"0\""
+                body += "    <testcase classname=\(attr(c.name)) name=\"baseline\" file=\(attr(c.path)) time=\"\(micro(c.baselineSeconds))\""
                 switch b {
                 case .unchanged, .updated: body += "/>\n"
+                case _ where c.baselineWarnOnly:
+                    // Warn-only: reported in the system output, not as a failure.
+                    body += ">\n      <system-out>\(text(CheckReport.baselineText(c)))</system-out>\n    </testcase>\n"
                 case .changed(let diff, let path):
                     suiteFailures += 1
                     body += ">\n      <failure type=\"baseline\" message=\(attr("\(diff.summary) against \(path)"))>\(text(diff.lines(limit: 50).joined(separator: "\n")))</failure>\n    </testcase>\n"
@@ -114,6 +118,22 @@ public enum CheckReport {
         }
         let head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"interven-sim check\" tests=\"\(cases)\" failures=\"\(failures)\" errors=\"0\" time=\"\(seconds(wallSeconds).dropLast())\">\n"
         return Array((head + suites + "</testsuites>\n").utf8)
+    }
+
+    /// Seconds with six decimals (evaluation of one expectation takes microseconds).
+    static func micro(_ s: Double) -> String {
+        let us = Int64((s * 1_000_000).rounded())
+        return "\(us / 1_000_000).\(String(us % 1_000_000 + 1_000_000).dropFirst())"
+    }
+
+    /// The baseline status of a check as plain text (for JUnit output and summaries).
+    static func baselineText(_ c: ScenarioCheck) -> String {
+        switch c.baseline {
+        case .changed(let diff, let path)?: return "\(diff.summary) against \(path)\n" + diff.lines(limit: 50).joined(separator: "\n")
+        case .missing(let path)?: return "no baseline at \(path)"
+        case .unreadable(let why)?: return why
+        default: return ""
+        }
     }
 
     static func split(_ location: String, fallback: String) -> (String, Int?) {
@@ -171,6 +191,7 @@ public enum CheckReport {
             w.field("results", c.resultsDirectory)
             w.array("expectations", of: c.outcomes) { w, o in
                 w.field("index", o.index + 1)
+                w.field("id", o.id)
                 w.field("location", o.location)
                 w.field("title", o.title)
                 w.field("passed", o.passed)
@@ -188,6 +209,15 @@ public enum CheckReport {
             case .changed(let diff, let path)?:
                 w.beginObject()
                 w.field("status", "changed"); w.field("path", path); w.field("summary", diff.summary)
+                w.field("mode", c.baselineWarnOnly ? "warn" : "fail")
+                w.array("metrics", of: diff.metrics) { w, m in
+                    w.field("name", m.name); w.field("before", m.before); w.field("after", m.after)
+                    w.field("threshold", m.threshold); w.field("counts", m.counts)
+                }
+                w.array("likely_causes", of: c.ruleChanges) { w, r in
+                    w.field("path", r.path); w.field("before", r.before); w.field("after", r.after)
+                    w.field("file", r.file); w.field("line", r.line)
+                }
                 for (key, items) in [("incidents_added", diff.added), ("incidents_removed", diff.removed), ("incidents_moved", diff.moved),
                                      ("incidents_changed", diff.changed), ("trust_moved", diff.trust), ("mix_shifted", diff.mix),
                                      ("notes", diff.notes)] {

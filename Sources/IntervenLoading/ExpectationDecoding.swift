@@ -10,9 +10,18 @@ extension ScenarioDecoder {
     func expectations(_ list: LayeredNode, errors: inout [LoadError]) throws(LoadError) -> [Expectation] {
         guard !list.isNullOrAbsent else { return [] }
         var out: [Expectation] = []
+        var ids: [(id: String, line: Int)] = []
         for item in try list.items() {
-            do {
-                out.append(try expectation(item))
+            do throws(LoadError) {
+                let e = try expectation(item)
+                if let id = e.id {
+                    if let first = ids.first(where: { $0.id == id }) {
+                        let node = try item.child("id")
+                        throw node.fail(.duplicateKey, "duplicate expectation id '\(id)' (first used at line \(first.line)); ids name test cases and must be unique in a file")
+                    }
+                    ids.append((id, item.top?.line ?? 0))
+                }
+                out.append(e)
             } catch {
                 errors.append(error)
             }
@@ -22,8 +31,17 @@ extension ScenarioDecoder {
 
     func expectation(_ item: LayeredNode) throws(LoadError) -> Expectation {
         if item.isNullOrAbsent { throw item.missing("an expectation like {incident: {trigger: repeated_deny, agent: fin-bot-01}}") }
-        try item.expectKeys(ScenarioKeys.expectations)
+        try item.expectKeys(ScenarioKeys.expectationItem)
         let kind = try item.exactlyOne(of: ScenarioKeys.expectations, what: "an expectation", rule: "one expectation per item")
+        let id = try item.child("id").optional { n throws(LoadError) -> String in
+            let what = "an expectation id of at most 100 letters, digits, '.', '_' and '-' (it names the test case)"
+            let text = try n.string(what)
+            guard !text.isEmpty, text.count <= 100,
+                  text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
+                throw n.fail(.invalidValue, "expected \(what); found '\(text)'")
+            }
+            return text
+        }
         let node = try item.child(kind)
         let location = item.top.map { "\($0.origin.source):\($0.line)" } ?? ""
         let value: Expectation.Kind
@@ -34,9 +52,13 @@ extension ScenarioDecoder {
         case "state": value = .state(try state(node))
         case "decisions": value = .decisions(try decisions(node))
         case "detection": value = .detection(try detection(node))
+        case "refused": value = .refused(try refused(node))
+        case "reasons": value = .reasons(try reasons(node))
+        case "notes": value = .notes(try notes(node))
+        case "counters": value = .counters(try counters(node))
         default: value = .sometimes(try sometimes(node))
         }
-        return Expectation(value, location: location)
+        return Expectation(value, location: location, column: item.top?.column ?? 0, id: id)
     }
 
     // MARK: Kinds
@@ -81,6 +103,59 @@ extension ScenarioDecoder {
             return lower
         }
         return x
+    }
+
+    func refused(_ node: LayeredNode) throws(LoadError) -> RefusedExpectation {
+        let n = try body(node, keys: ScenarioKeys.refused, example: "{agent: fin-bot-01, action: close, within: [4h, 4h]}")
+        var x = RefusedExpectation()
+        x.agent = try agentGlob(n.child("agent"))
+        x.action = try n.child("action").optional { c throws(LoadError) -> String in
+            try c.named("a timeline action", names: ScenarioKeys.actions) { name in ScenarioKeys.actions.contains(name) ? name : nil }
+        }
+        x.window = try window(n)
+        x.count = try n.child("count").optional { c throws(LoadError) in try countBound(c) } ?? .atLeast(1)
+        return x
+    }
+
+    func reasons(_ node: LayeredNode) throws(LoadError) -> ReasonsExpectation {
+        let n = try body(node, keys: ScenarioKeys.reasons, example: "{agent: fin-bot-01, code: RECENT_DENY_GRANT, count: 1}")
+        let codeNode = try n.child("code")
+        let code = try codeNode.string("a reason code like RECENT_DENY_GRANT or a rule's reason_code")
+        let valid = code.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") }
+        guard !code.isEmpty, valid else {
+            throw codeNode.fail(.invalidValue, "expected a reason code like RECENT_DENY_GRANT; found '\(code)'")
+        }
+        var x = ReasonsExpectation(code: code)
+        x.agent = try agentGlob(n.child("agent"))
+        x.window = try window(n)
+        x.count = try n.child("count").optional { c throws(LoadError) in try countBound(c) } ?? .atLeast(1)
+        return x
+    }
+
+    func notes(_ node: LayeredNode) throws(LoadError) -> NotesExpectation {
+        let n = try body(node, keys: ScenarioKeys.notes, example: "{agent: fin-bot-01, trigger: threat_intel, by_author: alice}")
+        var x = NotesExpectation()
+        x.agent = try agentGlob(n.child("agent"))
+        x.trigger = try trigger(n.child("trigger"))
+        x.author = try n.child("by_author").optional { c throws(LoadError) in try c.string("an author name") }
+        x.text = try n.child("text").optional { c throws(LoadError) in try c.string("text the note contains") }
+        x.window = try window(n)
+        x.count = try n.child("count").optional { c throws(LoadError) in try countBound(c) } ?? .atLeast(1)
+        return x
+    }
+
+    func counters(_ node: LayeredNode) throws(LoadError) -> CountersExpectation {
+        let n = try body(node, keys: ScenarioKeys.counters, example: "{agent: op-1, at: 1h, deny: 0, high_risk: {at_least: 1}}")
+        let agent = try agentGlob(n.child("agent"), required: true)
+        let at = try instant(n.child("at"))
+        var bounds: [(name: String, bound: Bound<Int>)] = []
+        for name in CountersExpectation.names {
+            if let b = try n.child(name).optional({ c throws(LoadError) in try countBound(c) }) { bounds.append((name, b)) }
+        }
+        if bounds.isEmpty {
+            throw n.fail(.missingValue, "expected at least one counter (\(CountersExpectation.names.joined(separator: ", "))); found none")
+        }
+        return CountersExpectation(agent: agent, at: at, bounds: bounds)
     }
 
     func noIncident(_ node: LayeredNode) throws(LoadError) -> NoIncidentExpectation {

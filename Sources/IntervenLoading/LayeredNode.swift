@@ -88,8 +88,12 @@ struct LayeredNode {
         for layer in try mappingLayers() {
             for (key, name) in try LayeredNode.keyedPairs(layer) {
                 guard allowed.contains(name) else {
-                    throw layer.located(key.node).error(
+                    let error = layer.located(key.node).error(
                         .unknownKey, "unknown key '\(name)' \(placePhrase)" + Suggestion.hint(for: name, in: allowed, listName: "valid keys"))
+                    // Collecting: every unknown key of the mapping, and the known ones are still read.
+                    guard let sink = ErrorSink.current else { throw error }
+                    sink.record(error)
+                    continue
                 }
             }
         }

@@ -54,49 +54,93 @@ struct ScenarioDecoder {
         self.overrides = overrides; self.extraKeys = extraKeys
     }
 
-    /// The whole document.
+    /// The whole document. Every independent value (a top-level key, an agent group, a timeline
+    /// item, an expectation) is read on its own, so a file reports all its errors at once; a
+    /// value that could only fail because an earlier one did (an agent of a bad group, a time
+    /// against a bad duration) is not reported.
     mutating func decode() throws(LoadError) -> DecodedScenario {
+        let sink = ErrorSink()
+        var durationFailed = false, groupsFailed = false
+        let result: Result<DecodedScenario, LoadError> = ErrorSink.$current.withValue(sink) {
+            do throws(LoadError) {
+                return .success(try decodeSections(durationFailed: &durationFailed, groupsFailed: &groupsFailed))
+            } catch {
+                return .failure(error)
+            }
+        }
+        if case .failure(let e) = result { sink.record(e) }
+        let errors = sink.sorted().filter { e in
+            !(durationFailed && e.code == .outOfRun) && !(groupsFailed && e.code == .unknownAgent)
+        }
+        guard var first = errors.first else { return try result.get() }
+        first.others = Array(errors.dropFirst())
+        throw first
+    }
+
+    private mutating func decodeSections(durationFailed: inout Bool, groupsFailed: inout Bool) throws(LoadError) -> DecodedScenario {
+        let sink = ErrorSink.current
+        let before = { sink?.count ?? 0 }
         try root.expectKeys(ScenarioKeys.top + extraKeys)
-        let name = try self.name(root.child("name"))
+        let name = try ErrorSink.collect("") { () throws(LoadError) in try self.name(root.child("name")) }
         // A folded block (`description: >`) ends with a line break that is not part of the text.
-        let descriptionNode = try root.child("description")
-        var description = try descriptionNode.string("a description of what the scenario exercises")
-        while description.last?.isWhitespace == true { description.removeLast() }
-        if description.isEmpty { throw descriptionNode.fail(.invalidValue, "expected a description of what the scenario exercises; found only blanks") }
-        let seed = try root.child("seed").optional { n throws(LoadError) in try n.int(atLeast: 0) } ?? 1
+        let description = try ErrorSink.collect("") { () throws(LoadError) -> String in
+            let descriptionNode = try root.child("description")
+            var description = try descriptionNode.string("a description of what the scenario exercises")
+            while description.last?.isWhitespace == true { description.removeLast() }
+            if description.isEmpty { throw descriptionNode.fail(.invalidValue, "expected a description of what the scenario exercises; found only blanks") }
+            return description
+        }
+        let seed = try ErrorSink.collect(1) { () throws(LoadError) in
+            try root.child("seed").optional { n throws(LoadError) in try n.int(atLeast: 0) } ?? 1
+        }
+        let durationErrors = before()
         let durationNode = try root.child("duration")
-        duration = try durationNode.duration(positive: true)
-        durationText = try durationNode.string()
-        let latency = try root.child("effect_latency").optional { n throws(LoadError) in try n.duration(positive: true) } ?? .seconds(1)
-        let sample = try root.child("trust_sample").optional { n throws(LoadError) in try n.duration(positive: true) }
+        duration = try ErrorSink.collect(LayeredNode.longestDuration) { () throws(LoadError) in try durationNode.duration(positive: true) }
+        durationText = (try? durationNode.string()) ?? "366d"
+        durationFailed = before() > durationErrors
+        let latency = try ErrorSink.collect(.seconds(1)) { () throws(LoadError) in
+            try root.child("effect_latency").optional { n throws(LoadError) in try n.duration(positive: true) } ?? .seconds(1)
+        }
+        let sample = try ErrorSink.collect(nil) { () throws(LoadError) in
+            try root.child("trust_sample").optional { n throws(LoadError) in try n.duration(positive: true) }
+        }
 
-        let rules = try baseRules()
+        let rules = try ErrorSink.collect(Rules()) { () throws(LoadError) in try baseRules() }
 
+        let groupErrors = before()
         let groupList = try root.child("agents")
-        let groups = try groupList.list { item throws(LoadError) in try group(item) }
-        if groups.isEmpty { throw groupList.fail(.missingValue, "expected at least one agent group; found an empty list") }
+        let groups = try groupList.list { item throws(LoadError) in
+            try ErrorSink.collect(nil) { () throws(LoadError) -> AgentGroup? in try group(item) }
+        }.compactMap { $0 }
+        groupsFailed = before() > groupErrors
+        if groups.isEmpty && !groupsFailed {
+            throw groupList.fail(.missingValue, "expected at least one agent group; found an empty list")
+        }
         if let sample {
             // A sampled series has duration / interval rows per agent; refuse one that could not be written.
             let agentCount = groups.reduce(0) { $0 + $1.count }
             let rows = (duration.milliseconds / sample.milliseconds + 1) * Int64(agentCount)
             if rows > 50_000_000 {
                 let sampleNode = try root.child("trust_sample")
-                throw sampleNode.fail(.outOfRange, "trust_sample: expected an interval giving at most 50,000,000 trust.csv rows; \(sample) over \(duration) for \(agentCount) agents gives \(rows)")
+                sink?.record(sampleNode.fail(.outOfRange, "trust_sample: expected an interval giving at most 50,000,000 trust.csv rows; \(sample) over \(duration) for \(agentCount) agents gives \(rows)"))
             }
         }
 
-        let pending = try root.child("timeline").optional { n throws(LoadError) in
-            try n.list { item throws(LoadError) in try timelineItem(item) }
-        } ?? []
-        let analyst = try root.child("analyst").optional { n throws(LoadError) in try self.analyst(n) }
+        let pending = try ErrorSink.collect([]) { () throws(LoadError) -> [PendingEvent] in
+            try root.child("timeline").optional { n throws(LoadError) in
+                try n.list { item throws(LoadError) in
+                    try ErrorSink.collect(nil) { () throws(LoadError) -> PendingEvent? in try timelineItem(item) }
+                }.compactMap { $0 }
+            } ?? []
+        }
+        let analyst = try ErrorSink.collect(nil) { () throws(LoadError) in
+            try root.child("analyst").optional { n throws(LoadError) in try self.analyst(n) }
+        }
 
-        let timeline = try resolve(pending, base: rules)
+        let timeline = try ErrorSink.collect([]) { () throws(LoadError) in try resolve(pending, base: rules) }
         var problems: [LoadError] = []
         let expectations = try self.expectations(root.child("expect"), errors: &problems)
-        if var first = problems.first {
-            first.others = Array(problems.dropFirst())
-            throw first
-        }
+        for p in problems { sink?.record(p) }
         var scenario = Scenario(name: name, description: description, seed: UInt64(seed), duration: duration, rules: rules,
                                 groups: groups, timeline: timeline, analyst: analyst, effectLatency: latency,
                                 trustSampleInterval: sample)

@@ -58,7 +58,18 @@ enum ScenarioKeys {
     static let delay = ["uniform", "exponential", "min"]
 
     /// One `expect:` item: exactly one of these kinds.
-    static let expectations = ["incident", "no_incident", "trust", "state", "decisions", "detection", "sometimes"]
+    static let expectations = ["incident", "no_incident", "trust", "state", "decisions", "detection", "sometimes",
+                               "refused", "reasons", "notes", "counters"]
+    /// `counters:`.
+    static let counters = ["agent", "at", "deny", "approval", "high_risk", "threat_intel", "anomaly", "critical"]
+    /// `refused:`.
+    static let refused = ["agent", "action", "within", "by", "count"]
+    /// `reasons:`.
+    static let reasons = ["agent", "code", "within", "by", "count"]
+    /// `notes:`.
+    static let notes = ["agent", "trigger", "by_author", "text", "within", "by", "count"]
+    /// Every key of an `expect:` item: an optional `id` and one kind.
+    static let expectationItem = ["id"] + expectations
     /// `incident:`.
     static let incident = ["trigger", "agent", "severity", "status", "resolution", "count", "within", "by", "traces"]
     /// `no_incident:`.

@@ -360,7 +360,9 @@ public enum ScenarioSchema {
         func windowed(_ more: [String: SchemaValue]) -> [String: SchemaValue] { merged(window, more) }
         let agentGlob = ref("agentGlob", "An agent name or glob (default: every agent).")
         return [
-            ("expectation", mapping(ScenarioKeys.expectations, [
+            ("expectation", mapping(ScenarioKeys.expectationItem, [
+                "id": ["description": "A stable name for the expectation in reports (JUnit test names, annotations): letters, digits, '.', '_' and '-'; unique in the file. Without it the name is derived from what is expected.",
+                       "type": "string", "pattern": "^[A-Za-z0-9._-]{1,100}$"],
                 "incident": ref("incidentExpectation", "Incidents that must open."),
                 "no_incident": ref("noIncidentExpectation", "Incidents that must not open."),
                 "trust": ref("trustExpectation", "A check on an agent's trust."),
@@ -368,7 +370,11 @@ public enum ScenarioSchema {
                 "decisions": ref("decisionsExpectation", "Counts or shares of decisions."),
                 "detection": ref("detectionExpectation", "Detection quality against the ground truth."),
                 "sometimes": ref("sometimesExpectation", "A path the run must reach at least once."),
-            ], description: "One expectation: exactly one of incident, no_incident, trust, state, decisions, detection, sometimes.",
+                "refused": ref("refusedExpectation", "Timeline actions the gateway must refuse (any other refusal fails the scenario)."),
+                "reasons": ref("reasonsExpectation", "Scans answered with a reason code."),
+                "notes": ref("notesExpectation", "Notes on incidents."),
+                "counters": ref("countersExpectation", "The rolling counters of agents at a time."),
+            ], description: "One expectation: exactly one of incident, no_incident, trust, state, decisions, detection, sometimes, refused, reasons, notes, counters, and an optional id.",
                extra: exactlyOne(ScenarioKeys.expectations))),
             ("incidentExpectation", mapping(ScenarioKeys.incident, windowed([
                 "trigger": ref("trigger", "The incident's trigger (default: any)."),
@@ -422,6 +428,35 @@ public enum ScenarioSchema {
                    extra: [("anyOf", .array(ScenarioKeys.timeToDetect.map { requiring($0) }))]),
             ], description: "Detection quality: at least one of rate, false_positive_ratio, time_to_detect.",
                extra: [("anyOf", .array(["rate", "false_positive_ratio", "time_to_detect"].map { requiring($0) }))])),
+            ("refusedExpectation", mapping(ScenarioKeys.refused, windowed([
+                "agent": ref("agentGlob", "The agent the action names (default: any, tenant-wide actions too)."),
+                "action": ["description": "The timeline action's key (default: any).",
+                           "enum": .array(ScenarioKeys.actions.map { .string($0) })],
+                "count": ref("countBound", "How many such refusals (default {at_least: 1})."),
+            ]), description: "Timeline actions the gateway refuses, like {agent: op-1, action: reset_trust, within: [1h, 1h]}. A refusal no refused: expectation covers fails the scenario.")),
+            ("reasonsExpectation", mapping(ScenarioKeys.reasons, windowed([
+                "agent": agentGlob,
+                "code": ["description": "A reason code: built-in (AGENT_SUSPENDED, EPHEMERAL_SCOPE_VIOLATION, RECENT_APPROVAL_GRANT, RECENT_DENY_GRANT, POLICY_MATCH, AGENT_QUARANTINED, THREAT_INTEL_MATCH, TRUST_SCRUTINY) or a rule's reason_code.",
+                         "type": "string", "pattern": "^[A-Za-z0-9_.-]+$"],
+                "count": ref("countBound", "How many scans, summed over the agents (default {at_least: 1})."),
+            ]), required: ["code"], description: "Scans answered with a reason code, like {agent: busy-1, code: RECENT_DENY_GRANT, within: [1h, 2h], count: 1}.")),
+            ("countersExpectation", mapping(ScenarioKeys.counters, [
+                "agent": ref("agentGlob", "An agent name or glob: every agent it matches is checked."),
+                "at": ref("duration", "The time: the values after everything at that instant."),
+                "deny": ref("countBound", "The deny counter (24 h by default)."),
+                "approval": ref("countBound", "The approval counter (24 h)."),
+                "high_risk": ref("countBound", "The high-risk counter (1 h)."),
+                "threat_intel": ref("countBound", "The threat-intel counter (24 h)."),
+                "anomaly": ref("countBound", "The anomaly counter (24 h)."),
+                "critical": ref("countBound", "The critical counter (24 h)."),
+            ], required: ["agent", "at"], description: "The rolling counters of every agent a glob matches at a time (a trust reset zeroes them), like {agent: op-1, at: 1h, deny: 0}.")),
+            ("notesExpectation", mapping(ScenarioKeys.notes, windowed([
+                "agent": agentGlob,
+                "trigger": ref("trigger", "The incident's trigger (default: any)."),
+                "by_author": ["description": "The note's author (the timeline item's by).", "type": "string", "minLength": 1],
+                "text": ["description": "Text the note contains.", "type": "string"],
+                "count": ref("countBound", "How many notes (default {at_least: 1})."),
+            ]), description: "Notes on incidents, like {agent: fin-bot-01, trigger: threat_intel, by_author: alice}.")),
             ("sometimesExpectation", mapping(ScenarioKeys.sometimes, windowed([
                 "agent": agentGlob,
                 "scrutiny": ["description": "Some agent enters scrutiny.", "const": true],

@@ -13,6 +13,8 @@ extension ScenarioDecoder {
         var action: TimelineAction?
         /// The `set` mapping of a rules change.
         var settings: LayeredNode?
+        /// The item's line in the file.
+        var line = 0
     }
 
     /// One item: `at`, optional `by`, and exactly one action key.
@@ -26,6 +28,7 @@ extension ScenarioDecoder {
         let kind = try item.exactlyOne(of: ScenarioKeys.actions, what: "an action", rule: "one action per timeline item")
         let node = try item.child(kind)
         var event = PendingEvent(at: at, order: order, actor: actor)
+        event.line = item.top?.line ?? 0
         switch kind {
         case "scan": event.action = try scan(node, at: at, order: order)
         case "suspend": event.action = .suspend(agent: try agents.agent(node))
@@ -165,9 +168,13 @@ extension ScenarioDecoder {
                 let change = try rulesStack.appendSettings(settings).joined(separator: ", ")
                 let rules = try rulesStack.decode()
                 changes.append((event.at, event.order, rules))
-                events.append(TimelineEvent(at: event.at, actor: event.actor, action: .setRules(rules, change: change)))
+                var e = TimelineEvent(at: event.at, actor: event.actor, action: .setRules(rules, change: change))
+                e.line = event.line
+                events.append(e)
             } else if let action = event.action {
-                events.append(TimelineEvent(at: event.at, actor: event.actor, action: action))
+                var e = TimelineEvent(at: event.at, actor: event.actor, action: action)
+                e.line = event.line
+                events.append(e)
             }
         }
         for check in feedChecks {

@@ -7,6 +7,14 @@ enum AgentsFile {
     static let name = "agents.json"
 
     static func render(_ agents: [AgentSnapshot]) -> [UInt8] {
+        var out: [UInt8] = []
+        write(agents, chunkSize: .max) { (chunk: [UInt8]) in out += chunk }
+        return out
+    }
+
+    /// The same bytes as `render`, passed to `emit` in pieces of about `chunkSize` bytes.
+    static func write<E: Error>(_ agents: [AgentSnapshot], chunkSize: Int = outputChunk,
+                                _ emit: ([UInt8]) throws(E) -> Void) throws(E) {
         var w = JSONWriter()
         w.beginArray()
         for a in agents {
@@ -20,7 +28,7 @@ enum AgentsFile {
             w.time("last_seen", a.lastSeen)
             w.field("total_calls", a.totalCalls)
             w.object("decisions_24h") { w in
-                for d in Decision.allCases { w.field(d.description, a.recentDecisions[d] ?? 0) }
+                for d in Decision.allCases { w.field(d.description, a.recentDecisions[d]) }
             }
             w.array("top_tools", of: a.topTools) { w, t in
                 w.field("tool", t.tool)
@@ -38,11 +46,12 @@ enum AgentsFile {
             w.field("suspended", a.trust.suspended)
             w.field("clean_streak", a.trust.cleanStreak)
             w.object("counters") { w in
-                for k in CounterKind.trustCounters { w.field(k.description, a.trust.counters[k] ?? 0) }
+                for k in CounterKind.trustCounters { w.field(k.description, a.trust.counters[k]) }
             }
             w.endObject()
+            if w.bytes.count >= chunkSize { try emit(w.take()) }
         }
         w.endArray()
-        return w.document
+        try emit(w.take() + [0x0A])
     }
 }

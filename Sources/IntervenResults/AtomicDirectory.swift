@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials     // FileManager without the internationalisation libraries
-#else
-import Foundation
-#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -11,14 +6,22 @@ import Musl
 import Darwin
 #endif
 
-/// Puts a set of files in place as one directory in a single rename, so a reader (or a crash)
-/// sees the previous directory or the complete new one, never a half-written one.
+/// Puts a set of files in place as one directory in a single atomic step, so a reader (or a
+/// crash, or a kill) sees the previous directory or the complete new one, never a half-written
+/// one and never none.
 ///
-/// The files are written to a hidden sibling `.<name>.tmp-<pid>`; an existing directory is moved
-/// to `.<name>.old-<pid>`, the new one renamed in, and the old one deleted. Any failure removes
-/// the temporary directory and puts the previous one back. An existing directory is replaced
-/// only when it is empty or holds a `summary.json`, so a mistyped `--out` cannot delete a
-/// directory that is not a results directory.
+/// - Only a directory interven-sim marked as results (`ResultsMarker`) is replaced; an empty or
+///   missing one is filled; anything else is refused before anything is written.
+/// - The files (the marker first) are written to a hidden sibling `.<name>.tmp-<pid>`, each
+///   file and the directory flushed to disk (`fsync`). On Linux the new directory and the
+///   previous one are then swapped in one `renameat2(RENAME_EXCHANGE)` and the previous one is
+///   removed; elsewhere the previous one is moved to `.<name>.old-<pid>` first (two renames).
+///   The parent directory is flushed before and after.
+/// - Any failure removes the temporary directory, puts the previous one back and removes the
+///   parent directories it created. Temporaries are registered with `TemporaryOutputs`, so an
+///   interrupted process removes them; those of killed processes are swept by the next write
+///   beside them.
+/// - A symbolic link at the path is followed: the directory it points to is replaced, the link stays.
 struct AtomicDirectory {
     /// The directory as the caller named it.
     let target: String
@@ -28,145 +31,160 @@ struct AtomicDirectory {
     let name: String
     /// Where the new files are written first: `.<name>.tmp-<pid>` beside the target.
     let temporary: String
-    /// Where an existing target waits while the new one is renamed in: `.<name>.old-<pid>`.
+    /// Where an existing target waits while the new one is renamed in, where the atomic swap is
+    /// not available: `.<name>.old-<pid>`.
     let previous: String
-    /// A file whose presence marks a directory as results that may be replaced.
-    let marker: String
+    /// What the marker says the directory is.
+    let kind: ResultsMarker.Kind
+    /// The flag that named the directory, for messages (`--out`).
+    let flag: String
 
-    init(path: String, marker: String, pid: Int32 = getpid()) {
+    init(path: String, kind: ResultsMarker.Kind = .results, flag: String = "--out", pid: Int32 = getpid()) {
         var p = Substring(path)
         while p.count > 1, p.last == "/" { p = p.dropLast() }
         target = String(p)
-        if let slash = p.lastIndex(of: "/") {
-            name = String(p[p.index(after: slash)...])
-            parent = slash == p.startIndex ? "/" : String(p[..<slash])
-        } else {
-            name = String(p)
-            parent = "."
+        (parent, name) = FileSystem.split(target)
+        temporary = FileSystem.join(parent, FileSystem.temporaryName(name, pid: pid))
+        previous = FileSystem.join(parent, FileSystem.previousName(name, pid: pid))
+        self.kind = kind
+        self.flag = flag
+    }
+
+    /// Why the directory may not be written, or nil (see `ResultsMarker.refusal`). A symbolic
+    /// link is judged by the directory it points to.
+    func refusal() -> String? {
+        guard !name.isEmpty, name != ".", name != "..", target != "/" else {
+            return "\(flag) '\(target)' does not name a directory that can be replaced"
         }
-        let prefix = parent == "/" ? "/" : parent + "/"
-        temporary = prefix + ".\(name).tmp-\(pid)"
-        previous = prefix + ".\(name).old-\(pid)"
-        self.marker = marker
+        guard let resolved = try? FileSystem.resolveLinks(target) else {
+            return "\(flag) \(target): too many levels of symbolic links"
+        }
+        return ResultsMarker.refusal(resolved, as: kind, flag: flag)
     }
 
     /// Writes `files` (name and bytes, in order) as the whole content of the directory.
     func write(_ files: [ResultsWriter.File]) throws(ResultsWriteError) {
-        try write(files.map(\.name)) { i in files[i].bytes }
+        try write(files.map(\.name)) { (i: Int, emit: ([UInt8]) throws(ResultsWriteError) -> Void) throws(ResultsWriteError) in
+            try emit(files[i].bytes)
+        }
     }
 
-    /// Writes the files `names`, rendering each (by index) just before it is written, so only
-    /// one file's bytes are in memory at a time.
-    func write(_ names: [String], contents: (Int) -> [UInt8]) throws(ResultsWriteError) {
-        guard !name.isEmpty, name != ".", name != ".." else {
-            throw failure(target, "'\(target)' does not name a directory that can be replaced")
+    /// Writes the files `names`; `contents(i, emit)` produces file `i` by passing its bytes to
+    /// `emit` in chunks, so a large file never has to be held in memory whole.
+    func write(_ names: [String],
+               contents: (Int, ([UInt8]) throws(ResultsWriteError) -> Void) throws(ResultsWriteError) -> Void) throws(ResultsWriteError) {
+        if let why = refusal() { throw ResultsWriteError(directory: target, path: target, reason: why, refused: true) }
+        // A link is followed: the directory it names is the one replaced, beside itself.
+        let resolved: String
+        do { resolved = try FileSystem.resolveLinks(target) } catch { throw failure(error.path, error.reason) }
+        if resolved != target {
+            return try AtomicDirectory(path: resolved, kind: kind, flag: flag, pid: getpid()).write(names, contents: contents)
         }
-        try createDirectories(parent)
-        let replacing = try existingResults()
+        FileSystem.sweepStale(in: parent, name: name)
+        let created: [String]
+        do { created = try FileSystem.createDirectories(parent) } catch { throw failure(error.path, error.reason) }
 
-        removeQuietly(temporary)    // left by a crashed run that had the same process id
-        guard mkdir(temporary, 0o755) == 0 else { throw failure(temporary, "cannot create directory \(temporary): \(osReason())") }
-        do {
-            for (i, name) in names.enumerated() { try writeFile(temporary + "/" + name, contents(i)) }
-        } catch {
-            removeQuietly(temporary)
+        guard let token = TemporaryOutputs.create(temporary, { mkdir(temporary, 0o755) == 0 }) else {
+            let error = failure(temporary, "cannot create directory \(temporary): \(FileSystem.reason())")
+            FileSystem.removeDirectories(created)
             throw error
         }
-
-        if replacing {
-            removeQuietly(previous)
-            guard rename(target, previous) == 0 else {
-                let reason = osReason()
-                removeQuietly(temporary)
-                throw failure(target, "cannot move the previous \(target) aside to \(previous): \(reason)")
+        do throws(ResultsWriteError) {
+            try writeFile(FileSystem.join(temporary, ResultsMarker.name)) { (fd, path) throws(ResultsWriteError) in
+                try append(ResultsMarker.contents(kind), to: fd, path)
             }
+            for (i, file) in names.enumerated() {
+                try writeFile(FileSystem.join(temporary, file)) { (fd, path) throws(ResultsWriteError) in
+                    try contents(i) { (bytes: [UInt8]) throws(ResultsWriteError) in try append(bytes, to: fd, path) }
+                }
+            }
+            try sync(temporary, directory: true)
+            try sync(parent, directory: true)
+            try TemporaryOutputs.locked { () throws(ResultsWriteError) in
+                // Checked again at the last moment: something may have appeared there meanwhile.
+                if let why = ResultsMarker.refusal(target, as: kind, flag: flag) {
+                    throw ResultsWriteError(directory: target, path: target, reason: why, refused: true)
+                }
+                try putInPlace()
+            }
+            try sync(parent, directory: true)
+        } catch {
+            FileSystem.removeTree(temporary)
+            TemporaryOutputs.unregister(token)
+            FileSystem.removeDirectories(created)
+            throw error
         }
-        guard rename(temporary, target) == 0 else {
-            let reason = osReason()
-            if replacing { _ = rename(previous, target) }
-            removeQuietly(temporary)
-            throw failure(target, "cannot rename \(temporary) to \(target): \(reason)")
-        }
-        if replacing { removeQuietly(previous) }
+        // After the swap the temporary name holds the previous directory: remove it.
+        FileSystem.removeTree(temporary)
+        TemporaryOutputs.unregister(token)
     }
 
-    /// Whether the target exists as a directory this writer may replace; throws when it exists
-    /// as anything else.
-    private func existingResults() throws(ResultsWriteError) -> Bool {
-        var st = stat()
-        guard lstat(target, &st) == 0 else {
-            if errno == ENOENT { return false }
-            throw failure(target, "cannot inspect \(target): \(osReason())")
-        }
-        guard st.st_mode & S_IFMT == S_IFDIR else { throw failure(target, "\(target) exists and is not a directory") }
-        var markerStat = stat()
-        if lstat(target + "/" + marker, &markerStat) == 0 { return true }
-        guard let dir = opendir(target) else { throw failure(target, "cannot list \(target): \(osReason())") }
-        defer { closedir(dir) }
-        while let entry = readdir(dir) {
-            let entryName = withUnsafePointer(to: &entry.pointee.d_name) {
-                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+    /// Moves the complete temporary directory to the target (called with the registry locked).
+    private func putInPlace() throws(ResultsWriteError) {
+        guard FileSystem.kind(target) != .missing else {
+            guard FileSystem.renameNoReplace(temporary, target) else {
+                throw failure(target, "cannot rename \(temporary) to \(target): \(FileSystem.reason())")
             }
-            if entryName != "." && entryName != ".." {
-                throw failure(target, "refusing to replace \(target): it is not empty and has no \(marker), so it does not look like a results directory")
-            }
-        }
-        return true
-    }
-
-    /// `mkdir -p`: creates `path` and its missing ancestors.
-    private func createDirectories(_ path: String) throws(ResultsWriteError) {
-        var st = stat()
-        if stat(path, &st) == 0 {
-            guard st.st_mode & S_IFMT == S_IFDIR else { throw failure(path, "cannot create directory \(target): \(path) is not a directory") }
             return
         }
-        if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
-            try createDirectories(String(path[..<slash]))
-        }
-        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
-            throw failure(path, "cannot create directory \(path): \(osReason())")
+        switch FileSystem.exchange(temporary, target) {
+        case .exchanged:
+            return
+        case .failed(let code):
+            throw failure(target, "cannot swap \(temporary) with \(target): \(FileSystem.reason(code))")
+        case .unsupported:
+            // Two renames, under the registry's lock (so an interrupt cannot fall between
+            // them); a kill between them leaves `.old-` beside a missing target, which the
+            // next write beside it renames back.
+            FileSystem.removeTree(previous)
+            guard rename(target, previous) == 0 else {
+                throw failure(target, "cannot move the previous \(target) aside to \(previous): \(FileSystem.reason())")
+            }
+            guard rename(temporary, target) == 0 else {
+                let reason = FileSystem.reason()
+                _ = rename(previous, target)
+                throw failure(target, "cannot rename \(temporary) to \(target): \(reason)")
+            }
+            FileSystem.removeTree(previous)
         }
     }
 
-    private func writeFile(_ path: String, _ bytes: [UInt8]) throws(ResultsWriteError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else { throw failure(path, "cannot create \(path): \(osReason())") }
-        guard writeAll(fd, bytes) else {
-            let reason = osReason()
+    /// Creates `path`, lets `body` write it (given its descriptor and path), flushes it to
+    /// disk and closes it.
+    private func writeFile(_ path: String, _ body: (Int32, String) throws(ResultsWriteError) -> Void) throws(ResultsWriteError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure(path, "cannot create \(path): \(FileSystem.reason())") }
+        do throws(ResultsWriteError) {
+            try body(fd, path)
+            guard fsync(fd) == 0 else { throw failure(path, "cannot write \(path) to disk: \(FileSystem.reason())") }
+        } catch {
             _ = close(fd)
-            throw failure(path, "cannot write \(path): \(reason)")
+            throw error
         }
-        guard close(fd) == 0 else { throw failure(path, "cannot write \(path): \(osReason())") }
+        guard close(fd) == 0 else { throw failure(path, "cannot write \(path): \(FileSystem.reason())") }
     }
 
-    private func removeQuietly(_ path: String) {
-        var st = stat()
-        guard lstat(path, &st) == 0 else { return }
-        try? FileManager.default.removeItem(atPath: path)
+    private func append(_ bytes: [UInt8], to fd: Int32, _ path: String) throws(ResultsWriteError) {
+        guard writeAll(fd, bytes) else { throw failure(path, "cannot write \(path): \(FileSystem.reason())") }
+    }
+
+    private func sync(_ path: String, directory: Bool) throws(ResultsWriteError) {
+        guard FileSystem.sync(path, directory: directory) else {
+            throw failure(path, "cannot flush \(path) to disk: \(FileSystem.reason())")
+        }
     }
 
     private func failure(_ path: String, _ reason: String) -> ResultsWriteError {
         ResultsWriteError(directory: target, path: path, reason: reason)
     }
-
-    private func osReason() -> String { String(cString: strerror(errno)) }
 }
 
-/// Writes every byte to `fd` (retrying interrupted writes); false on an error, with `errno` set.
-func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-    var offset = 0
-    return bytes.withUnsafeBytes { raw -> Bool in
-        while offset < raw.count {
-            let n = posixWrite(fd, raw.baseAddress! + offset, raw.count - offset)
-            if n < 0 { if errno == EINTR { continue }; return false }
-            offset += n
-        }
-        return true
+/// Writes a set of files as one directory, all at once (see `AtomicDirectory`): for outputs
+/// other than a run's results, such as a sweep's. An existing directory at `path` is replaced
+/// only when it is empty or carries the marker of `kind`.
+public enum FileSetDirectory {
+    public static func write(_ files: [ResultsWriter.File], to path: String, kind: ResultsMarker.Kind,
+                             flag: String = "--out") throws(ResultsWriteError) {
+        try AtomicDirectory(path: path, kind: kind, flag: flag).write(files)
     }
-}
-
-/// `write(2)`, under a name that does not clash with `AtomicDirectory.write`.
-private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, buffer, count)
 }

@@ -50,6 +50,12 @@ struct CSVWriter {
         atRowStart = true
     }
 
+    /// Hands over the text so far and forgets it, so a large file can be written piece by piece.
+    mutating func take() -> [UInt8] {
+        defer { bytes.removeAll(keepingCapacity: true) }
+        return bytes
+    }
+
     /// Makes room for `count` more bytes.
     mutating func reserve(_ count: Int) { bytes.reserveCapacity(bytes.count + count) }
 

@@ -24,6 +24,14 @@ public struct JSONWriter: Sendable {
         return bytes + [0x0A]
     }
 
+    /// Hands over the text written so far and forgets it (the nesting is kept), so a large
+    /// document can be written out piece by piece: the pieces, joined, are `bytes` without
+    /// the final newline of `document`.
+    public mutating func take() -> [UInt8] {
+        defer { bytes.removeAll(keepingCapacity: true) }
+        return bytes
+    }
+
     // MARK: Containers
 
     public mutating func beginObject() { startValue(); bytes.append(UInt8(ascii: "{")); open.append(false) }

@@ -9,14 +9,23 @@ public struct ResultsWriteError: Error, CustomStringConvertible, Sendable, Equat
     public var path: String
     /// What was being done and why it failed, e.g. `cannot create directory ...: Permission denied`.
     public var reason: String
+    /// Whether the output was refused before anything was written (the path names something
+    /// that must not be replaced): invalid input rather than a failed write.
+    public var refused: Bool
+    /// Whether the output is a single file (`directory` is then that file's path).
+    public var file = false
 
     /// An error about `path` while writing `directory`.
-    public init(directory: String, path: String, reason: String) {
+    public init(directory: String, path: String, reason: String, refused: Bool = false) {
         self.directory = directory
         self.path = path
         self.reason = reason
+        self.refused = refused
     }
 
-    /// `cannot write results to DIRECTORY: REASON`.
-    public var description: String { "cannot write results to \(directory): \(reason)" }
+    /// `cannot write results to DIRECTORY: REASON`; a refusal is its reason alone (it says
+    /// what was refused and what to do).
+    public var description: String {
+        refused ? reason : file ? "cannot write \(directory): \(reason)" : "cannot write results to \(directory): \(reason)"
+    }
 }

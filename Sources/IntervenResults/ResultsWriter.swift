@@ -20,7 +20,8 @@ public struct ResultsWriter: Sendable {
         public init(name: String, bytes: [UInt8]) { self.name = name; self.bytes = bytes }
     }
 
-    /// The names of the files `write` creates, in the order it creates them.
+    /// The names of the files `write` creates, in the order it creates them (after the marker,
+    /// `ResultsMarker.name`).
     public static let fileNames = [SummaryFile.name, IncidentsFile.name, AgentsFile.name, TrustFile.name]
 
     /// A writer.
@@ -32,12 +33,26 @@ public struct ResultsWriter: Sendable {
     }
 
     /// Writes the results to `directory`, creating its parents, and replacing a previous results
-    /// directory there.
+    /// directory there (one that carries the `ResultsMarker`); see `AtomicDirectory`.
     ///
-    /// Throws when the directory cannot be written, or when it exists and is not a results
-    /// directory (neither empty nor holding a `summary.json`); nothing is left behind then.
-    public func write(_ result: RunResult, to directory: String) throws(ResultsWriteError) {
-        try AtomicDirectory(path: directory, marker: SummaryFile.name).write(Self.fileNames) { Self.render($0, result) }
+    /// Throws when the directory cannot be written, or (`refused`) when it exists and is neither
+    /// empty nor a results directory; nothing is left behind then. `agents.json` and `trust.csv`
+    /// are written out in pieces, never held whole in memory.
+    public func write(_ result: RunResult, to directory: String, flag: String = "--out") throws(ResultsWriteError) {
+        try AtomicDirectory(path: directory, flag: flag).write(Self.fileNames) {
+            (index: Int, emit: ([UInt8]) throws(ResultsWriteError) -> Void) throws(ResultsWriteError) in
+            switch index {
+            case 2: try AgentsFile.write(result.agents, emit)
+            case 3: try TrustFile.write(result.trust, emit)
+            default: try emit(Self.render(index, result))
+            }
+        }
+    }
+
+    /// Why `directory` may not be written as a results directory (it exists and is neither empty
+    /// nor marked as results), or nil; checked before a run so a refusal costs nothing.
+    public static func refusal(for directory: String, flag: String = "--out") -> String? {
+        AtomicDirectory(path: directory, flag: flag).refusal()
     }
 
     /// The bytes of file number `index` of `fileNames`.
@@ -50,3 +65,6 @@ public struct ResultsWriter: Sendable {
         }
     }
 }
+
+/// The size of the pieces large results files are written in.
+let outputChunk = 1 << 20

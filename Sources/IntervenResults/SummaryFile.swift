@@ -48,8 +48,47 @@ enum SummaryFile {
         w.key("wall_seconds"); w.number(decimal(r.wallSeconds, places: 3))
         w.field("scans_per_wall_second", wholeNumber(r.scansPerSecond))
         w.field("fingerprint", r.fingerprint.description)
+        if let d = r.detection { detection(d, &w) }
         w.endObject()
         return w.document
+    }
+
+    /// The `detection` section: every agent (`group: null`), then each group; per trigger
+    /// (`any` first) the counts and ratios, times to detect in milliseconds (null when nothing
+    /// was detected), ratios null when undefined (no malicious agent, no incident).
+    static func detection(_ d: DetectionMetrics, _ w: inout JSONWriter) {
+        w.array("detection", of: [d.overall] + d.groups) { w, g in
+            w.field("group", g.group)
+            w.field("approvals_requested", g.approvalsRequested)
+            w.key("scrutiny_agent_hours"); w.number(decimal(Double(g.scrutinyAgentMilliseconds) / 3_600_000, places: 3))
+            w.field("suspended_agents", g.suspendedAgents)
+            w.array("triggers", of: g.triggers) { w, t in tally(t, &w) }
+        }
+    }
+
+    /// One trigger's tally as JSON fields.
+    static func tally(_ t: DetectionTally, _ w: inout JSONWriter) {
+        w.field("trigger", t.trigger?.description ?? "any")
+        w.field("agents", t.agents)
+        w.field("malicious_agents", t.maliciousAgents)
+        w.field("detected_agents", t.detectedAgents)
+        w.field("incidents", t.incidents)
+        w.field("true_positives", t.truePositives)
+        w.field("false_positives", t.falsePositives)
+        score(w: &w, "detection_rate", t.detectionRate)
+        score(w: &w, "precision", t.precision)
+        w.field("false_positive_ratio", t.falsePositiveRatio)
+        w.key("false_positives_per_1000_agent_days"); w.number(decimal(t.falsePositivesPer1000AgentDays, places: 3))
+        milliseconds(w: &w, "time_to_detect_p50_ms", t.timeToDetectP50)
+        milliseconds(w: &w, "time_to_detect_p95_ms", t.timeToDetectP95)
+    }
+
+    private static func score(w: inout JSONWriter, _ k: String, _ s: Score?) {
+        if let s { w.field(k, s) } else { w.key(k); w.null() }
+    }
+
+    private static func milliseconds(w: inout JSONWriter, _ k: String, _ d: SimDuration?) {
+        if let d { w.field(k, d.milliseconds) } else { w.key(k); w.null() }
     }
 
     /// `x` rounded to `places` decimals, always with that many (`1.500`); 0 for NaN, infinities and negatives.

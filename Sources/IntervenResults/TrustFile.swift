@@ -10,8 +10,17 @@ enum TrustFile {
     static let header = ["time_ms", "time", "agent", "trust", "scrutiny", "suspended", "cause"]
 
     static func render(_ series: [TrustSample]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + series.count * 56)
+        write(series, chunkSize: .max) { (chunk: [UInt8]) in out += chunk }
+        return out
+    }
+
+    /// The same bytes as `render`, passed to `emit` in pieces of about `chunkSize` bytes.
+    static func write<E: Error>(_ series: [TrustSample], chunkSize: Int = outputChunk,
+                                _ emit: ([UInt8]) throws(E) -> Void) throws(E) {
         var w = CSVWriter()
-        w.reserve(64 + series.count * 56)
+        w.reserve(min(chunkSize, 64 + series.count * 56) + 256)
         w.row(header)
         for s in series {
             w.field(s.time.milliseconds)
@@ -22,7 +31,8 @@ enum TrustFile {
             w.field(s.suspended)
             w.field(s.cause?.description ?? "")
             w.endRow()
+            if w.bytes.count >= chunkSize { try emit(w.take()) }
         }
-        return w.bytes
+        try emit(w.take())
     }
 }

@@ -443,8 +443,8 @@ extension GatewayServer {
 
     // MARK: Agents
 
-    static func counterNames(_ c: [CounterKind: Int]) -> JSON {
-        .object(CounterKind.trustCounters.map { ($0.description, .int(Int64(c[$0] ?? 0))) })
+    static func counterNames(_ c: Counts<CounterKind>) -> JSON {
+        .object(CounterKind.trustCounters.map { ($0.description, .int(Int64(c[$0]))) })
     }
 
     func trustBand(_ score: Score, _ rules: Rules) -> String {
@@ -466,7 +466,7 @@ extension GatewayServer {
                                    ("runtime_type", .string(info.runtime.description)), ("key_prefix", .string(snap.keyPrefix)),
                                    ("first_seen", times.isoOrNull(snap.firstSeen)), ("last_seen", times.isoOrNull(snap.lastSeen)),
                                    ("total_calls", .int(Int64(snap.totalCalls))),
-                                   ("decisions_24h", .object(Decision.allCases.map { ($0.description, .int(Int64(snap.recentDecisions[$0] ?? 0))) })),
+                                   ("decisions_24h", .object(Decision.allCases.map { ($0.description, .int(Int64(snap.recentDecisions[$0]))) })),
                                    ("top_tools", .array(snap.topTools.map { .object([("tool", .string($0.tool)), ("calls", .int(Int64($0.calls)))]) })),
                                    ("reason_codes", .object(snap.reasonCounts.map { ($0.code, .int(Int64($0.count))) }))]
         m += trustJSON(info, snap, rules).dropFirst()

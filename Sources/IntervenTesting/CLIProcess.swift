@@ -10,7 +10,7 @@ public struct CLIProcess {
         public let stderr: String
     }
 
-    static var binary: URL {
+    public static var binary: URL {
         if let path = ProcessInfo.processInfo.environment["INTERVEN_SIM_BIN"] { return URL(fileURLWithPath: path) }
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         // On Linux the runner is <build>/debug/<pkg>PackageTests.xctest; on macOS it may be inside a bundle.
@@ -20,21 +20,52 @@ public struct CLIProcess {
         return dir.appendingPathComponent("interven-sim")
     }
 
-    public static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    /// Runs the binary and waits for it. `environment` is laid over this process's (an empty
+    /// value removes a variable), from which `GITHUB_ACTIONS` is removed so that tests see the
+    /// same output inside and outside GitHub Actions; with `standardOutput`, its standard output
+    /// goes to that file (e.g. `/dev/full`) and `stdout` is empty.
+    public static func run(_ arguments: [String], in directory: URL? = nil, standardOutput: String? = nil,
+                           environment: [String: String] = [:]) throws -> Result {
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["GITHUB_ACTIONS"] = nil
+        for (k, v) in environment { env[k] = v.isEmpty ? nil : v }
+        p.environment = env
         if let directory { p.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
-        p.standardOutput = out
+        let file = try standardOutput.map { path in
+            try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        }
+        defer { try? file?.close() }
+        p.standardOutput = file ?? out
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
         try p.run()
         // Read before waiting so a large output cannot fill the pipe and block the child.
-        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let o = file == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// Starts the binary without waiting (output discarded). The caller must end it: see `stop`.
+    public static func start(_ arguments: [String]) throws -> Process {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = arguments
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    /// Ends a started process if it is still running (SIGKILL) and waits for it.
+    public static func stop(_ p: Process) {
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
     }
 
     /// This test process's scratch root, `$TMPDIR/interven-sim-tests/<pid>`. The first use

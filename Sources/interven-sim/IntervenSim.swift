@@ -1,5 +1,6 @@
 import ArgumentParser
 import IntervenCore
+import IntervenCheck
 
 /// The `interven-sim` command: simulate and load-test an AI-agent security gateway's detection logic.
 @main
@@ -8,16 +9,23 @@ struct IntervenSim: AsyncParsableCommand {
         commandName: "interven-sim",
         abstract: "Simulate and load-test the detection logic of an AI-agent security gateway.",
         discussion: """
-            Exit codes: 0 success; 1 an expectation failed (check); 2 invalid input (a malformed \
-            scenario or rules file, an unknown key, a bad value or flag, a missing file); 3 a \
-            failure while running or writing output.
+            Exit codes: 0 success; 1 an expectation failed or a baseline changed (check); 2 invalid \
+            input (a malformed scenario or rules file, an unknown key, a bad value or flag, a missing \
+            file, an output path that must not be replaced, a run beyond --max-scans or the \
+            available memory); 3 an output could not be written (results, a report, standard \
+            output); 130/143 interrupted by SIGINT/SIGTERM (temporary files removed; serve \
+            stops gracefully and exits 0).
             """,
-        version: "0.1.0",
-        subcommands: [RunCommand.self, CheckCommand.self, ValidateCommand.self, SchemaCommand.self, RulesCommand.self, BenchCommand.self, BenchCoreCommand.self, ServeCommand.self]
+        version: ToolInfo.version,
+        subcommands: [RunCommand.self, CheckCommand.self, SweepCommand.self, MergeCommand.self, ValidateCommand.self, SchemaCommand.self, RulesCommand.self, BenchCommand.self, BenchCoreCommand.self, ServeCommand.self]
     )
 
     /// Runs the command, mapping every error to one line on stderr and a documented exit code.
     static func main() async {
+        // `serve` handles SIGINT and SIGTERM itself (graceful shutdown, exit 0).
+        if CommandLine.arguments.dropFirst().first != ServeCommand.configuration.commandName {
+            Interrupts.install()
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

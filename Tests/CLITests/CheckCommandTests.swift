@@ -166,12 +166,19 @@ struct CheckCommandTests {
         let cases = suites.flatMap { $0.elements(forName: "testcase") }
         #expect(cases.count == 7)
         #expect(cases.map { $0.attribute(forName: "classname")?.stringValue ?? "" } == ["a", "a", "a", "a", "b", "b", "b"])
-        #expect(cases.allSatisfy { $0.attribute(forName: "name")?.stringValue?.hasPrefix("#") == true })
+        // Test names are stable: what the expectation expects (or its id:), never its position.
+        #expect(cases.allSatisfy { $0.attribute(forName: "name")?.stringValue?.hasPrefix("#") == false })
+        for suite in suites {
+            let names = suite.elements(forName: "testcase").map { $0.attribute(forName: "name")?.stringValue ?? "" }
+            #expect(Set(names).count == names.count, "\(names)")
+        }
+        // Real times: six decimals, not a bare 0.
+        #expect(cases.allSatisfy { ($0.attribute(forName: "time")?.stringValue ?? "").split(separator: ".").last?.count == 6 })
         let failed = cases.filter { !$0.elements(forName: "failure").isEmpty }
         #expect(failed.count == 1)
         let f = try #require(failed.first)
         // The title's plural ("at least 1 threat_intel incidents") is left unchecked.
-        #expect(f.attribute(forName: "name")?.stringValue?.hasPrefix("#3 at least 1 threat_intel incident") == true)
+        #expect(f.attribute(forName: "name")?.stringValue?.hasPrefix("at least 1 threat_intel incident") == true)
         #expect(f.attribute(forName: "file")?.stringValue == paths[1])
         #expect(f.attribute(forName: "line")?.stringValue == "\(Self.firstExpectationLine + 2)")
         let failure = try #require(f.elements(forName: "failure").first)
@@ -231,7 +238,7 @@ struct CheckCommandTests {
         let write = try CLIProcess.run(["check", paths[0], "--baseline", base, "--update-baseline", "--report", report, "--quiet"])
         #expect(write.status == 0, "stdout: \(write.stdout) stderr: \(write.stderr)")
         #expect(write.stdout.hasSuffix("baselines written to \(base)/\n"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: base) == ["rd.json"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: base).sorted() == [".interven-results", "rd.json"])
         let stored = try json(base + "/rd.json")
         #expect(stored["scenario"] as? String == "rd")
         #expect((stored["incidents"] as? [[String: Any]])?.compactMap { $0["trigger"] as? String } == ["repeated_deny", "trust_collapse"])
@@ -248,7 +255,19 @@ struct CheckCommandTests {
         #expect(changed.status == 1, "stdout: \(changed.stdout)")
         #expect(tableRow("rd", in: changed.stdout).map { $0[1] == "FAIL" && $0[6] == "0/1" && $0.last == "+baseline" } == true,
                 "\(changed.stdout)")
-        #expect(changed.stdout.contains("\nBASELINE rd: 2 incidents removed"), "\(changed.stdout)")
+        // The metrics lead: what moved in incidents per trigger and trust by group, before → after.
+        #expect(changed.stdout.contains("\nBASELINE rd: 4 metrics moved, 2 incidents removed"), "\(changed.stdout)")
+        #expect(changed.stdout.contains("""
+              likely cause: triggers.repeated_deny.count: 5 → 6 (--set)
+              note: the rules differ from the baseline's (digest
+            """), "\(changed.stdout)")
+        #expect(changed.stdout.contains("""
+              metric incidents per trigger repeated_deny: 1 → 0 (threshold 0)
+              metric incidents per trigger trust_collapse: 1 → 0 (threshold 0)
+              metric trust of group at, mean at end: 0.61 → 0.81 (threshold 0.05)
+              metric trust of group at, lowest at end: 0.61 → 0.81 (threshold 0.05)
+              incident removed: repeated_deny for at-1 at 00:50:00 (HIGH)
+            """), "\(changed.stdout)")
         #expect(changed.stdout.contains("\n  incident removed: repeated_deny for at-1 at 00:50:00 (HIGH)\n"), "\(changed.stdout)")
         #expect(changed.stdout.contains("\n  incident removed: trust_collapse for at-1 at 00:50:00 (MEDIUM)\n"), "\(changed.stdout)")
         #expect(!changed.stdout.contains("\nFAIL rd"), "no expectation failed")
@@ -259,10 +278,11 @@ struct CheckCommandTests {
         #expect((try json(base + "/rd.json")["incidents"] as? [Any])?.count == 2)
     }
 
-    @Test("a missing baseline fails the scenario and says how to write one")
+    @Test("a missing baseline file fails the scenario and says how to write one")
     func missingBaseline() throws {
         let (dir, paths) = try setUp([("rd.yaml", Self.scenario("rd", expect: Self.holding))])
         let base = dir.appendingPathComponent("baseline").path
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         let r = try CLIProcess.run(["check", paths[0], "--baseline", base, "--report", dir.appendingPathComponent("c.json").path, "--quiet"])
         #expect(r.status == 1)
         #expect(r.stdout.contains("BASELINE rd: no baseline at \(base)/rd.json (write one with --update-baseline)"), "\(r.stdout)")
@@ -329,5 +349,80 @@ struct CheckCommandTests {
         #expect(r.status == 2)
         #expect(r.stderr.hasPrefix("error: \(rules):1:35: "), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("c.json").path))
+    }
+
+    @Test("--format github (automatic under GitHub Actions) prints an annotation on the line of each failed expectation")
+    func githubAnnotations() throws {
+        let (dir, paths) = try twoScenarios()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let report = dir.appendingPathComponent("check.json").path
+        let line = Self.firstExpectationLine + 2
+        for (arguments, environment) in [(["--format", "github"], [String: String]()), ([], ["GITHUB_ACTIONS": "true"])] {
+            let r = try CLIProcess.run(["check"] + paths + ["--report", report, "--quiet"] + arguments, in: dir, environment: environment)
+            #expect(r.status == 1)
+            let annotations = r.stdout.split(separator: "\n").filter { $0.hasPrefix("::") }
+            #expect(annotations.count == 1, "\(r.stdout)")
+            #expect(annotations.first?.hasPrefix("::error file=\(paths[1]),line=\(line),col=5,title=b%3A at least 1 threat_intel incident") == true,
+                    "\(annotations)")
+        }
+        let plain = try CLIProcess.run(["check"] + paths + ["--report", report, "--quiet"], in: dir)
+        #expect(!plain.stdout.contains("::error"), "plain output outside GitHub Actions")
+    }
+
+    @Test("--summary writes Markdown (appending to an existing file); --codequality writes a GitLab report")
+    func summaryAndCodeQuality() throws {
+        let (dir, paths) = try twoScenarios()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let summary = dir.appendingPathComponent("summary.md")
+        try "# earlier step\n".write(to: summary, atomically: true, encoding: .utf8)
+        let quality = dir.appendingPathComponent("quality.json").path
+        let r = try CLIProcess.run(["check"] + paths + ["--report", dir.appendingPathComponent("c.json").path, "--quiet",
+                                    "--format", "gitlab", "--summary", summary.path, "--codequality", quality], in: dir)
+        #expect(r.status == 1)
+        #expect(!r.stdout.contains("::error"))
+        let text = try String(contentsOf: summary, encoding: .utf8)
+        #expect(text.hasPrefix("# earlier step\n## interven-sim check: failed\n"), "\(text)")
+        #expect(text.contains("| b | ❌ fail |"))
+        let issues = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: quality))) as? [[String: Any]])
+        #expect(issues.count == 1)
+        #expect((issues.first?["location"] as? [String: Any])?["path"] as? String == paths[1])
+    }
+
+    @Test("--baseline-mode warn reports a changed baseline and exits 0; an expectation id names its JUnit test case")
+    func baselineWarn() throws {
+        let (dir, paths) = try setUp([("rd.yaml", Self.scenario("rd", expect: ["{id: five-denies, decisions: {agent: at-1, DENY: 5}}"]))])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let base = dir.appendingPathComponent("baseline").path
+        let report = dir.appendingPathComponent("check.json").path
+        let junit = dir.appendingPathComponent("junit.xml").path
+        _ = try CLIProcess.run(["check", paths[0], "--baseline", base, "--update-baseline", "--report", report, "--quiet"])
+        let args = ["check", paths[0], "--baseline", base, "--report", report, "--quiet", "--junit", junit,
+                    "--set", "triggers.repeated_deny.count=6", "--format", "github"]
+        let failing = try CLIProcess.run(args)
+        #expect(failing.status == 1)
+        #expect(failing.stdout.contains("\n::error title=baseline changed by triggers.repeated_deny.count::"), "\(failing.stdout)")
+        let warned = try CLIProcess.run(args + ["--baseline-mode", "warn"])
+        #expect(warned.status == 0, "\(warned.stdout)")
+        #expect(warned.stdout.contains("\nBASELINE (warning) rd: "), "\(warned.stdout)")
+        #expect(warned.stdout.contains("\n::warning title=baseline changed by triggers.repeated_deny.count::"), "\(warned.stdout)")
+        #expect(tableRow("rd", in: warned.stdout).map { $0[1] == "PASS" } == true)
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.contains("name=\"five-denies\""))
+        #expect(!xml.contains("<failure"), "a warning is no failure")
+        let bad = try CLIProcess.run(["check", paths[0], "--baseline-mode", "maybe"])
+        #expect(bad.status == 2)
+    }
+
+    @Test("a refused timeline action fails the scenario at its line unless a refused: expectation states it")
+    func refusedAction() throws {
+        let text = Self.scenario("rf", expect: Self.holding).replacingOccurrences(
+            of: "timeline:\n", with: "timeline:\n  - {at: 20m, by: alice, note: {agent: other-1, text: too early}}\n")
+        let stated = text + "  - refused: {agent: other-1, action: note}\n"
+        let (dir, paths) = try setUp([("rf.yaml", text), ("ok.yaml", stated.replacingOccurrences(of: "name: rf", with: "name: ok"))])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLIProcess.run(["check"] + paths + ["--report", dir.appendingPathComponent("c.json").path, "--quiet"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("\nFAIL rf (\(paths[0]):13)\n  expected timeline action alice note other-1 at 00:20:00 takes effect: refused: "), "\(r.stdout)")
+        #expect(tableRow("ok", in: r.stdout).map { $0[1] == "PASS" } == true, "\(r.stdout)")
     }
 }

@@ -33,8 +33,16 @@ struct LibraryCheckTests {
         #expect(out.contains("FAIL trigger-repeated-deny (Scenarios/triggers/repeated-deny.yaml:"))
         #expect(out.contains("expected exactly 1 repeated_deny incident for at-1"))
         #expect(out.contains("at-1: at most 5 denies within 1h (threshold 6); 5 from 00:10:00 to 00:50:00"))
-        // And the baseline says what moved.
-        #expect(out.contains("BASELINE trigger-repeated-deny: 2 incidents removed, 2 trust trajectories moved"))
+        // And the baseline says what moved: the likely cause, the metrics, then the incidents.
+        #expect(out.contains("""
+            BASELINE trigger-repeated-deny: 4 metrics moved, 2 incidents removed, 2 trust trajectories moved against Results/baseline/trigger-repeated-deny.json
+              likely cause: triggers.repeated_deny.count: 5 → 6 (\(rules):3)
+            """), "\(out)")
+        #expect(out.contains("""
+              metric incidents per trigger repeated_deny: 1 → 0 (threshold 0)
+              metric incidents per trigger trust_collapse: 1 → 0 (threshold 0)
+              metric trust of group at, mean at end: 0.56 → 0.76 (threshold 0.05)
+            """), "\(out)")
         #expect(out.contains("incident removed: repeated_deny for at-1 at 00:50:00 (HIGH)"))
         #expect(out.contains("trust moved: at-1 at 00:52:30: 0.55 → 0.75"))
         // Scenarios the threshold does not touch still pass.

@@ -25,7 +25,8 @@ struct RunCommandTests {
           - {at: 30m, scan: {agent: ops-bot-1, op: gdrive.share_file_external, count: 6, every: 10s, data: [PII], risk: 0.6}}
         """
 
-    static let files = ["agents.json", "incidents.json", "summary.json", "trust.csv"]
+    /// What a results directory holds: the marker and the four files.
+    static let files = [".interven-results", "agents.json", "incidents.json", "summary.json", "trust.csv"]
 
     private func setUp() throws -> (dir: URL, scenario: String) {
         let dir = try CLIProcess.temporaryDirectory()
@@ -144,7 +145,9 @@ struct RunCommandTests {
         let (dir, file) = try setUp()
         let r = try CLIProcess.run(["run", file, "--out", dir.appendingPathComponent("o").path])
         #expect(r.status == 0, "stderr: \(r.stderr)")
-        let lines = r.stderr.split(separator: "\n")
+        // The estimate comes first (see RunBudgetTests), then the progress lines.
+        #expect(r.stderr.hasPrefix("expected: about "), "\(r.stderr)")
+        let lines = r.stderr.split(separator: "\n").dropFirst()
         // One line per 10% step reached (a quiet stretch the simulation skips may jump a step).
         let percents = lines.compactMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0.dropLast()) } }
         #expect(percents.count == lines.count && (1...10).contains(lines.count), "\(r.stderr)")
@@ -157,18 +160,112 @@ struct RunCommandTests {
         #expect(!r.stdout.contains("progress:"))
     }
 
-    @Test("an earlier results directory is replaced")
+    @Test("an earlier results directory (one carrying the marker) is replaced whole")
     func replacesEarlierResults() throws {
         let (dir, file) = try setUp()
         let out = dir.appendingPathComponent("out")
-        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        try Data("{}".utf8).write(to: out.appendingPathComponent("summary.json"))
+        #expect(try CLIProcess.run(["run", file, "--out", out.path, "--quiet", "--seed", "9"]).status == 0)
         try Data("stale".utf8).write(to: out.appendingPathComponent("report.html"))
         let r = try CLIProcess.run(["run", file, "--out", out.path, "--quiet"])
         #expect(r.status == 0, "stderr: \(r.stderr)")
         #expect(try entries(out) == Self.files)
-        #expect(try summary(out)["scenario"] as? String == "tiny")
+        #expect(try summary(out)["seed"] as? Int == 3)
         #expect(try entries(dir) == ["out", "tiny.yaml"])
+    }
+
+    @Test("a directory that merely contains a summary.json is refused before running: exit 2, one line, every file kept")
+    func unmarkedDirectoryIsRefused() throws {
+        let (dir, file) = try setUp()
+        let out = dir.appendingPathComponent("mine")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: out.appendingPathComponent("summary.json"))
+        try Data("my thesis".utf8).write(to: out.appendingPathComponent("thesis.tex"))
+        let r = try CLIProcess.run(["run", file, "--out", out.path])
+        #expect(r.status == 2)
+        #expect(r.stderr == "error: refusing to replace \(out.path): it is not empty and has no .interven-results marker, so it is not known to be an interven-sim results directory (older versions wrote none); delete it yourself or pick another --out\n")
+        #expect(r.stdout.isEmpty)
+        #expect(try entries(out) == ["summary.json", "thesis.tex"])
+        #expect(try Data(contentsOf: out.appendingPathComponent("thesis.tex")) == Data("my thesis".utf8))
+        #expect(try entries(dir) == ["mine", "tiny.yaml"])
+    }
+
+    @Test("an empty --out is invalid input naming the flag (exit 2)")
+    func emptyOut() throws {
+        let (dir, file) = try setUp()
+        let r = try CLIProcess.run(["run", file, "--quiet", "--out", ""], in: dir)
+        #expect(r.status == 2)
+        #expect(r.stderr == "error: --out needs a directory name (got an empty string)\n")
+        #expect(try entries(dir) == ["tiny.yaml"])
+    }
+
+    @Test("a summary that cannot be written to standard output is exit 3 with one line; the results are complete")
+    func standardOutputFull() throws {
+        let (dir, file) = try setUp()
+        let out = dir.appendingPathComponent("out")
+        let r = try CLIProcess.run(["run", file, "--quiet", "--out", out.path], standardOutput: "/dev/full")
+        #expect(r.status == 3)
+        #expect(r.stderr == "error: cannot write to standard output: No space left on device\n")
+        #expect(try entries(out) == Self.files)
+    }
+
+    /// One agent sampled every millisecond: a trust.csv of about 27 MB, so writing takes long
+    /// enough to interrupt.
+    static let large = """
+        name: large
+        description: one agent whose trust is sampled every millisecond
+        duration: 10m
+        trust_sample: 1ms
+        agents:
+          - {group: ops, name: ops-1, runtime: mcp, arrivals: {poisson: 30/h}, mix: [{op: github.list_prs}]}
+        """
+
+    /// Starts a run of `scenario` into `out` and waits until its temporary directory appears
+    /// beside `out` (the write phase); returns the process and that directory.
+    private func startWriting(_ scenario: String, out: URL) throws -> (Process, URL) {
+        let p = try CLIProcess.start(["run", scenario, "--out", out.path, "--quiet", "--shards", "1"])
+        let temporary = out.deletingLastPathComponent().appendingPathComponent(".\(out.lastPathComponent).tmp-\(p.processIdentifier)")
+        while p.isRunning && !FileManager.default.fileExists(atPath: temporary.path) { usleep(1000) }
+        return (p, temporary)
+    }
+
+    private func snapshot(_ dir: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in try entries(dir) { files[name] = try Data(contentsOf: dir.appendingPathComponent(name)) }
+        return files
+    }
+
+    @Test("SIGTERM while writing: exit 143, no temporary left, the previous results intact; SIGKILL: previous results intact, the stale temporary swept by the next run")
+    func interruptedWhileWriting() throws {
+        let (dir, tiny) = try setUp()
+        let large = try CLIProcess.write(Self.large, named: "large.yaml", in: dir)
+        let out = dir.appendingPathComponent("out")
+        let first = try CLIProcess.run(["run", large, "--out", out.path, "--quiet"])
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        let before = try snapshot(out)
+        #expect(before.keys.sorted() == Self.files)
+
+        let (terminated, temporary) = try startWriting(large, out: out)
+        defer { CLIProcess.stop(terminated) }
+        try #require(terminated.isRunning, "the run ended before its write phase could be interrupted")
+        terminated.terminate()
+        terminated.waitUntilExit()
+        #expect(terminated.terminationStatus == 143)
+        #expect(!FileManager.default.fileExists(atPath: temporary.path))
+        #expect(try entries(dir) == ["large.yaml", "out", "tiny.yaml"])
+        #expect(try snapshot(out) == before)
+
+        let (killed, stale) = try startWriting(large, out: out)
+        defer { CLIProcess.stop(killed) }
+        try #require(killed.isRunning, "the run ended before its write phase could be interrupted")
+        kill(killed.processIdentifier, SIGKILL)
+        killed.waitUntilExit()
+        #expect(FileManager.default.fileExists(atPath: stale.path), "a kill -9 cannot clean up")
+        #expect(try snapshot(out) == before, "the previous results are intact")
+
+        let next = try CLIProcess.run(["run", tiny, "--out", out.path, "--quiet"])
+        #expect(next.status == 0, "stderr: \(next.stderr)")
+        #expect(try entries(dir) == ["large.yaml", "out", "tiny.yaml"], "the stale temporary was swept")
+        #expect(try summary(out)["scenario"] as? String == "tiny")
     }
 
     @Test("a missing scenario is invalid input: exit 2, one line, nothing written")
@@ -216,12 +313,13 @@ struct RunCommandTests {
         #expect(try entries(dir) == ["blocker", "tiny.yaml"])
     }
 
-    @Test("a directory that is not results is never replaced (exit 3)")
+    @Test("a directory that is not results is never replaced (exit 2)")
     func foreignDirectory() throws {
         let (dir, file) = try setUp()
         let r = try CLIProcess.run(["run", file, "--quiet", "--out", dir.path])
-        #expect(r.status == 3)
-        #expect(r.stderr.contains("does not look like a results directory"))
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("is not known to be an interven-sim results directory"))
+        #expect(r.stderr.split(separator: "\n").count == 1)
         #expect(try entries(dir) == ["tiny.yaml"])
     }
 }

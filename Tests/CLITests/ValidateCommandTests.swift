@@ -178,3 +178,40 @@ struct ValidateCommandTests {
         #expect(bad.stderr.split(separator: "\n").count == 2)
     }
 }
+
+/// Errors are reported all at once, each once.
+@Suite("every error once")
+struct EveryErrorOnceTests {
+    @Test("rules and validate print all three mistakes of a rules file in one run")
+    func threeMistakes() throws {
+        let dir = try CLIProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = try CLIProcess.write("trust:\n  initial: 1.5\ntriggers:\n  repeated_deny:\n    windw: 1h\napprovals:\n  grant_window: -5m\n",
+                                        named: "strict.yaml", in: dir)
+        for command in [["rules", file], ["validate", file]] {
+            let r = try CLIProcess.run(command, in: dir)
+            #expect(r.status == 2)
+            let errors = r.stderr.split(separator: "\n").filter { $0.hasPrefix("error: \(file):") }
+            #expect(errors.count == 3, "\(r.stderr)")
+            #expect(errors.map { $0.split(separator: ":")[2] } == ["2", "5", "7"], "\(r.stderr)")
+        }
+    }
+
+    @Test("check and validate report a bad --set once, not once per scenario")
+    func badSetOnce() throws {
+        let dir = try CLIProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let scenarios = dir.appendingPathComponent("s")
+        try FileManager.default.createDirectory(at: scenarios, withIntermediateDirectories: true)
+        for n in 1...3 {
+            _ = try CLIProcess.write(ValidateCommandTests.scenario.replacingOccurrences(of: "name: rd", with: "name: rd\(n)"),
+                                     named: "rd\(n).yaml", in: scenarios)
+        }
+        for command in ["check", "validate"] {
+            let r = try CLIProcess.run([command, scenarios.path, "--set", "triggers.repeated_deny.count=lots"], in: dir)
+            #expect(r.status == 2)
+            let mentions = r.stderr.split(separator: "\n").filter { $0.contains("--set triggers.repeated_deny.count=lots") }
+            #expect(mentions.count == 1, "\(command): \(r.stderr)")
+        }
+    }
+}

@@ -151,7 +151,7 @@ struct PolicyTests {
         roster.add(name: "fin-bot-1", runtime: .crewai)
         roster.add(name: "ops-bot", runtime: .crewai)
         var rules = try defaults()
-        rules.agentOverrides = [AgentOverride(agent: roster.ids[1], quarantine: true)]
+        rules.agentOverrides = [AgentOverride(agent: roster.id(of: 1), quarantine: true)]
         var g = Gateway(rules: rules, roster: roster)
         let tool = g.intern("github"), op = g.intern("list_repos")
         #expect(g.process(Scan(time: at(m: 1), agent: 0, tool: tool, operation: op, trace: 1)).decision == .allow)

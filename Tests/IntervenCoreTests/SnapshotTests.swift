@@ -13,7 +13,7 @@ struct SnapshotTests {
         r.scan(at(m: 4), tool: "github", op: "merge_pr", verb: .write)                       // REQUIRE_APPROVAL (P2)
         let s = r.g.snapshot(of: 0, at: at(m: 5))
         #expect(s.name == "fin-bot")
-        #expect(s.id == r.g.roster.ids[0])
+        #expect(s.id == r.g.roster.id(of: 0))
         #expect(s.runtime == .langchain)
         #expect(s.keyPrefix.hasPrefix("iv_live_"))
         #expect(s.firstSeen == at(m: 1))

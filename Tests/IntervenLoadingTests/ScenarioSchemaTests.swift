@@ -148,7 +148,7 @@ struct ScenarioSchemaTests {
         ("scan", ScenarioKeys.scan), ("transition", ScenarioKeys.transition), ("close", ScenarioKeys.close),
         ("note", ScenarioKeys.note), ("respond", ScenarioKeys.respond), ("respondAction", ScenarioKeys.respondAction),
         ("manualIncident", ScenarioKeys.manualIncident), ("indicator", ScenarioKeys.indicator),
-        ("analyst", ScenarioKeys.analyst), ("delay", ScenarioKeys.delay), ("expectations", ScenarioKeys.expectations),
+        ("analyst", ScenarioKeys.analyst), ("delay", ScenarioKeys.delay), ("expectationItem", ScenarioKeys.expectationItem),
         ("incident", ScenarioKeys.incident), ("noIncident", ScenarioKeys.noIncident), ("trust", ScenarioKeys.trust),
         ("state", ScenarioKeys.state), ("decisions", ScenarioKeys.decisions), ("detection", ScenarioKeys.detection),
         ("timeToDetect", ScenarioKeys.timeToDetect), ("sometimes", ScenarioKeys.sometimes), ("bound", ScenarioKeys.bound),
@@ -161,7 +161,7 @@ struct ScenarioSchemaTests {
     static let parts: [(String, [String])] = [
         ("processes", ScenarioKeys.processes), ("template", ScenarioKeys.template), ("actions", ScenarioKeys.actions),
         ("trustChecks", ScenarioKeys.trustChecks), ("decisionNames", ScenarioKeys.decisionNames),
-        ("conditions", ScenarioKeys.conditions),
+        ("conditions", ScenarioKeys.conditions), ("expectations", ScenarioKeys.expectations),
     ]
 
     @Test("every key list of ScenarioKeys is a mapping of the schema (or part of one)")

@@ -1,27 +1,20 @@
-import IntervenCore
+public import IntervenCore
 import IntervenScenario
-import IntervenSimulation
+public import IntervenSimulation
 
 extension Evaluator {
-    /// The intervals during which an agent of `group` is malicious (labelled misbehaving or
-    /// compromised), from its group's label and phases.
-    func maliciousIntervals(group g: Int) -> [(from: SimTime, to: SimTime)] {
-        let group = scenario.groups[g]
-        var changes: [(SimTime, GroundTruth)] = [(.zero, group.label)]
-        for p in group.phases { if let l = p.label { changes.append((SimTime.zero + p.at, l)) } }
-        let end = SimTime.zero + result.duration
-        var out: [(from: SimTime, to: SimTime)] = []
-        for (k, (t, label)) in changes.enumerated() where label != .benign {
-            let until = k + 1 < changes.count ? changes[k + 1].0 : end
-            if let last = out.last, last.to == t { out[out.count - 1].to = until } else { out.append((t, until)) }
-        }
-        return out
-    }
-
-    /// Nearest-rank percentile of sorted values.
-    static func percentile(_ sorted: [SimDuration], _ p: Int) -> SimDuration {
-        let rank = max(1, (sorted.count * p + 99) / 100)
-        return sorted[min(rank, sorted.count) - 1]
+    /// Detection quality of `trigger` (any but `manual` when nil) over the agents `glob` matches:
+    /// the one scoring behind `detection:` expectations, the baseline's detection metrics and
+    /// summary.json's detection section (`DetectionScorer`).
+    mutating func detectionScore(trigger: TriggerKind?, agents glob: String) -> DetectionScore {
+        let tally = DetectionScorer(scenario: scenario, result: result).tally(agents: agents(glob), trigger: trigger)
+        var s = DetectionScore()
+        s.malicious = tally.maliciousAgents
+        s.detected = tally.timesToDetect.sorted()
+        s.missed = tally.missed.map { "\(names[$0.agent]) (malicious from \($0.from))" }
+        s.incidents = tally.incidents
+        s.falsePositives = tally.falsePositiveIncidents.map { result.incidents[$0] }
+        return s
     }
 
     mutating func detection(_ x: DetectionExpectation) -> ExpectationOutcome {
@@ -33,29 +26,9 @@ extension Evaluator {
         if let b = x.p95 { wanted.append("p95 \(b.phrase(\.description))") }
         let title = "detection by \(which) for \(x.agent): " + wanted.joined(separator: ", ")
 
-        let list = agents(x.agent)
-        let considered: (IncidentRecord) -> Bool = { i in
-            if let t = x.trigger { return i.trigger == t }
-            return i.trigger != .manual
-        }
-        var byAgent: [String: [IncidentRecord]] = [:]
-        for i in result.incidents where considered(i) { byAgent[i.agent, default: []].append(i) }
-        var malicious = 0, detected: [SimDuration] = [], missed: [String] = []
-        var incidents = 0, falsePositives: [IncidentRecord] = []
-        for a in list {
-            let intervals = maliciousIntervals(group: groupOf[a])
-            let mine = byAgent[names[a]] ?? []
-            incidents += mine.count
-            for i in mine where !intervals.contains(where: { i.openedAt >= $0.from && i.openedAt < $0.to }) { falsePositives.append(i) }
-            guard !intervals.isEmpty else { continue }
-            malicious += 1
-            var first: SimDuration? = nil
-            for iv in intervals {
-                if let i = mine.first(where: { $0.openedAt >= iv.from && $0.openedAt < iv.to }) { first = i.openedAt - iv.from; break }
-            }
-            if let first { detected.append(first) } else { missed.append("\(names[a]) (malicious from \(intervals[0].from))") }
-        }
-        detected.sort()
+        let score = detectionScore(trigger: x.trigger, agents: x.agent)
+        let malicious = score.malicious, detected = score.detected, missed = score.missed
+        let incidents = score.incidents, falsePositives = score.falsePositives
         var observed: [String] = []
         var wrong: [String] = []
         var evidence: [String] = []
@@ -64,20 +37,20 @@ extension Evaluator {
                 return Self.outcome(title, false, "no agent of \(x.agent) is labelled misbehaving or compromised, so detection cannot be measured")
             }
         }
-        let rate = malicious > 0 ? Score(micros: Int32((detected.count * 1_000_000 + malicious / 2) / malicious)) : .zero
+        let rate = score.rate
         observed.append("detected \(detected.count) of \(malicious) malicious agents (\(Phrase.percent(UInt64(detected.count), UInt64(malicious))))")
         if let b = x.rate, !b.contains(rate) {
             wrong.append("detection rate \(rate)")
             if !missed.isEmpty { evidence.append("missed: " + Phrase.list(missed, limit: 5)) }
         }
-        let fpRatio = incidents > 0 ? Score(micros: Int32((falsePositives.count * 1_000_000 + incidents / 2) / incidents)) : .zero
+        let fpRatio = score.falsePositiveRatio
         observed.append("\(falsePositives.count) of \(Phrase.plural(incidents, "incident")) on benign agents")
         if let b = x.falsePositiveRatio, !b.contains(fpRatio) {
             wrong.append("false-positive ratio \(fpRatio)")
             evidence.append("on benign agents: " + Phrase.list(falsePositives.map(Self.describe)))
         }
         if !detected.isEmpty {
-            let p50 = Self.percentile(detected, 50), p95 = Self.percentile(detected, 95)
+            let p50 = score.p50 ?? .zero, p95 = score.p95 ?? .zero
             observed.append("time to detect p50 \(p50), p95 \(p95)")
             if let b = x.p50, !b.contains(p50) { wrong.append("p50 \(p50)") }
             if let b = x.p95, !b.contains(p95) { wrong.append("p95 \(p95)") }
@@ -90,4 +63,30 @@ extension Evaluator {
         if wrong.isEmpty { return Self.outcome(title, true, observed.joined(separator: "; ")) }
         return Self.outcome(title, false, wrong.joined(separator: ", "), [observed.joined(separator: "; ")] + evidence)
     }
+}
+
+/// Detection quality over a set of agents (see `Evaluator.detectionScore`).
+public struct DetectionScore: Sendable {
+    /// Agents labelled malicious at some time.
+    public var malicious = 0
+    /// Time to detect of each detected agent, shortest first.
+    public var detected: [SimDuration] = []
+    /// Malicious agents never detected (`name (malicious from T)`).
+    public var missed: [String] = []
+    /// Incidents of the trigger on these agents.
+    public var incidents = 0
+    /// Those that opened while their agent was benign.
+    public var falsePositives: [IncidentRecord] = []
+
+    /// Detected over malicious agents (0 when none is malicious).
+    public var rate: Score {
+        malicious > 0 ? Score(micros: Int32((detected.count * 1_000_000 + malicious / 2) / malicious)) : .zero
+    }
+    /// False positives over incidents (0 when there is none).
+    public var falsePositiveRatio: Score {
+        incidents > 0 ? Score(micros: Int32((falsePositives.count * 1_000_000 + incidents / 2) / incidents)) : .zero
+    }
+    /// Nearest-rank percentiles of the time to detect; nil when nothing was detected.
+    public var p50: SimDuration? { DetectionTally.percentile(detected, 50) }
+    public var p95: SimDuration? { DetectionTally.percentile(detected, 95) }
 }

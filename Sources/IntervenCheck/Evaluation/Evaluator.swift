@@ -30,10 +30,24 @@ public struct Evaluator {
 
     /// The verdict on every expectation, in file order.
     public mutating func evaluate() -> [ExpectationOutcome] {
-        scenario.expectations.enumerated().map { k, e in
+        let clock = ContinuousClock()
+        var seen: [String: Int] = [:]
+        return scenario.expectations.enumerated().map { k, e in
+            let started = clock.now
             var o = evaluate(e, index: k)
+            let spent = (clock.now - started).components
+            o.seconds = Double(spent.seconds) + Double(spent.attoseconds) / 1e18
             o.index = k
             o.location = e.location
+            o.column = e.column
+            if let id = e.id {
+                o.id = id
+                o.hasExplicitID = true
+            } else {
+                let n = seen[o.title, default: 0] + 1
+                seen[o.title] = n
+                o.id = n == 1 ? o.title : "\(o.title) (\(n))"
+            }
             return o
         }
     }
@@ -47,6 +61,10 @@ public struct Evaluator {
         case .decisions(let x): return decisions(x, probe: probe(index))
         case .detection(let x): return detection(x)
         case .sometimes(let x): return sometimes(x, probe: probe(index))
+        case .refused(let x): return refused(x)
+        case .reasons(let x): return reasons(x, probe: probe(index))
+        case .notes(let x): return notes(x)
+        case .counters(let x): return counters(x, index: index)
         }
     }
 

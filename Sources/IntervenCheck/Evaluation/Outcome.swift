@@ -8,6 +8,15 @@ public struct ExpectationOutcome: Sendable, Equatable {
     public var index: Int
     /// Where the scenario file states it (`file:line`).
     public var location: String
+    /// The item's column in the file (0 when unknown).
+    public var column: Int = 0
+    /// A stable name: the item's `id:`, else its title (with ` (2)`, ` (3)` after a repeat), so
+    /// that a report's test names do not shift when an expectation is inserted.
+    public var id: String = ""
+    /// Whether `id` comes from the file's `id:`.
+    public var hasExplicitID = false
+    /// Wall seconds spent judging it (reports only; never part of a verdict).
+    public var seconds: Double = 0
     /// What was expected, in words: `repeated_deny incident for fin-bot-* by 01:00:00, at least 1`.
     public var title: String
     public var passed: Bool

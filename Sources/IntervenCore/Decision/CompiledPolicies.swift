@@ -40,7 +40,9 @@ final class CompiledRule: Sendable {
         agentGlobs = (r.match.agents ?? []).map(Glob.init)
         if r.match.agents != nil {
             var b = BitSet(capacity: roster.count)
-            for i in 0..<roster.count where agentGlobs.contains(where: { $0.matches(roster.names[i]) || $0.matches(roster.ids[i]) }) {
+            let byID = agentGlobs.filter(\.couldMatchUUID)
+            for i in 0..<roster.count where agentGlobs.contains(where: { $0.matches(roster.names[i]) })
+                || (!byID.isEmpty && byID.contains(where: { $0.matches(roster.id(of: AgentIndex(i))) })) {
                 b.insert(i)
             }
             agents = b
@@ -126,10 +128,12 @@ struct CompiledPolicies: Sendable {
         var setOfCombination: [[Int]: Int32] = [:]
         var of = Array(repeating: Int32(-1), count: roster.count)
         if !compiledEntries.isEmpty {
+            let anyByID = compiledEntries.contains { $0.globs.contains(where: \.couldMatchUUID) }
             for i in 0..<roster.count {
-                let name = roster.names[i], id = roster.ids[i]
+                let name = roster.names[i]
+                let id = anyByID ? roster.id(of: AgentIndex(i)) : ""
                 let hits = compiledEntries.indices.filter { k in
-                    compiledEntries[k].globs.contains { $0.matches(name) || $0.matches(id) }
+                    compiledEntries[k].globs.contains { $0.matches(name) || (anyByID && $0.couldMatchUUID && $0.matches(id)) }
                 }
                 guard !hits.isEmpty else { continue }
                 if let s = setOfCombination[hits] { of[i] = s; continue }

@@ -15,6 +15,17 @@ public struct Glob: Sendable, Equatable {
     /// Whether the pattern has no wildcard (so it matches only its own text).
     public var isLiteral: Bool { !chars.contains { $0 == "*" || $0 == "?" || $0 == "[" } }
 
+    /// Whether the pattern could match an agent UUID (lowercase hex digits and dashes): false when
+    /// the text before its first wildcard holds any other character, so callers can skip
+    /// deriving ids for patterns that name agents by name.
+    public var couldMatchUUID: Bool {
+        for c in chars {
+            if c == "*" || c == "?" || c == "[" { return true }
+            if !(c == "-" || ("0"..."9").contains(c) || ("a"..."f").contains(c)) { return false }
+        }
+        return true
+    }
+
     /// Whether `text` matches the whole pattern.
     public func matches(_ text: String) -> Bool {
         if isLiteral { return text == pattern }

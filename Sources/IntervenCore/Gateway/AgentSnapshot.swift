@@ -11,7 +11,7 @@ public struct TrustState: Sendable, Equatable {
     /// Consecutive non-DENY scans since the last reward or DENY.
     public var cleanStreak: Int
     /// Rolling trust counters by kind (deny, approval, high-risk, threat-intel, anomaly, critical).
-    public var counters: [CounterKind: Int]
+    public var counters: Counts<CounterKind>
 }
 
 /// One row of the Agents page: identity, activity, decisions of the last window and trust.
@@ -35,7 +35,7 @@ public struct AgentSnapshot: Sendable, Equatable {
     /// Lifetime calls.
     public var totalCalls: UInt64
     /// Decisions within the `counters.decisions` window (24 h by default), by decision.
-    public var recentDecisions: [Decision: Int]
+    public var recentDecisions: Counts<Decision>
     /// Most used tools, most first.
     public var topTools: [ToolCount]
     /// Reason-code counts of non-ALLOW decisions, by code.
@@ -53,16 +53,16 @@ extension Gateway {
     /// The Agents-page row of an agent as of `time` (call `settle(until:)` first for idle credit).
     public func snapshot(of agent: AgentIndex, at time: SimTime) -> AgentSnapshot {
         let a = Int(agent)
-        var decisions: [Decision: Int] = [:]
+        var decisions = Counts<Decision>()
         for d in Decision.allCases { decisions[d] = trust.counter(CounterKind.decisions(d), agent: agent, at: time) }
-        var counters: [CounterKind: Int] = [:]
+        var counters = Counts<CounterKind>()
         for k in CounterKind.trustCounters { counters[k] = trust.counter(k, agent: agent, at: time) }
         let pinned = trust.pinnedUntil(a)
         let state = TrustState(score: trust.score(a), inScrutiny: trust.inScrutiny(a, at: time),
                                scrutinyPinnedUntil: time < pinned ? pinned : nil, suspended: trust.isSuspended(a),
                                cleanStreak: Int(trust.agents[a].cleanStreak), counters: counters)
         let first = firstSeen(of: agent), last = lastSeen(of: agent)
-        return AgentSnapshot(index: agent, id: roster.ids[a], name: roster.names[a], runtime: roster.runtimes[a],
+        return AgentSnapshot(index: agent, id: roster.id(of: agent), name: roster.names[a], runtime: roster.runtimes[a],
                              label: roster.labels[a], keyPrefix: keyPrefix(of: agent),
                              firstSeen: first == .never ? nil : first, lastSeen: last == .never ? nil : last,
                              totalCalls: totalCalls(of: agent), recentDecisions: decisions,
@@ -70,4 +70,36 @@ extension Gateway {
                              reasonCounts: reasonCounts(of: agent).map { AgentSnapshot.ReasonCount(code: $0.code, count: $0.count) },
                              trust: state)
     }
+}
+
+/// Counts by a small enumeration (decisions, counter kinds), held inline: a million agent rows
+/// would otherwise carry two million dictionaries. Reads like a dictionary whose missing keys
+/// count zero.
+public struct Counts<Key: CaseIterable & RawRepresentable & Sendable>: Sendable, Equatable,
+    ExpressibleByDictionaryLiteral where Key.RawValue: BinaryInteger {
+    /// Up to ten counts, by raw value.
+    private var storage: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+    /// All zero.
+    public init() { precondition(Key.allCases.count <= 10, "Counts holds at most ten keys") }
+
+    /// The counts of a literal; keys not named count zero.
+    public init(dictionaryLiteral elements: (Key, Int)...) {
+        self.init()
+        for (k, v) in elements { self[k] = v }
+    }
+
+    /// The count of a key (saturating at Int32.max when set).
+    public subscript(key: Key) -> Int {
+        get { withUnsafeBytes(of: storage) { Int($0.load(fromByteOffset: Int(key.rawValue) * 4, as: Int32.self)) } }
+        set {
+            let v = Int32(clamping: newValue)
+            withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: v, toByteOffset: Int(key.rawValue) * 4, as: Int32.self) }
+        }
+    }
+
+    /// Every key's count, in declaration order.
+    public var values: [Int] { Key.allCases.map { self[$0] } }
+
+    public static func == (a: Counts, b: Counts) -> Bool { Key.allCases.allSatisfy { a[$0] == b[$0] } }
 }

@@ -199,7 +199,7 @@ extension Gateway {
 
     /// The agent's API key prefix (`iv_live_` and 4 hex digits, changed by a key rotation).
     public func keyPrefix(of agent: AgentIndex) -> String {
-        let h = stableHash(roster.ids[Int(agent)], seed: UInt64(telemetry.keyGeneration[Int(agent)]))
+        let h = stableHash(roster.id(of: agent), seed: UInt64(telemetry.keyGeneration[Int(agent)]))
         let hex = String(h >> 48, radix: 16)
         return "iv_live_" + String(repeating: "0", count: 4 - hex.count) + hex
     }

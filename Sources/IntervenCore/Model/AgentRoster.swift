@@ -4,8 +4,6 @@
 public struct AgentRoster: Sendable {
     /// Agent names, by index.
     public private(set) var names: [String] = []
-    /// Agent UUIDs derived from (seed, name), by index.
-    public private(set) var ids: [String] = []
     /// Agent runtimes, by index (policy rules can match on them).
     public private(set) var runtimes: [Runtime] = []
     /// Ground-truth labels (for scoring only; detection never reads them).
@@ -26,11 +24,17 @@ public struct AgentRoster: Sendable {
         precondition(byName[name] == nil, "duplicate agent name \(name)")
         let index = AgentIndex(names.count)
         names.append(name)
-        ids.append(uuidString(stableHash(name, seed: seed), stableHash(name, seed: seed &+ 1)))
         runtimes.append(runtime)
         labels.append(label)
         byName[name] = index
         return index
+    }
+
+    /// The agent's UUID, derived from (seed, name) when asked: a million agents would otherwise
+    /// hold a million 36-character strings for the few places that print them.
+    public func id(of agent: AgentIndex) -> String {
+        let name = names[Int(agent)]
+        return uuidString(stableHash(name, seed: seed), stableHash(name, seed: seed &+ 1))
     }
 
     /// The index of an agent by name.

@@ -6,11 +6,18 @@ public import IntervenCore
 public struct Expectation: Sendable {
     /// Where the scenario file states it (`file:line`), for reports; empty for one built in code.
     public var location: String
+    /// The column of the item in the file (1-based; 0 when unknown), for annotations.
+    public var column: Int = 0
+    /// The item's `id:`: a stable name for reports (JUnit, annotations) that does not change
+    /// when other expectations are inserted before it; nil when the file gives none.
+    public var id: String?
     /// What is expected.
     public var kind: Kind
 
     /// An expectation at a place in a file.
-    public init(_ kind: Kind, location: String = "") { self.kind = kind; self.location = location }
+    public init(_ kind: Kind, location: String = "", column: Int = 0, id: String? = nil) {
+        self.kind = kind; self.location = location; self.column = column; self.id = id
+    }
 
     /// The kinds of expectation.
     public enum Kind: Sendable, Equatable {
@@ -28,6 +35,14 @@ public struct Expectation: Sendable {
         case detection(DetectionExpectation)
         /// A path the scenario claims to exercise was reached at least once.
         case sometimes(CoverageExpectation)
+        /// Scripted timeline actions the gateway refused (a run with an unexpected refusal fails).
+        case refused(RefusedExpectation)
+        /// Scans answered with a reason code, summed over the agents, in a window.
+        case reasons(ReasonsExpectation)
+        /// Notes on incidents.
+        case notes(NotesExpectation)
+        /// The rolling counters of every agent a glob matches, at a time.
+        case counters(CountersExpectation)
     }
 }
 
@@ -215,5 +230,66 @@ public struct CoverageExpectation: Sendable, Equatable {
         /// An incident opened (of a trigger, or any).
         case incident(TriggerKind?)
         case trustBelow(Score)
+    }
+}
+
+/// `refused:` timeline actions the gateway refused, counted.
+public struct RefusedExpectation: Sendable, Equatable {
+    /// An agent name or glob; `*` also matches tenant-wide actions.
+    public var agent: String
+    /// The action's timeline key (`close`, `note`, `rotate_key`, ...); nil: any.
+    public var action: String?
+    /// When the refused actions were scripted.
+    public var window: TimeWindow?
+    /// How many (default: at least 1).
+    public var count: Bound<Int>
+    public init(agent: String = "*", action: String? = nil, window: TimeWindow? = nil, count: Bound<Int> = .atLeast(1)) {
+        self.agent = agent; self.action = action; self.window = window; self.count = count
+    }
+}
+
+/// `reasons:` scans whose reason codes include `code`, summed over the agents a glob matches.
+public struct ReasonsExpectation: Sendable, Equatable {
+    public var agent: String
+    /// A built-in code (`RECENT_DENY_GRANT`) or a rule's own `reason_code`.
+    public var code: String
+    public var window: TimeWindow?
+    public var count: Bound<Int>
+    public init(agent: String = "*", code: String, window: TimeWindow? = nil, count: Bound<Int> = .atLeast(1)) {
+        self.agent = agent; self.code = code; self.window = window; self.count = count
+    }
+}
+
+/// `notes:` notes on the incidents of the agents a glob matches, counted.
+public struct NotesExpectation: Sendable, Equatable {
+    public var agent: String
+    public var trigger: TriggerKind?
+    /// The note's author (the timeline item's `by`).
+    public var author: String?
+    /// Text the note contains.
+    public var text: String?
+    /// When the notes were added.
+    public var window: TimeWindow?
+    public var count: Bound<Int>
+    public init(agent: String = "*", trigger: TriggerKind? = nil, author: String? = nil, text: String? = nil,
+                window: TimeWindow? = nil, count: Bound<Int> = .atLeast(1)) {
+        self.agent = agent; self.trigger = trigger; self.author = author; self.text = text; self.window = window; self.count = count
+    }
+}
+
+/// `counters:` the rolling counters (deny, approval, high_risk, threat_intel, anomaly, critical)
+/// of every agent a glob matches at a time: the value after everything at that instant.
+public struct CountersExpectation: Sendable, Equatable {
+    public var agent: String
+    public var at: SimDuration
+    /// Bounds by counter name, in `names` order.
+    public var bounds: [(name: String, bound: Bound<Int>)]
+    /// The counters an expectation can state.
+    public static let names = ["deny", "approval", "high_risk", "threat_intel", "anomaly", "critical"]
+    public init(agent: String, at: SimDuration, bounds: [(name: String, bound: Bound<Int>)]) {
+        self.agent = agent; self.at = at; self.bounds = bounds
+    }
+    public static func == (a: CountersExpectation, b: CountersExpectation) -> Bool {
+        a.agent == b.agent && a.at == b.at && a.bounds.map(\.name) == b.bounds.map(\.name) && a.bounds.map(\.bound) == b.bounds.map(\.bound)
     }
 }

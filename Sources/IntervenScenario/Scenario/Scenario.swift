@@ -206,6 +206,8 @@ public struct TimelineEvent: Sendable {
     /// Who does it (`operator` by default), recorded on incidents and approvals.
     public var actor: String
     public var action: TimelineAction
+    /// The item's line in the scenario file (0 when built in code), for reports.
+    public var line: Int = 0
     /// An event at a time.
     public init(at: SimDuration, actor: String = "operator", action: TimelineAction) {
         self.at = at; self.actor = actor; self.action = action

@@ -17,7 +17,7 @@ public struct DailyWindow: Sendable, Equatable {
     public var start: SimDuration
     /// Time of day the window closes (exclusive).
     public var end: SimDuration
-    static let day: Int64 = 86_400_000
+    package static let day: Int64 = 86_400_000
 
     /// A window from `start` to `end` (times of day in [0, 24 h)).
     public init(start: SimDuration, end: SimDuration) { self.start = start; self.end = end }
@@ -112,7 +112,7 @@ public struct Arrivals: Sendable, Equatable {
     }
 
     /// The whole-millisecond period of a constant rate (at least 1 ms), or nil for zero.
-    static func period(_ rate: Rate) -> Int64? {
+    package static func period(_ rate: Rate) -> Int64? {
         guard let mean = rate.meanInterval, mean < 1e15 else { return nil }
         return max(1, Int64(mean.rounded()))
     }

@@ -23,10 +23,26 @@ struct ObservationPlan: Sendable {
     var anyLogged: Bool
     /// Per expectation, the probe that counts its decisions, or -1.
     var probeOfExpectation: [Int]
+    /// Counter readings: per agent (global index), the (reading, time) pairs to take, by time.
+    var counterReadings: [Int32: [(reading: Int, at: SimTime)]] = [:]
+    /// Per expectation, its reading index (one per agent it matches, in agent order), or -1.
+    var readingOfExpectation: [Int] = []
+    var readingCount = 0
 
-    /// A decision counter over a window.
+    /// A decision counter over a window (of the scans with a reason code, when given).
     struct CounterProbe: Sendable {
         var window: TimeWindow?
+        var reason: ReasonFilter? = nil
+    }
+
+    /// A reason code a probe counts: a built-in one, or a rule's own.
+    enum ReasonFilter: Sendable {
+        case builtin(ReasonCode)
+        case custom(String)
+
+        init(_ code: String) {
+            if let c = ReasonCode.allCases.first(where: { $0.description == code }) { self = .builtin(c) } else { self = .custom(code) }
+        }
     }
 
     /// Incident expectations over at most this many agents keep a decision log for evidence.
@@ -48,13 +64,18 @@ struct ObservationPlan: Sendable {
             return found
         }
         func track(_ glob: String) { for a in agents(glob) { tracked.insert(Int(a)); anyTracked = true } }
-        func probe(_ glob: String, _ window: TimeWindow?) -> Int {
-            probes.append(CounterProbe(window: window))
+        func probe(_ glob: String, _ window: TimeWindow?, reason: String? = nil) -> Int {
+            probes.append(CounterProbe(window: window, reason: reason.map(ReasonFilter.init)))
             for a in agents(glob) { perAgent[Int(a)].append(Int32(probes.count - 1)) }
             return probes.count - 1
         }
+        var counterReadings: [Int32: [(reading: Int, at: SimTime)]] = [:]
+        var readingOfList: [Int] = []
+        var readings = 0
         for e in expectations {
             var probeIndex = -1
+            var readingOf = -1
+            defer { readingOfList.append(readingOf) }
             switch e.kind {
             case .incident(let x):
                 let found = agents(x.agent)
@@ -62,7 +83,14 @@ struct ObservationPlan: Sendable {
                     for a in found { logged.insert(Int(a)); anyLogged = true }
                     if x.trigger == nil || x.trigger == .trustCollapse { track(x.agent) }
                 }
-            case .noIncident, .detection: break
+            case .noIncident, .detection, .refused, .notes: break
+            case .counters(let x):
+                readingOf = readings
+                for a in agents(x.agent) {
+                    counterReadings[a, default: []].append((readings, SimTime.zero + x.at))
+                    readings += 1
+                }
+            case .reasons(let x): probeIndex = probe(x.agent, x.window, reason: x.code)
             case .trust(let x): track(x.agent)
             case .state(let x): track(x.agent)
             case .decisions(let x): probeIndex = probe(x.agent, x.window)
@@ -80,6 +108,8 @@ struct ObservationPlan: Sendable {
         for l in perAgent { list += l; start.append(Int32(list.count)) }
         self.tracked = tracked; self.logged = logged; self.anyTracked = anyTracked; self.anyLogged = anyLogged
         self.probes = probes; self.probeOfExpectation = probeOf; self.probeStart = start; self.probeList = list
+        self.counterReadings = counterReadings.mapValues { $0.sorted { ($0.at, $0.reading) < ($1.at, $1.reading) } }
+        self.readingOfExpectation = readingOfList; self.readingCount = readings
     }
 
     /// The global indexes of the agents a name or glob matches, in order.
@@ -137,4 +167,9 @@ public struct Observations: Sendable {
     public var probeOfExpectation: [Int] = []
     /// Decisions per agent group (group order), by `Decision.rawValue`.
     public var decisionsByGroup: [[UInt64]] = []
+    /// Counter readings (see `readingOfExpectation`): each the six trust counters (deny,
+    /// approval, high_risk, threat_intel, anomaly, critical) of one agent at one time.
+    public var counterReadings: [[Int]] = []
+    /// Per expectation, the index of its first reading (one per matched agent, in agent order), or -1.
+    public var readingOfExpectation: [Int] = []
 }

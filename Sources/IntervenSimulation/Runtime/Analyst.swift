@@ -11,6 +11,9 @@ struct AnalystWork: Sendable {
     /// The approval's or incident's per-agent ordinal.
     var ordinal: UInt32
     var label: GroundTruth
+    /// The incident's trigger (0 for an approval): with the agent and the time, what identifies
+    /// the work across runs whose other work differs.
+    var trigger: UInt8 = 0
 
     /// Canonical order: the same whatever shard reported it.
     static func before(_ a: AnalystWork, _ b: AnalystWork) -> Bool {
@@ -34,20 +37,24 @@ struct AnalystDecision: Sendable {
 /// The simulated analyst team (docs/behaviour.md §14): a FIFO queue worked by `headcount` analysts, deciding
 /// from ground truth with the configured accuracy.
 ///
-/// It runs on the coordinator between epochs and draws from its own random stream, in the
-/// canonical order of the work, so its decisions never depend on the shard count.
+/// It runs on the coordinator between epochs, in the canonical order of the work, so its
+/// decisions never depend on the shard count. Each piece of work draws from its own stream,
+/// keyed by its identity under the run's seed: kind, agent, time and (for an incident) trigger,
+/// not its position in any sequence. A rule change that adds or removes other work, even of the
+/// same agent, does not change the verdict or the response time drawn for an unchanged approval
+/// or incident (only when it is worked, if the queue moved).
 struct AnalystDesk {
     let model: AnalystModel
     /// The pending TTL in force from each time on (an approval's expiry is fixed when it is created).
     let approvalTTLs: [(from: SimTime, ttl: SimDuration)]
-    private var rng: RandomStream
+    private let seed: UInt64
     /// When each analyst is next free.
     private var freeAt: [SimTime]
 
     init(model: AnalystModel, seed: UInt64, approvalTTLs: [(from: SimTime, ttl: SimDuration)]) {
         self.model = model
         self.approvalTTLs = approvalTTLs
-        rng = RandomStream(seed: seed, stream: stableHash("analyst"))
+        self.seed = seed
         freeAt = Array(repeating: .zero, count: max(1, model.headcount))
     }
 
@@ -67,6 +74,7 @@ struct AnalystDesk {
             let start = max(freeAt[k], w.time)
             // An approval that expired while queued has left the Pending tab: nobody works it.
             if w.kind == .approval && start > w.time + ttl(at: w.time) { continue }
+            var rng = Self.stream(for: w, seed: seed)
             let done = start + model.responseTime.draw(&rng)
             freeAt[k] = done
             let correct = rng.nextBelow(1_000_000) < UInt64(max(0, model.accuracy.micros))
@@ -85,6 +93,16 @@ struct AnalystDesk {
         }
         return out
     }
+
+    /// The random stream of one piece of work: its identity hashed with the seed.
+    static func stream(for w: AnalystWork, seed: UInt64) -> RandomStream {
+        var h = analystStream
+        h = splitMix64(h ^ ((UInt64(w.kind.rawValue) << 40) | (UInt64(w.trigger) << 32) | UInt64(UInt32(bitPattern: w.agent))))
+        h = splitMix64(h ^ UInt64(bitPattern: w.time.milliseconds))
+        return RandomStream(seed: seed, stream: h)
+    }
+
+    private static let analystStream = stableHash("analyst")
 
     private func ttl(at t: SimTime) -> SimDuration {
         // Rules changes at the same instant as a scan apply before it (tenant-wide events first).

@@ -18,6 +18,8 @@ struct Coordinator {
     private var next: SimTime?
     /// Scans decided so far, over every shard.
     private(set) var scans: UInt64 = 0
+    /// Rows of the trust series the shards hold.
+    private(set) var trustRows = 0
 
     /// The shortest window of a run without an analyst, in milliseconds.
     static let minimumQuietWindow: Int64 = 15 * 60_000
@@ -66,6 +68,7 @@ struct Coordinator {
     mutating func absorb(_ reports: [EpochReport], windowEnd: SimTime) {
         next = reports.compactMap(\.nextEvent).min()
         scans = reports.reduce(0) { $0 + $1.scans }
+        trustRows = reports.reduce(0) { $0 + $1.trustRows }
         guard analyst != nil else { return }
         let work = reports.flatMap(\.work)
         for d in analyst!.assign(work) {

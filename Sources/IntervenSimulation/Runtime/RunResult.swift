@@ -37,9 +37,25 @@ public struct RunResult: Sendable {
     /// Sampled nanoseconds of single scans' trips through the gateway (decision, trust,
     /// correlation, incidents), when sampling was asked for; shard by shard, not sorted.
     public var coreLatencies: [UInt32] = []
+    /// Detection quality against the scenario's ground truth (see `DetectionScorer`); nil for a
+    /// result not made by `Simulation`.
+    public var detection: DetectionMetrics? = nil
+    /// Set when the run was stopped before its end because its trust series outgrew
+    /// `Simulation.trustRowLimit`; the result then holds nothing else of use.
+    public var stopped: RunStopped?
 
     /// Scans per wall-clock second.
     public var scansPerSecond: Double { wallSeconds > 0 ? Double(scans) / wallSeconds : 0 }
+}
+
+/// Why a run was stopped before its end.
+public struct RunStopped: Sendable, Equatable {
+    /// The virtual time it had reached.
+    public var at: SimTime
+    /// The trust series rows it held then.
+    public var trustRows: Int
+    /// The limit they passed.
+    public var limit: Int
 }
 
 /// An incident as written to `incidents.json`.
@@ -109,4 +125,14 @@ public struct RefusedAction: Sendable, Equatable {
     public var action: String
     /// The gateway's one-line reason.
     public var reason: String
+    /// The action's key as a timeline item writes it (`close`, `note`, `rotate_key`, ...).
+    public var keyword: String = ""
+    /// The agent it names, if any.
+    public var agent: String?
+    /// The timeline item's line in the scenario file (0 when unknown).
+    public var line: Int = 0
+
+    public init(time: SimTime, action: String, reason: String, keyword: String = "", agent: String? = nil, line: Int = 0) {
+        self.time = time; self.action = action; self.reason = reason; self.keyword = keyword; self.agent = agent; self.line = line
+    }
 }

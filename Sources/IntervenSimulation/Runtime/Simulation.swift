@@ -24,6 +24,9 @@ public struct Simulation: Sendable {
     public let shards: Int
     /// Time one in this many scans' trip through the gateway (0: none); see `RunResult.coreLatencies`.
     public var latencySampling: Int = 0
+    /// Stop the run (`RunResult.stopped`) when its trust series holds more rows than this: a
+    /// series of every change cannot be sized in advance (see `RunEstimate`).
+    public var trustRowLimit: Int?
 
     /// A simulation of `scenario` on `shards` workers (at least 1, and no more than agents: an
     /// empty shard would only add coordination).
@@ -62,6 +65,13 @@ public struct Simulation: Sendable {
                 return out.map { $0! }
             }
             coordinator.absorb(reports, windowEnd: epochEnd)
+            if let limit = trustRowLimit, coordinator.trustRows > limit {
+                var stopped = RunResult(scenario: scenario.name, seed: scenario.seed, shards: shards, duration: scenario.duration,
+                                        agents: [], scans: coordinator.scans, decisions: [:], incidents: [], trust: [], alerts: [],
+                                        anomalies: [], approvals: [:], refusedActions: [], wallSeconds: clock.lap(), fingerprint: Fingerprint())
+                stopped.stopped = RunStopped(at: epochEnd, trustRows: coordinator.trustRows, limit: limit)
+                return stopped
+            }
             if let progress, let percent = coordinator.percent(at: epochEnd), percent != lastReported {
                 lastReported = percent
                 progress(RunProgress(virtualTime: epochEnd, duration: scenario.duration, scans: coordinator.scans))
@@ -77,7 +87,7 @@ public struct Simulation: Sendable {
         }
         timings.finish = clock.lap()
         progress?(RunProgress(virtualTime: end, duration: scenario.duration, scans: parts.reduce(0) { $0 + $1.scans }))
-        var result = Self.merge(parts, plan: plan)
+        var result = Self.merge(consume parts, plan: plan)
         timings.merge = clock.lap()
         result.timings = timings
         result.wallSeconds = timings.total
@@ -86,12 +96,25 @@ public struct Simulation: Sendable {
     }
 
     /// Puts the shards' parts in canonical order (independent of the shard count).
-    static func merge(_ parts: [ShardResult], plan: Plan) -> RunResult {
+    static func merge(_ parts: consuming [ShardResult], plan: Plan) -> RunResult {
         let s = plan.scenario
+        // The trust series is moved out of the parts, sorted in place and unpacked, so at most
+        // two copies of it exist at once.
+        var parts = parts
+        var rows: [(global: Int32, order: UInt64, sample: TrustSample)] = []
+        rows.reserveCapacity(parts.reduce(0) { $0 + $1.trust.count })
+        for k in parts.indices {
+            rows += parts[k].trust
+            parts[k].trust = []
+        }
+        rows.sort { ($0.sample.time, $0.global, $0.order) < ($1.sample.time, $1.global, $1.order) }
+        var trust: [TrustSample] = []
+        trust.reserveCapacity(rows.count)
+        for r in rows { trust.append(r.sample) }
+        rows = []
         var agents = [AgentSnapshot?](repeating: nil, count: plan.names.count)
         for p in parts { for (g, snap) in p.agents { agents[Int(g)] = snap } }
         let incidents = parts.flatMap(\.incidents).sorted { ($0.record.openedAt, $0.global, $0.ordinal) < ($1.record.openedAt, $1.global, $1.ordinal) }
-        let trust = parts.flatMap(\.trust).sorted { ($0.sample.time, $0.global, $0.order) < ($1.sample.time, $1.global, $1.order) }
         let alerts = parts.flatMap(\.alerts).sorted { ($0.alert.time, $0.global, $0.ordinal) < ($1.alert.time, $1.global, $1.ordinal) }
         let anomalies = parts.flatMap(\.anomalies).sorted { ($0.record.time, $0.global, $0.order) < ($1.record.time, $1.global, $1.order) }
         let refused = parts.flatMap(\.refused).sorted {
@@ -105,12 +128,13 @@ public struct Simulation: Sendable {
         }
         var result = RunResult(scenario: s.name, seed: s.seed, shards: plan.shardCount, duration: s.duration,
                                agents: agents.map { $0! }, scans: parts.reduce(0) { $0 + $1.scans }, decisions: decisions,
-                               incidents: incidents.map(\.record), trust: trust.map(\.sample), alerts: alerts.map(\.alert),
+                               incidents: incidents.map(\.record), trust: trust, alerts: alerts.map(\.alert),
                                anomalies: anomalies.map(\.record), approvals: approvals, refusedActions: refused.map(\.action),
                                wallSeconds: 0, fingerprint: Fingerprint())
         result.fingerprint = fingerprint(result)
         result.observations = observations(parts, plan: plan)
         result.coreLatencies = parts.flatMap(\.latencies)
+        result.detection = DetectionScorer(scenario: s, result: result).metrics()
         return result
     }
 
@@ -132,6 +156,9 @@ public struct Simulation: Sendable {
         let probes = plan.observation.probes.count
         o.probeCounts = (0..<probes).map { k in (0..<width).map { d in parts.reduce(0) { $0 + $1.probeCounts[k * width + d] } } }
         o.probeOfExpectation = plan.observation.probeOfExpectation
+        o.counterReadings = [[Int]](repeating: [], count: plan.observation.readingCount)
+        for p in parts { for r in p.readings { o.counterReadings[r.reading] = r.values } }
+        o.readingOfExpectation = plan.observation.readingOfExpectation
         o.decisionsByGroup = plan.scenario.groups.indices.map { g in
             (0..<width).map { d in parts.reduce(0) { $0 + $1.groupDecisions[g * width + d] } }
         }

@@ -68,8 +68,11 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Benchmark this scenario file instead of the synthetic tenant (no --agents, --hours, --rate or --trust-sample).")
     var scenario: String?
 
-    @Option(help: "Also write the figures to this JSON file (atomically).")
+    @Option(help: "Also write the figures to this JSON file (atomically; a link is followed, a device or FIFO written through).")
     var json: String?
+
+    @Option(name: .customLong("max-scans"), help: ArgumentHelp(RunBudget.maxScansHelp, valueName: "N"))
+    var maxScans: UInt64 = RunBudget.defaultMaxScans
 
     /// Set in the child processes: run this one configuration and print its figures as JSON.
     @Option(name: .customLong("child-run"), help: .hidden)
@@ -103,6 +106,10 @@ struct BenchCommand: AsyncParsableCommand {
         let rows = Int64(n) * (duration.milliseconds / sample.milliseconds + 1)
         guard scenario != nil || rows <= Self.maxTrustRows else {
             throw ValidationError("--trust-sample \(sample) would keep \(rows) trust samples (at most \(Self.maxTrustRows)); sample less often")
+        }
+        if maxScans == 0 { throw ValidationError("--max-scans must be at least 1") }
+        if let json {
+            if let why = AtomicFile.refusal(json, flag: "--json") { throw ValidationError(why) }
         }
         if let childRun, BenchConfiguration(argument: childRun) == nil {
             throw ValidationError("--child-run expects reference or engine:K (got '\(childRun)')")
@@ -175,7 +182,7 @@ struct BenchCommand: AsyncParsableCommand {
             do {
                 loaded = try ScenarioFile.load(path: path, rulesPath: rules, overrides: overrides)
             } catch {
-                throw CLIFailure.invalidInput(error.description)
+                throw CLIFailure.invalidInput(error)
             }
             if let seed { loaded.seed = seed }
             loaded.expectations = []
@@ -183,7 +190,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let loadedRules: Rules
         do { loadedRules = try RulesFile.load(path: rules, overrides: overrides) } catch {
-            throw CLIFailure.invalidInput(error.description)
+            throw CLIFailure.invalidInput(error)
         }
         let tenant = BenchTenant(agents: agents ?? Self.defaultAgents, duration: try Self.duration(hours),
                                  rate: try Self.rate(rate), seed: seed ?? 1,
@@ -193,35 +200,38 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (scenario, tenant) = try loadScenario()
+        if let why = RunBudget.refusal(RunEstimate(scenario), scenario, maxScans: maxScans, available: MachineMemory.available()) {
+            throw CLIFailure.invalidInput(why)
+        }
         if let childRun, let configuration = BenchConfiguration(argument: childRun) {
             let figures = await BenchRunner.measure(scenario, configuration, latencySampling: latencySample)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(figures), as: UTF8.self))
+            try output(String(decoding: try encoder.encode(figures), as: UTF8.self))
             return
         }
 
         let report = BenchReport(command: Self.commandLine(), scenario: scenario, tenant: tenant, machine: .current(),
                                  latencySampling: latencySample, timerOverhead: LatencySummary.timerOverhead())
-        print(report.header, terminator: "")
-        fflush(nil)
+        try output(report.header, terminator: "")
         var configurations: [BenchConfiguration] = noReference ? [] : [.reference]
         configurations += try shardCounts().map { .engine(shards: $0) }
         var runs: [RunFigures] = []
         for configuration in configurations {
             let figures = try Self.measureInChild(configuration)
             runs.append(figures)
-            print(report.row(figures, reference: runs.first { $0.configuration == "reference" }))
-            fflush(nil)
+            try output(report.row(figures, reference: runs.first { $0.configuration == "reference" }))
         }
         let done = report.finished(runs)
-        print(done.text, terminator: "")
-        fflush(nil)
+        // The figures file is written even when standard output fails; then the first failure counts.
+        var failure: CLIFailure?
+        do { try output(done.text, terminator: "") } catch { failure = error }
         if let json {
-            do { try AtomicFile.write(done.json, to: json) } catch {
-                throw CLIFailure.runtime(error.description)
+            do { try AtomicFile.write(done.json, to: json, flag: "--json") } catch {
+                throw CLIFailure.output(error)
             }
         }
+        if let failure { throw failure }
         if !done.fingerprintsAgree { exitProcess(ExitStatus.checkFailed) }
     }
 

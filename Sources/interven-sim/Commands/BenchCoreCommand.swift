@@ -46,7 +46,7 @@ struct BenchCoreCommand: ParsableCommand {
     func run() throws {
         let loaded: Rules
         do { loaded = try RulesFile.load(path: rules, overrides: overrides) } catch {
-            throw CLIFailure.invalidInput(String(describing: error))
+            throw CLIFailure.invalidInput(error)
         }
         let intervalMs = SimDuration.parse(interval)!.milliseconds
         var gateway = Gateway(rules: loaded, roster: AgentRoster(seed: seed))
@@ -79,22 +79,22 @@ struct BenchCoreCommand: ParsableCommand {
         let allocationsEnd = Allocator.allocationRequests()
         let scans = agents * rounds
         let seconds = Double(processNs) / 1e9
-        print("interven-sim bench-core: \(agents) agents x \(rounds) rounds = \(scans) scans (seed \(seed), interval \(interval))")
-        print("core:        \(fmt(Double(scans) / seconds / 1e6, 2)) M scans/s (\(fmt(seconds, 3)) s processing; stream generation \(fmt(Double(generateNs) / 1e9, 3)) s, not counted)")
-        print("per scan:    \(fmt(Double(processNs) / Double(scans), 1)) ns")
+        try output("interven-sim bench-core: \(agents) agents x \(rounds) rounds = \(scans) scans (seed \(seed), interval \(interval))")
+        try output("core:        \(fmt(Double(scans) / seconds / 1e6, 2)) M scans/s (\(fmt(seconds, 3)) s processing; stream generation \(fmt(Double(generateNs) / 1e9, 3)) s, not counted)")
+        try output("per scan:    \(fmt(Double(processNs) / Double(scans), 1)) ns")
         if let a0 = allocationsAfterWarmup, let a1 = allocationsEnd, scansAfterWarmup > 0 {
-            print("allocations: \(fmt(Double(a1 - a0) / Double(scansAfterWarmup), 4)) per scan after the first round (\(a1 - a0) jemalloc requests over \(scansAfterWarmup) scans, incidents included)")
+            try output("allocations: \(fmt(Double(a1 - a0) / Double(scansAfterWarmup), 4)) per scan after the first round (\(a1 - a0) jemalloc requests over \(scansAfterWarmup) scans, incidents included)")
         } else {
-            print("allocations: n/a (\(Allocator.name) keeps no request counts)")
+            try output("allocations: n/a (\(Allocator.name) keeps no request counts)")
         }
-        print("decisions:   " + Decision.allCases.map { "\($0) \(decisions[Int($0.rawValue)])" }.joined(separator: ", "))
+        try output("decisions:   " + Decision.allCases.map { "\($0) \(decisions[Int($0.rawValue)])" }.joined(separator: ", "))
         var byTrigger: [TriggerKind: Int] = [:]
         for i in gateway.desk.incidents { byTrigger[i.trigger.kind, default: 0] += 1 }
-        print("incidents:   \(gateway.desk.incidents.count) (" + TriggerKind.allCases.filter { byTrigger[$0] != nil }
+        try output("incidents:   \(gateway.desk.incidents.count) (" + TriggerKind.allCases.filter { byTrigger[$0] != nil }
             .map { "\($0) \(byTrigger[$0]!)" }.joined(separator: ", ") + ")")
-        print("anomalies:   \(gateway.anomalies.count)")
-        print("fingerprint: \(gateway.stateFingerprint())")
-        print("memory:      max RSS \(Machine.maxResidentBytes() / 1_048_576) MiB; allocator \(Allocator.name)")
+        try output("anomalies:   \(gateway.anomalies.count)")
+        try output("fingerprint: \(gateway.stateFingerprint())")
+        try output("memory:      max RSS \(Machine.maxResidentBytes() / 1_048_576) MiB; allocator \(Allocator.name)")
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Synchronization
 import Foundation
 import IntervenCheck
 import IntervenCore
@@ -17,11 +18,23 @@ struct CheckCommand: AsyncParsableCommand {
             recursively for *.yaml, skipping rules/ and baseline/), several at once, evaluates each \
             expect: entry, and prints a table and every failure with its evidence. Writes a JSON \
             report (--report) and, with --junit, a JUnit XML file with one testcase per \
-            expectation. --baseline DIR also compares each run with DIR/<scenario>.json (incidents \
-            added, removed or moved; trust and decision mixes beyond the tolerances); \
-            --update-baseline rewrites those files instead. Exit codes: 0 every expectation held \
-            (and no baseline changed); 1 an expectation failed or a baseline changed; 2 invalid \
-            input (every invalid file is listed, nothing runs); 3 an output could not be written.
+            expectation (named by its id: or what it expects, timed). --baseline DIR also compares \
+            each run with DIR/<scenario>.json: first the metrics that moved (detection rate, \
+            false-positive ratio, time to detect, incidents per trigger, decision mix, trust by \
+            group; before → after with the threshold that makes a move count), then incidents \
+            added, removed or moved, trust and decision mixes beyond the tolerances; \
+            --update-baseline rewrites those files instead (only in a directory marked as \
+            baselines, a new one or an empty one); --baseline-mode warn reports changes without \
+            failing. Each scenario is sized first and refused beyond --max-scans or the machine's \
+            available memory. CI: --format github (automatic when GITHUB_ACTIONS=true) adds \
+            annotations on the scenario line of each failed expectation and on the rules line a \
+            baseline change is most likely due to; --codequality FILE writes a GitLab Code Quality \
+            report; --summary FILE a Markdown summary (e.g. $GITHUB_STEP_SUMMARY). Reports follow \
+            a symbolic link and write through to a device or FIFO. Exit codes: 0 every expectation \
+            held (and no baseline changed, or --baseline-mode warn); 1 an expectation failed or a \
+            baseline changed; 2 invalid input (every invalid file is listed, a refused output or \
+            run, a missing --baseline directory; nothing runs); 3 an output could not be written; \
+            130/143 when interrupted.
             """
     )
 
@@ -34,7 +47,7 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override one rules value in every scenario, e.g. triggers.repeated_deny.count=6.", valueName: "PATH=VALUE"))
     var overrides: [String] = []
 
-    @Option(help: "Scenarios run at once (default: the active processors).")
+    @Option(help: "Cores to use (default: the active processors): scenarios of 1,000 agents or more are split over the free ones, the others run one per core.")
     var jobs: Int?
 
     @Option(help: "Compare each run with DIR/<scenario>.json.")
@@ -42,6 +55,18 @@ struct CheckCommand: AsyncParsableCommand {
 
     @Flag(help: "Rewrite the baseline files in --baseline (default Results/baseline) instead of comparing.")
     var updateBaseline = false
+
+    @Option(help: ArgumentHelp("What a baseline change does: fail (exit 1) or warn (reported, exit 0).", valueName: "fail|warn"))
+    var baselineMode: String = "fail"
+
+    @Option(help: ArgumentHelp("Output for a CI system: plain, github (annotations; the default when GITHUB_ACTIONS=true) or gitlab.", valueName: "plain|github|gitlab"))
+    var format: String?
+
+    @Option(help: "Also write a GitLab Code Quality report (JSON) here.")
+    var codequality: String?
+
+    @Option(help: "Also write a Markdown summary here (e.g. $GITHUB_STEP_SUMMARY); appended to when the file exists.")
+    var summary: String?
 
     @Option(help: "Trust at a checkpoint may move this much before it counts as a baseline change.")
     var trustTolerance: String = "0.05"
@@ -55,56 +80,157 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "Also write a JUnit XML report here.")
     var junit: String?
 
-    @Option(help: "Also write each scenario's results directory under DIR (DIR/<scenario>/).")
+    @Option(help: "Also write each scenario's results directory under DIR (DIR/<scenario>/; only a marked results directory there is replaced).")
     var results: String?
 
-    @Flag(help: "Print no per-scenario progress on stderr.")
+    @Option(name: .customLong("max-scans"), help: ArgumentHelp("Refuse (before anything runs) a scenario expected to send more scans than this (default 10,000,000,000).", valueName: "N"))
+    var maxScans: UInt64 = RunBudget.defaultMaxScans
+
+    @Flag(help: "Print no progress on stderr (a line per finished scenario; on a terminal, the running big scenarios' progress).")
     var quiet = false
 
+    /// The output format: --format, else github under GitHub Actions, else plain.
+    var resolvedFormat: CheckFormat {
+        if let format, let f = CheckFormat(rawValue: format) { return f }
+        return ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" ? .github : .plain
+    }
+
     func validate() throws {
+        if let format, CheckFormat(rawValue: format) == nil {
+            throw ValidationError("--format must be plain, github or gitlab (got '\(format)')")
+        }
+        guard ["fail", "warn"].contains(baselineMode) else {
+            throw ValidationError("--baseline-mode must be fail or warn (got '\(baselineMode)')")
+        }
         if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be from 1 to 256 (got \(jobs))") }
         for (name, text) in [("--trust-tolerance", trustTolerance), ("--mix-tolerance", mixTolerance)] {
             guard let s = Score.parse(text), s >= .zero, s <= .one else {
                 throw ValidationError("\(name) must be a number from 0 to 1 (got '\(text)')")
             }
         }
+        if maxScans == 0 { throw ValidationError("--max-scans must be at least 1") }
+        for (flag, value) in [("--results", results), ("--baseline", baseline)] where value == "" {
+            throw ValidationError("\(flag) needs a directory name (got an empty string)")
+        }
+        for (flag, value) in [("--report", report), ("--junit", junit)] {
+            if let value, let why = AtomicFile.refusal(value, flag: flag) { throw ValidationError(why) }
+        }
+    }
+
+    /// Why the outputs cannot be written where they are asked for, or why the baseline cannot be
+    /// read, before anything runs: a missing --baseline directory (unless --update-baseline makes
+    /// it), a baseline directory that is not one, a results directory of a scenario that is not
+    /// a results directory.
+    func outputRefusals(_ plan: CheckPlan, baselineDirectory: String?) -> [String] {
+        var refusals: [String] = []
+        if let dir = baselineDirectory {
+            if updateBaseline {
+                if let why = ResultsMarker.refusal(dir, as: .baseline, flag: "--baseline") { refusals.append(why) }
+            } else {
+                var isDirectory: ObjCBool = false
+                if !FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) {
+                    refusals.append("--baseline \(dir): no such directory (write one with --update-baseline)")
+                } else if !isDirectory.boolValue {
+                    refusals.append("--baseline \(dir) is not a directory")
+                }
+            }
+        }
+        if let results {
+            for (_, scenario) in plan.scenarios {
+                let target = (results.hasSuffix("/") ? results : results + "/") + scenario.name
+                if let why = ResultsWriter.refusal(for: target, flag: "--results") { refusals.append(why) }
+            }
+        }
+        return refusals
     }
 
     func run() async throws {
         let clock = ContinuousClock()
         let started = clock.now
         let baselineDir = baseline ?? (updateBaseline ? "Results/baseline" : nil)
-        let options = CheckOptions(paths: paths.isEmpty ? ["Scenarios"] : paths, rulesPath: rules, overrides: overrides,
+        var options = CheckOptions(paths: paths.isEmpty ? ["Scenarios"] : paths, rulesPath: rules, overrides: overrides,
                                    jobs: jobs ?? RunCommand.defaultShards, baselineDirectory: baselineDir,
                                    updateBaseline: updateBaseline,
                                    tolerance: BaselineTolerance(trust: Score.parse(trustTolerance)!, mix: Score.parse(mixTolerance)!),
                                    resultsDirectory: results)
+        let available = MachineMemory.available()
+        options.baselineWarnOnly = baselineMode == "warn"
+        let format = resolvedFormat
         let plan = CheckRunner.load(options)
         if !plan.errors.isEmpty {
             for e in plan.errors { printError(e) }
             throw CLIFailure(message: "\(Phrase.plural(plan.errors.count, "error")) in the scenarios; nothing was run", exitCode: ExitStatus.invalidInput)
         }
-        let quiet = self.quiet
-        let checks = await Task.detached {
-            await CheckRunner.run(plan, options: options) { c, done, total in
-                guard !quiet else { return }
-                writeStandardError("[\(done)/\(total)] \(c.passed ? "PASS" : "FAIL") \(c.name) (\(String(format: "%.2f", c.wallSeconds))s)\n")
+        options.availableMemory = available
+        // Every scenario is sized first: one beyond --max-scans or the memory stops the check.
+        var refusals = plan.scenarios.compactMap { entry in
+            RunBudget.refusal(RunEstimate(entry.scenario), entry.scenario, maxScans: maxScans, available: available)
+        }
+        refusals += outputRefusals(plan, baselineDirectory: baselineDir)
+        if refusals.count == 1 { throw CLIFailure.invalidInput(refusals[0]) }
+        if !refusals.isEmpty {
+            for e in refusals { printError(e) }
+            throw CLIFailure(message: "\(refusals.count) runs or outputs refused; nothing was run", exitCode: ExitStatus.invalidInput)
+        }
+        let display = CheckProgress(quiet: quiet, terminal: isatty(2) != 0, total: plan.scenarios.count)
+        let checks = await Task.detached { [options] in
+            await CheckRunner.run(plan, options: options, progress: { name, p in display.update(name, p) }) { c, done, total in
+                display.finished(c, done: done, total: total)
             }
         }.value
+        display.clear()
         let elapsed = clock.now - started
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(CheckReport.table(checks, wallSeconds: wall), terminator: "")
+        // The reports are written even when standard output fails; then that failure counts.
+        var stdoutFailure: CLIFailure?
         do {
-            try AtomicFile.write(CheckReport.json(checks, wallSeconds: wall), to: report)
-            if let junit { try AtomicFile.write(CheckReport.junit(checks, wallSeconds: wall), to: junit) }
+            try output(CheckReport.table(checks, wallSeconds: wall), terminator: "")
+            if format == .github { try output(CIReport.githubAnnotations(checks), terminator: "") }
+        } catch { stdoutFailure = error }
+        do {
+            try AtomicFile.write(CheckReport.json(checks, wallSeconds: wall), to: report, flag: "--report")
+            if let junit { try AtomicFile.write(CheckReport.junit(checks, wallSeconds: wall), to: junit, flag: "--junit") }
+            if let codequality { try AtomicFile.write(CIReport.codeQuality(checks), to: codequality, flag: "--codequality") }
+            if let summary { try Self.appendSummary(CIReport.summary(checks, wallSeconds: wall), to: summary) }
+        } catch let e as CLIFailure {
+            throw e
+        } catch let e as ResultsWriteError {
+            throw CLIFailure.output(e)
         } catch {
-            throw CLIFailure.runtime(error.description)
+            throw CLIFailure.runtime(String(describing: error))
         }
-        if updateBaseline, let baselineDir {
-            print("baselines written to \(baselineDir)/")
+        if let (check, stop) = checks.lazy.compactMap({ c in c.stopped.map { (c, $0) } }).first,
+           let scenario = plan.scenarios.first(where: { $0.path == check.path })?.scenario {
+            throw CLIFailure.invalidInput(RunBudget.stopped(stop, scenario))
         }
+        if let failure = checks.compactMap(\.writeRefusal).first { throw CLIFailure.invalidInput(failure) }
         if let failure = checks.flatMap(\.writeErrors).first { throw CLIFailure.runtime(failure) }
+        if let stdoutFailure { throw stdoutFailure }
+        if updateBaseline, let baselineDir {
+            try output("baselines written to \(baselineDir)/")
+        }
         if !checks.allSatisfy(\.passed) { exitProcess(ExitStatus.checkFailed) }
+    }
+}
+
+extension CheckCommand {
+    /// Appends to an existing file (GitHub's step summary is one file per step that several
+    /// writers share); writes a new one atomically.
+    static func appendSummary(_ text: String, to path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            try AtomicFile.write(Array(text.utf8), to: path, flag: "--summary")
+            return
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw CLIFailure.runtime("\(path): cannot open the summary file for appending")
+        }
+        defer { try? handle.close() }
+        do {
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Array(text.utf8))
+        } catch {
+            throw CLIFailure.runtime("\(path): cannot append the summary: \(error.localizedDescription)")
+        }
     }
 }
 
@@ -144,23 +270,79 @@ struct ValidateCommand: ParsableCommand {
             bad += problems.count
             found += inside
         }
+        var reported: Set<String> = []
         for file in found {
+            let line: String
             do {
                 if try ScenarioFile.isScenario(path: file) {
                     let s = try ScenarioFile.load(path: file, rulesPath: rules, overrides: overrides)
                     let agents = s.groups.reduce(0) { $0 + $1.count }
-                    print("ok \(file): scenario '\(s.name)', \(Phrase.plural(agents, "agent")), \(s.duration), \(Phrase.plural(s.expectations.count, "expectation"))")
+                    line = "ok \(file): scenario '\(s.name)', \(Phrase.plural(agents, "agent")), \(s.duration), \(Phrase.plural(s.expectations.count, "expectation"))"
                 } else {
                     _ = try RulesFile.load(path: file, overrides: overrides)
-                    print("ok \(file): rules file")
+                    line = "ok \(file): rules file"
                 }
             } catch {
                 bad += 1
-                for e in error.all { printError(e.description) }
+                // A bad --set or --rules file fails every file the same way: report it once.
+                for e in error.all where reported.insert(e.description).inserted { printError(e.description) }
+                continue
             }
+            try output(line)
         }
         if bad > 0 {
             throw CLIFailure(message: "\(bad) of \(Phrase.plural(max(found.count, bad), "file")) invalid", exitCode: ExitStatus.invalidInput)
         }
+    }
+}
+
+/// What `check` shows on stderr while it runs: a line per finished scenario and, on a terminal,
+/// one redrawn line with the progress of the big scenarios still running (split over shards).
+final class CheckProgress: Sendable {
+    private let quiet: Bool
+    private let terminal: Bool
+    private let total: Int
+    private let state = Mutex<(running: [String: RunProgress], done: Int, drawn: Bool)>(([:], 0, false))
+
+    init(quiet: Bool, terminal: Bool, total: Int) {
+        self.quiet = quiet; self.terminal = terminal; self.total = total
+    }
+
+    func update(_ name: String, _ p: RunProgress) {
+        guard !quiet, terminal else { return }
+        state.withLock { s in
+            s.running[name] = p
+            s.drawn = true
+            writeStandardError("\r\u{1B}[K" + line(s))
+        }
+    }
+
+    func finished(_ c: ScenarioCheck, done: Int, total: Int) {
+        guard !quiet else { return }
+        state.withLock { s in
+            s.running[c.name] = nil
+            s.done = done
+            let head = s.drawn ? "\r\u{1B}[K" : ""
+            var text = head + "[\(done)/\(total)] \(c.passed ? "PASS" : "FAIL") \(c.name) (\(String(format: "%.2f", c.wallSeconds))s)\n"
+            if terminal && !s.running.isEmpty { text += line(s) } else { s.drawn = false }
+            writeStandardError(text)
+        }
+    }
+
+    /// Clears the progress line, if one is drawn.
+    func clear() {
+        state.withLock { s in
+            if s.drawn && terminal { writeStandardError("\r\u{1B}[K") }
+            s.drawn = false
+        }
+    }
+
+    /// `[3/14] running tenant-10k-24h 42% (10:04:00 of 24h)`.
+    private func line(_ s: (running: [String: RunProgress], done: Int, drawn: Bool)) -> String {
+        let parts = s.running.keys.sorted().map { name -> String in
+            let p = s.running[name]!
+            return "\(name) \(ProgressDisplay.percent(p))% (\(ProgressDisplay.clock(p.virtualTime.milliseconds)) of \(p.duration))"
+        }
+        return "[\(s.done)/\(total)] running " + parts.joined(separator: ", ")
     }
 }

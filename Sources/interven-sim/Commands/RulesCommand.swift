@@ -25,8 +25,8 @@ struct RulesCommand: ParsableCommand {
         do {
             rules = try RulesFile.load(path: file, overrides: overrides)
         } catch {
-            throw CLIFailure.invalidInput(String(describing: error))
+            throw CLIFailure.invalidInput(error)
         }
-        print(RulesFile.render(rules), terminator: "")
+        try output(RulesFile.render(rules), terminator: "")
     }
 }

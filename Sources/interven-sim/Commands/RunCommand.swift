@@ -20,9 +20,13 @@ struct RunCommand: AsyncParsableCommand {
             Results/<scenario name>/), all at once: a failed run leaves no directory that looks \
             complete, and an earlier results directory there is replaced. The same scenario and \
             seed give byte-identical files for every --shards (only shards, wall_seconds \
-            and scans_per_wall_second in summary.json differ). Progress goes to stderr: a bar on a \
-            terminal, a line every 10% otherwise. Exit codes: 2 for a bad scenario, rules file or \
-            flag; 3 when the results cannot be written.
+            and scans_per_wall_second in summary.json differ). Only a directory marked as results \
+            (.interven-results) is replaced, or an empty one filled; anything else is refused. \
+            The run is estimated first (scans, memory, output, ETA on stderr) and refused \
+            beyond --max-scans or the machine's available memory. Progress goes to stderr: a bar \
+            on a terminal, a line every 10% otherwise. Exit codes: 2 for a bad scenario, rules \
+            file or flag, a refused --out, or a run too large; 3 when the results cannot be \
+            written; 130/143 when interrupted (temporary files are removed).
             """
     )
 
@@ -44,7 +48,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Results directory (default: Results/<scenario name>).")
     var out: String?
 
-    @Flag(help: "Print no progress on stderr.")
+    @Option(name: .customLong("max-scans"), help: ArgumentHelp(RunBudget.maxScansHelp, valueName: "N"))
+    var maxScans: UInt64 = RunBudget.defaultMaxScans
+
+    @Flag(help: "Print no estimate and no progress on stderr.")
     var quiet = false
 
     /// The most workers a run may ask for.
@@ -54,6 +61,8 @@ struct RunCommand: AsyncParsableCommand {
         if let shards, !(1...Self.maxShards).contains(shards) {
             throw ValidationError("--shards must be from 1 to \(Self.maxShards) (got \(shards))")
         }
+        if out == "" { throw ValidationError("--out needs a directory name (got an empty string)") }
+        if maxScans == 0 { throw ValidationError("--max-scans must be at least 1") }
     }
 
     func run() async throws {
@@ -61,25 +70,34 @@ struct RunCommand: AsyncParsableCommand {
         do {
             loaded = try ScenarioFile.load(path: scenario, rulesPath: rules, overrides: overrides)
         } catch {
-            throw CLIFailure.invalidInput(error.description)
+            throw CLIFailure.invalidInput(error)
         }
         if let seed { loaded.seed = seed }
         // `run` does not judge expectations (`check` does), so the shards need not observe for them.
         loaded.expectations = []
-        let simulation = Simulation(scenario: loaded, shards: shards ?? Self.defaultShards)
+        let directory = out ?? "Results/" + Self.directoryName(for: loaded.name)
+        // Refused before running: nothing is lost and no time is wasted.
+        if let why = ResultsWriter.refusal(for: directory) { throw CLIFailure.invalidInput(why) }
+        // Sized before it starts: refused beyond --max-scans or the machine's memory.
+        let estimate = RunEstimate(loaded)
+        let available = MachineMemory.available()
+        if let why = RunBudget.refusal(estimate, loaded, maxScans: maxScans, available: available) { throw CLIFailure.invalidInput(why) }
+        var simulation = Simulation(scenario: loaded, shards: shards ?? Self.defaultShards)
+        simulation.trustRowLimit = RunBudget.trustRowLimit(estimate, available: available)
+        if !quiet { writeStandardError(RunBudget.summary(estimate, loaded, shards: simulation.shards) + "\n") }
         let display = ProgressDisplay(style: .forStandardError(quiet: quiet))
         let progress = display.callback
         // Off the main actor: every hop from it costs microseconds, and the coordinator awaits a lot.
-        let result = await Task.detached { await simulation.run(progress: progress) }.value
+        let result = await Task.detached { [simulation] in await simulation.run(progress: progress) }.value
         display.finish()
+        if let stop = result.stopped { throw CLIFailure.invalidInput(RunBudget.stopped(stop, loaded)) }
 
-        let directory = out ?? "Results/" + Self.directoryName(for: loaded.name)
         do {
             try ResultsWriter().write(result, to: directory)
         } catch {
-            throw CLIFailure.runtime(error.description)
+            throw CLIFailure.output(error)
         }
-        print(RunSummary.text(result, directory: directory), terminator: "")
+        try output(RunSummary.text(result, directory: directory), terminator: "")
     }
 
     /// One worker per active processor, within the allowed range.

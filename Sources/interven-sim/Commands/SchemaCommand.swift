@@ -17,6 +17,6 @@ struct SchemaCommand: ParsableCommand {
     )
 
     func run() throws {
-        print(ScenarioSchema.json, terminator: "")
+        try output(ScenarioSchema.json, terminator: "")
     }
 }

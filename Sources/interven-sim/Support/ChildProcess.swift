@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -12,6 +13,9 @@ import Darwin
 /// Runs this executable again as a child process, so that a measurement (peak memory above all)
 /// belongs to one configuration rather than to everything the parent did before.
 enum ChildProcess {
+    /// The process id of the child now running (0: none), so an interrupt can pass the signal on.
+    static let running = Atomic<Int32>(0)
+
     /// How a child ended and what it printed.
     struct Outcome {
         /// The exit code, or nil when a signal ended it.
@@ -51,8 +55,21 @@ enum ChildProcess {
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for p in argv + envp { free(p) } }
+        // The child gets the default SIGINT and SIGTERM dispositions (this process ignores them
+        // and receives them through dispatch sources; an ignored signal would be inherited).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGINT)
+        sigaddset(&defaults, SIGTERM)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        if spawned == 0 { running.store(pid, ordering: .releasing) }
+        defer { running.store(0, ordering: .releasing) }
         close(fds[1])
         guard spawned == 0 else {
             close(fds[0])

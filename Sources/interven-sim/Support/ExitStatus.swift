@@ -1,3 +1,5 @@
+import IntervenLoading
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -23,6 +25,10 @@ struct CLIFailure: Error {
 
     /// Invalid input (exit code 2).
     static func invalidInput(_ message: String) -> CLIFailure { CLIFailure(message: message, exitCode: ExitStatus.invalidInput) }
+    /// Every error of a load (exit code 2), one `error:` line each.
+    static func invalidInput(_ error: LoadError) -> CLIFailure {
+        invalidInput(error.all.map(\.description).joined(separator: "\nerror: "))
+    }
     /// A failure while running or writing output (exit code 3).
     static func runtime(_ message: String) -> CLIFailure { CLIFailure(message: message, exitCode: ExitStatus.runtimeFailure) }
 }

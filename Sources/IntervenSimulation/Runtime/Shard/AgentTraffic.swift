@@ -5,16 +5,24 @@ import IntervenScenario
 enum LoopState {
     /// Sending its regular traffic.
     case active
-    /// Blocked since `since` on `approval` for the request `retry`: no other traffic until the
-    /// approval is decided or the agent's timeout.
-    case waiting(approval: ApprovalID, since: SimTime, retry: Scan)
-    /// Approved: the identical request `retry` goes again at the agent's next poll.
-    case approved(retry: Scan)
+    /// Blocked since `since` on `approval` for the request parked in slot `retry` of the shard's
+    /// parked scans: no other traffic until the approval is decided or the agent's timeout.
+    case waiting(approval: ApprovalID, since: SimTime, retry: Int32)
+    /// Approved: the identical request parked in slot `retry` goes again at the agent's next poll.
+    case approved(retry: Int32)
     /// In a backoff pause after too many denies in a row; traffic resumes at `until`.
     case paused(until: SimTime)
 
     /// Whether the agent is blocked on an approval (no regular traffic).
     var isWaiting: Bool { if case .waiting = self { true } else { false } }
+
+    /// The parked-scan slot this state holds, if any.
+    var parkedSlot: Int32? {
+        switch self {
+        case .waiting(_, _, let slot), .approved(let slot): slot
+        case .active, .paused: nil
+        }
+    }
 }
 
 /// The traffic state of one agent.
@@ -22,9 +30,12 @@ struct AgentTraffic {
     var global: Int32
     var group: Int32
     var stream: RandomStream
-    var arrivals: Arrivals
+    /// Index of the agent's arrival process in the shard's `arrivalTable` (its group's, or the
+    /// last phase's that set one): the specs are shared, not copied per agent.
+    var arrivals: Int32
     var mix: Int32
-    var behavior: Behavior
+    /// Index of the agent's behaviour in the shard's `behaviorTable`.
+    var behavior: Int32
     /// Bumped whenever a queued arrival becomes stale (phase change, waiting, pause).
     var arrivalToken: UInt32 = 0
     /// Scans sent.

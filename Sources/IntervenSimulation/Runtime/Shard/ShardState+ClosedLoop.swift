@@ -27,12 +27,12 @@ extension ShardState {
             work.append(AnalystWork(kind: .approval, time: scan.time, agent: agents[local].global, ordinal: id.ordinal,
                                     label: gateway.roster.labels[local]))
         }
-        let b = agents[local].behavior
+        let b = behaviorTable[Int(agents[local].behavior)]
         switch v.decision {
         case .requireApproval:
             agents[local].consecutiveDenies = 0
             if b.retryAfterApproval, let id = v.approval, !agents[local].loop.isWaiting {
-                agents[local].loop = .waiting(approval: id, since: scan.time, retry: scan)
+                setLoop(local, .waiting(approval: id, since: scan.time, retry: park(scan)))
                 agents[local].waitToken &+= 1
                 agents[local].arrivalToken &+= 1     // no traffic while blocked on the approval
                 push(scan.time + b.approvalTimeout, agent: agents[local].global, kind: .approvalTimeout,
@@ -48,10 +48,10 @@ extension ShardState {
 
     /// Schedules the agent's next regular arrival after `t`, pausing first after too many denies.
     mutating func resume(_ local: Int, at t: SimTime) {
-        let b = agents[local].behavior
+        let b = behaviorTable[Int(agents[local].behavior)]
         if b.backoffAfterDenies > 0 && agents[local].consecutiveDenies >= Int32(b.backoffAfterDenies) {
             agents[local].consecutiveDenies = 0
-            agents[local].loop = .paused(until: t + b.backoffPause)
+            setLoop(local, .paused(until: t + b.backoffPause))
             scheduleArrival(local, from: t + b.backoffPause)
         } else {
             scheduleArrival(local, from: t)
@@ -59,7 +59,23 @@ extension ShardState {
     }
 
     mutating func stopWaiting(_ local: Int) {
-        agents[local].loop = .active
+        setLoop(local, .active)
         agents[local].waitToken &+= 1
+    }
+
+    /// Moves an agent to a new closed-loop state, freeing the parked scan the old one held.
+    mutating func setLoop(_ local: Int, _ state: LoopState) {
+        if let slot = agents[local].loop.parkedSlot, slot != state.parkedSlot { freeParked.append(slot) }
+        agents[local].loop = state
+    }
+
+    /// Parks a scan for a later identical retry; returns its slot.
+    mutating func park(_ scan: Scan) -> Int32 {
+        if let slot = freeParked.popLast() {
+            parkedScans[Int(slot)] = scan
+            return slot
+        }
+        parkedScans.append(scan)
+        return Int32(parkedScans.count - 1)
     }
 }

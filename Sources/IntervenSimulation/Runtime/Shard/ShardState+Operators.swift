@@ -54,7 +54,9 @@ extension ShardState {
             // Tenant-wide actions run on every shard; only shard 0 reports their refusal.
             if owner != nil || shard == 0 {
                 let reason = (error as? GatewayError)?.message ?? "\(error)"
-                refused.append((owner ?? -1, q.index, RefusedAction(time: t, action: Self.describe(event), reason: reason)))
+                let (keyword, agent) = Self.keyword(event)
+                refused.append((owner ?? -1, q.index, RefusedAction(time: t, action: Self.describe(event), reason: reason,
+                                                                    keyword: keyword, agent: agent, line: event.line)))
             }
         }
         drainTrust()
@@ -81,8 +83,8 @@ extension ShardState {
         guard case .waiting(let awaited, let since, let retry) = agents[local].loop, awaited == id else { return }
         if approve {
             // The agent learns of it at its next poll and re-sends the identical request.
-            agents[local].loop = .approved(retry: retry)
-            let poll = max(1, agents[local].behavior.pollInterval.milliseconds)
+            setLoop(local, .approved(retry: retry))
+            let poll = max(1, behaviorTable[Int(agents[local].behavior)].pollInterval.milliseconds)
             let waited = t.milliseconds - since.milliseconds
             let at = since + SimDuration(milliseconds: (waited + poll - 1) / poll * poll)
             agents[local].waitToken &+= 1
@@ -119,7 +121,7 @@ extension ShardState {
             let i = incidents[incidentsSeen]
             incidentsSeen += 1
             work.append(AnalystWork(kind: .incident, time: i.openedAt, agent: agents[Int(i.agent)].global, ordinal: i.id.ordinal,
-                                    label: gateway.roster.labels[Int(i.agent)]))
+                                    label: gateway.roster.labels[Int(i.agent)], trigger: i.trigger.kind.rawValue))
         }
     }
 
@@ -133,6 +135,25 @@ extension ShardState {
             sel.agent
         case .addOverride, .addIndicator, .setRules:
             nil
+        }
+    }
+
+    /// The action's timeline key and the agent it names.
+    static func keyword(_ e: TimelineEvent) -> (String, String?) {
+        switch e.action {
+        case .scan(let a, _, _, _): ("scan", a)
+        case .suspend(let a): ("suspend", a)
+        case .reactivate(let a): ("reactivate", a)
+        case .resetTrust(let a): ("reset_trust", a)
+        case .rotateKey(let a): ("rotate_key", a)
+        case .decideApproval(let a, let approve): (approve ? "approve" : "deny", a)
+        case .transition(let s, let to, _): (to == .closed ? "close" : "transition", s.agent)
+        case .addNote(let s, _): ("note", s.agent)
+        case .respond(let s, _): ("respond", s.agent)
+        case .openManualIncident(let a, _, _, _): ("manual_incident", a)
+        case .addOverride(let o): ("override", o.agent)
+        case .addIndicator: ("indicator", nil)
+        case .setRules: ("set", nil)
         }
     }
 

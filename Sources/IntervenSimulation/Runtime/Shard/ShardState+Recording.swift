@@ -6,6 +6,18 @@ import IntervenScenario
 extension ShardState {
     // MARK: Observations for expectations
 
+    /// Takes the agent's counter readings due before `t`: its
+    /// counters then hold every event up to the reading's time and none after.
+    mutating func takeReadings(of local: Int32, before t: SimTime) {
+        guard var list = pendingReadings[local], let first = list.first, first.at < t else { return }
+        while let r = list.first, r.at < t {
+            list.removeFirst()
+            let values = CounterKind.trustCounters.map { gateway.trust.counter($0, agent: AgentIndex(local), at: r.at) }
+            takenReadings.append((r.reading, values))
+        }
+        pendingReadings[local] = list.isEmpty ? nil : list
+    }
+
     /// Logs the decision of a logged agent and counts it in the agent's probes.
     mutating func observe(_ scan: Scan, _ v: Verdict, local: Int) {
         if !logSlot.isEmpty, logSlot[local] >= 0 {
@@ -20,6 +32,12 @@ extension ShardState {
         for k in plan.observation.probes(of: agents[local].global) {
             let p = Int(plan.observation.probeList[k])
             if let w = probeWindows[p], !w.contains(scan.time) { continue }
+            if let r = probeReasons[p] {
+                switch r {
+                case .builtin(let code): if !v.reasons.contains(code) { continue }
+                case .custom(let code): if v.reasons.custom == .none || gateway.symbols[v.reasons.custom] != code { continue }
+                }
+            }
             probeCounts[p &* 4 &+ Int(v.decision.rawValue)] &+= 1
         }
     }
@@ -61,14 +79,20 @@ extension ShardState {
 
     /// Settles idle recovery and expiries at the end of the run and gathers this shard's part.
     mutating func finish(at end: SimTime) -> ShardResult {
+        // Readings at or after an agent's last event: its counters hold everything up to them.
+        for local in pendingReadings.keys.sorted() { takeReadings(of: local, before: SimTime(milliseconds: .max)) }
         gateway.settle(until: end)
         drainTrust()
         let seed = plan.scenario.seed
         var decisions: [Decision: UInt64] = [:]
         for d in Decision.allCases { decisions[d] = decisionCounts[Int(d.rawValue)] }
-        var result = ShardResult(agents: [], incidents: [], trust: trust, alerts: [], anomalies: [], refused: refused,
+        // Handed over, not shared: the series is often the largest thing a run holds.
+        var series: [(global: Int32, order: UInt64, sample: TrustSample)] = []
+        swap(&series, &trust)
+        var result = ShardResult(agents: [], incidents: [], trust: series, alerts: [], anomalies: [], refused: refused,
                                  decisions: decisions, approvals: [:], scans: scans)
         result.probeCounts = probeCounts
+        result.readings = takenReadings
         result.groupDecisions = groupDecisions
         result.latencies = latencies
         for local in trackSlot.indices where trackSlot[local] >= 0 {
@@ -77,6 +101,7 @@ extension ShardState {
         for local in logSlot.indices where logSlot[local] >= 0 {
             result.logs.append((agents[local].global, logPoints[Int(logSlot[local])]))
         }
+        result.agents.reserveCapacity(agents.count)
         for local in agents.indices {
             var snapshot = gateway.snapshot(of: AgentIndex(local), at: end)
             snapshot.index = agents[local].global      // the scenario-wide index, not the shard's
@@ -88,7 +113,7 @@ extension ShardState {
             let key: String? = i.trigger.key == .none ? nil : gateway.symbols[i.trigger.key]
             let record = IncidentRecord(
                 id: recordID(seed: seed, agent: name, kind: "incident", ordinal: i.id.ordinal), title: i.title,
-                severity: i.severity, agent: name, agentID: gateway.roster.ids[Int(i.agent)], trigger: i.trigger.kind, key: key,
+                severity: i.severity, agent: name, agentID: gateway.roster.id(of: i.agent), trigger: i.trigger.kind, key: key,
                 openedBy: i.openedBy, openedAt: i.openedAt, status: i.status,
                 statusChanges: i.statusChanges.map { IncidentRecord.StatusChange(status: $0.status, time: $0.time, actor: $0.actor) },
                 resolution: i.resolution, closedAt: i.closedAt, traces: i.traces, actions: i.actions, notes: i.notes)

@@ -30,7 +30,8 @@ extension ShardState {
     mutating func scheduleArrival(_ local: Int, from t: SimTime, first: Bool = false) {
         agents[local].arrivalToken &+= 1
         var rng = agents[local].stream
-        let next = first ? agents[local].arrivals.first(from: t, rng: &rng) : agents[local].arrivals.next(after: t, rng: &rng)
+        let arrivals = arrivalTable[Int(agents[local].arrivals)]
+        let next = first ? arrivals.first(from: t, rng: &rng) : arrivals.next(after: t, rng: &rng)
         agents[local].stream = rng
         guard let next, next < SimTime.zero + plan.scenario.duration else { return }
         push(next, agent: agents[local].global, kind: .arrival, payload: Int32(local), token: agents[local].arrivalToken)
@@ -67,7 +68,7 @@ extension ShardState {
             gateway.compactApprovals(before: end)
             approvalCompactionAt = max(4096, gateway.heldApprovals * 2)
         }
-        let report = EpochReport(work: work, nextEvent: nextEvent, scans: scans)
+        let report = EpochReport(work: work, nextEvent: nextEvent, scans: scans, trustRows: trust.count)
         work.removeAll(keepingCapacity: true)
         return report
     }
@@ -130,11 +131,12 @@ extension ShardState {
     }
 
     mutating func handle(_ e: ShardEvent) {
+        if !pendingReadings.isEmpty, e.agent >= 0 { takeReadings(of: plan.local(of: e.agent), before: e.time) }
         switch e.kind {
         case .arrival:
             let local = Int(e.payload)
             guard e.token == agents[local].arrivalToken, !agents[local].loop.isWaiting else { return }
-            if case .paused = agents[local].loop { agents[local].loop = .active }
+            if case .paused = agents[local].loop { setLoop(local, .active) }
             let scan = makeScan(local, mix: Int(agents[local].mix), at: e.time)
             send(scan, local: local)
             if !agents[local].loop.isWaiting && agents[local].arrivalToken == e.token { resume(local, at: e.time) }
@@ -146,8 +148,9 @@ extension ShardState {
             send(scan, local: local)
         case .retry:
             let local = Int(e.payload)
-            guard e.token == agents[local].waitToken, case .approved(var scan) = agents[local].loop else { return }
-            agents[local].loop = .active
+            guard e.token == agents[local].waitToken, case .approved(let slot) = agents[local].loop else { return }
+            var scan = parkedScans[Int(slot)]
+            setLoop(local, .active)
             agents[local].sent &+= 1
             scan.time = e.time
             scan.trace = traceID(local)

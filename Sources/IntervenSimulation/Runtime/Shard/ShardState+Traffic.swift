@@ -89,11 +89,12 @@ extension ShardState {
         let group = plan.scenario.groups[Int(agents[local].group)]
         let phase = group.phases[index]
         if let label = phase.label { gateway.setLabel(label, for: AgentIndex(local)) }
-        if let b = phase.behavior { agents[local].behavior = b }
+        let g = Int(agents[local].group)
+        if groupBehaviors[g][index + 1] >= 0 { agents[local].behavior = groupBehaviors[g][index + 1] }
         let mixID = groupMixes[Int(agents[local].group)][index + 1]
         if mixID >= 0 { agents[local].mix = mixID }
-        if let arrivals = phase.arrivals {
-            agents[local].arrivals = arrivals
+        if groupArrivals[g][index + 1] >= 0 {
+            agents[local].arrivals = groupArrivals[g][index + 1]
             // An agent blocked on an approval, or approved and about to retry, picks up the new
             // arrivals when it resumes; one in a backoff pause keeps its pause.
             switch agents[local].loop {

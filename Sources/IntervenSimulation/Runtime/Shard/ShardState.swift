@@ -26,6 +26,15 @@ struct ShardState {
     var mixes: [CompiledMix] = []
     /// For each group: the mix index of its base mix and of each phase's mix.
     var groupMixes: [[Int32]] = []
+    /// Arrival processes and behaviours of every group and phase, shared by their agents; per
+    /// group, the index of its own and of each phase's (-1: the phase keeps the agent's).
+    var arrivalTable: [Arrivals] = []
+    var groupArrivals: [[Int32]] = []
+    var behaviorTable: [Behavior] = []
+    var groupBehaviors: [[Int32]] = []
+    /// Scans parked for an identical retry (slots named by `LoopState`), and the free slots.
+    var parkedScans: [Scan] = []
+    var freeParked: [Int32] = []
     var actions: [QueuedAction] = []
     var decisions: [AnalystDecision] = []
     var timelineScans: [(template: CompiledTemplate, event: Int, n: Int)] = []
@@ -59,6 +68,11 @@ struct ShardState {
     var probeCounts: [UInt64] = []
     /// Each probe's window (nil: the whole run), copied out of the plan for the scan path.
     let probeWindows: [TimeWindow?]
+    /// Counter readings still to take, per local agent, earliest first (empty when none).
+    var pendingReadings: [Int32: [(reading: Int, at: SimTime)]] = [:]
+    var takenReadings: [(reading: Int, values: [Int])] = []
+    /// Each probe's reason code (nil: every scan).
+    let probeReasons: [ObservationPlan.ReasonFilter?]
     /// Per group, decisions by raw value (flat, 4 per group).
     var groupDecisions: [UInt64]
     /// Held approvals that trigger a compaction at the next window end.
@@ -97,6 +111,10 @@ struct ShardState {
         }
         probeCounts = [UInt64](repeating: 0, count: watch.probes.count * Decision.allCases.count)
         probeWindows = watch.probes.map(\.window)
+        for (global, list) in watch.counterReadings where plan.shard(of: global) == shard {
+            pendingReadings[plan.local(of: global)] = list
+        }
+        probeReasons = watch.probes.map(\.reason)
         observing = tracking || logging || !watch.probes.isEmpty
         gateway.recordsTrustChanges = recordsSeries || tracking
         agents = []
@@ -108,13 +126,22 @@ struct ShardState {
                 ids.append(phase.mix.map { compile($0, id: UInt64(gi) << 16 | UInt64(pi + 1)) } ?? -1)
             }
             groupMixes.append(ids)
+            groupArrivals.append([Int32(arrivalTable.count)] + group.phases.enumerated().map { pi, phase in
+                phase.arrivals.map { _ in Int32(arrivalTable.count + 1 + pi) } ?? -1 })
+            arrivalTable.append(group.arrivals)
+            for phase in group.phases { if let a = phase.arrivals { arrivalTable.append(a) } else { arrivalTable.append(group.arrivals) } }
+            groupBehaviors.append([Int32(behaviorTable.count)] + group.phases.enumerated().map { pi, phase in
+                phase.behavior.map { _ in Int32(behaviorTable.count + 1 + pi) } ?? -1 })
+            behaviorTable.append(group.behavior)
+            for phase in group.phases { behaviorTable.append(phase.behavior ?? group.behavior) }
         }
         for g in mine {
             let gi = plan.groupOf[Int(g)]
             let group = scenario.groups[Int(gi)]
             var t = AgentTraffic(global: g, group: gi,
                                  stream: RandomStream(seed: scenario.seed, stream: stableHash(plan.names[Int(g)])),
-                                 arrivals: group.arrivals, mix: groupMixes[Int(gi)][0], behavior: group.behavior)
+                                 arrivals: groupArrivals[Int(gi)][0], mix: groupMixes[Int(gi)][0],
+                                 behavior: groupBehaviors[Int(gi)][0])
             if case .ephemeral = group.key { t.needsKey = true }
             t.traceBase = stableHash(plan.names[Int(g)], seed: scenario.seed ^ 0x7472_6163_6573)
             agents.append(t)

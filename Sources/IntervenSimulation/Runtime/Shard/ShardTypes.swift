@@ -9,6 +9,8 @@ struct EpochReport: Sendable {
     var nextEvent: SimTime?
     /// Scans decided so far by this shard.
     var scans: UInt64
+    /// Rows of the trust series this shard holds so far.
+    var trustRows: Int = 0
 }
 
 /// What one shard contributes to the run's result.
@@ -27,6 +29,8 @@ struct ShardResult: Sendable {
     var logs: [(global: Int32, points: [DecisionPoint])] = []
     /// Per counter probe, decisions by raw value (flat, 4 per probe).
     var probeCounts: [UInt64] = []
+    /// Counter readings taken: (reading index, the six trust counters).
+    var readings: [(reading: Int, values: [Int])] = []
     /// Per group, decisions by raw value (flat, 4 per group).
     var groupDecisions: [UInt64] = []
     /// Sampled gateway latencies in nanoseconds (see `ShardState.latencyEvery`).
