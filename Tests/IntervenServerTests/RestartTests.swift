@@ -47,4 +47,27 @@ struct RestartTests {
         let after = try await second.server.application().test(.router) { client in try await Self.observe(APIClient(client: client)) }
         #expect(after == before)
     }
+
+    @Test func immediateAcknowledgementStillWritesOnShutdown() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("interven-ack-\(UUID().uuidString).sqlite").path
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let first = try TestServer(dbPath: path, ackBeforeDurable: true)
+        let traces = try await first.server.application().test(.router) { client -> [String] in
+            let api = APIClient(client: client)
+            var ids: [String] = []
+            for _ in 0..<20 {
+                ids.append(try await api.scan(scanBody(method: "GET", url: "https://api.github.com/repos/a/b/pulls")).json["trace_id"]?.stringValue ?? "")
+            }
+            return ids
+        }
+        // The graceful shutdown at the end of the test wrote every pending entry.
+        let second = try TestServer(dbPath: path)
+        #expect(second.server.replayed == 20)
+        let found = try await second.server.application().test(.router) { client -> Int in
+            var n = 0
+            for id in traces where try await APIClient(client: client).call(.get, "/v1/traces/\(id)").status == 200 { n += 1 }
+            return n
+        }
+        #expect(found == 20)
+    }
 }

@@ -32,12 +32,13 @@ struct TestServer {
         ])
     }
 
-    init(dbPath: String? = nil, shards: Int = 2, clock: ManualClock = ManualClock()) throws {
+    init(dbPath: String? = nil, shards: Int = 2, clock: ManualClock = ManualClock(), ackBeforeDurable: Bool = false) throws {
         let path = dbPath ?? FileManager.default.temporaryDirectory.appendingPathComponent("interven-test-\(UUID().uuidString).sqlite").path
         var options = ServerOptions()
         options.dbPath = path
         options.shards = shards
         options.port = 0
+        options.ackBeforeDurable = ackBeforeDurable
         self.clock = clock
         self.dbPath = path
         server = try GatewayServer.open(config: try Self.config(), options: options, clock: clock)
