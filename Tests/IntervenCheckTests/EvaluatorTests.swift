@@ -18,7 +18,7 @@ struct Verdict: Sendable {
 
 /// Loads `scenario` (YAML without `expect:`) with `verdicts` as its expectations, runs it on one
 /// shard, evaluates it, and checks every verdict and its message.
-private func judge(_ scenario: String, _ verdicts: [Verdict], sourceLocation: SourceLocation = #_sourceLocation) async throws {
+func judge(_ scenario: String, _ verdicts: [Verdict], sourceLocation: SourceLocation = #_sourceLocation) async throws {
     let text = scenario + "expect:\n" + verdicts.map { "  - \($0.item)\n" }.joined()
     let s = try ScenarioFile.load(text: text, source: "t.yaml", baseDirectory: ".")
     let result = await Simulation(scenario: s, shards: 1).run()
@@ -38,7 +38,7 @@ private func judge(_ scenario: String, _ verdicts: [Verdict], sourceLocation: So
 
 /// A scenario of `count` quiet agents `a-1`... (no traffic of their own) over 8 hours, with
 /// rules overrides and a timeline: every scan and trust change comes from the timeline.
-private func quiet(count: Int = 1, set: [String] = [], timeline: [String]) -> String {
+func quiet(count: Int = 1, set: [String] = [], timeline: [String]) -> String {
     var out = "name: t\ndescription: quiet agents driven by the timeline\nseed: 1\nduration: 8h\n"
     if !set.isEmpty { out += "set:\n" + set.map { "  \($0)\n" }.joined() }
     out += """
@@ -56,12 +56,12 @@ private func quiet(count: Int = 1, set: [String] = [], timeline: [String]) -> St
 }
 
 /// `n` denied external shares by an agent (policy P8, band HIGH: -0.05 trust each).
-private func denies(_ agent: String, at: String, count n: Int, every: String) -> String {
+func denies(_ agent: String, at: String, count n: Int, every: String) -> String {
     "{at: \(at), scan: {agent: \(agent), op: gdrive.share_file_external, risk: 0.5, count: \(n), every: \(every)}}"
 }
 
 /// The rules used when only one incident per burst of denies is wanted (no trust_collapse on top).
-private let noCollapse = "triggers.trust_collapse.enabled: false"
+let noCollapse = "triggers.trust_collapse.enabled: false"
 
 @Suite("Evaluator: every expectation kind on both sides of its boundary")
 struct EvaluatorTests {
@@ -280,283 +280,5 @@ struct EvaluatorTests {
             .pass("state: {agent: a-1, at: 8h, scrutiny: true, pinned: true}"),
             .fail("trust: {agent: a-1, leaves_scrutiny: [50m, 8h]}", "never left scrutiny"),
         ])
-    }
-
-    // MARK: State
-
-    /// a-1 suspended over [1h, 2h).
-    static let suspension = quiet(count: 2, timeline: ["{at: 1h, suspend: a-1}", "{at: 2h, reactivate: a-1}"])
-
-    @Test("state suspended: before, at and after a timeline suspend and reactivate")
-    func suspended() async throws {
-        try await judge(Self.suspension, [
-            .pass("state: {agent: a-1, at: 59m59s999ms, suspended: false}"),
-            .fail("state: {agent: a-1, at: 59m59s999ms, suspended: true}", "a-1 at 00:59:59.999: suspended", "a-1 was not suspended"),
-            .pass("state: {agent: a-1, at: 1h, suspended: true}"),
-            .pass("state: {agent: a-1, at: 1h59m59s999ms, suspended: true, scrutiny: false}"),
-            .fail("state: {agent: \"a-*\", at: 1h30m, suspended: true}", "a-2 was not suspended"),
-            .fail("state: {agent: a-1, at: 1h30m, suspended: false}", "a-1 was suspended (last change at 01:00:00: suspended)"),
-            .pass("state: {agent: a-1, at: 2h, suspended: false}"),
-            .fail("state: {agent: a-1, at: 2h, suspended: true}", "(last change at 02:00:00: reactivated)"),
-            .pass("state: {agent: \"a-*\", at: 8h, suspended: false, scrutiny: false, pinned: false}", "all 2 agents"),
-        ])
-    }
-
-    // MARK: Decisions
-
-    /// a-1: 5 ALLOWs (1m..5m), then 5 DENYs (10m..50m). a-2: nothing.
-    static let decisions = quiet(count: 2, set: [noCollapse], timeline: [
-        "{at: 1m, scan: {agent: a-1, op: github.list_prs, risk: 0.1, count: 5, every: 1m}}",
-        denies("a-1", at: "10m", count: 5, every: "10m"),
-    ])
-
-    @Test("decision counts, windows and shares")
-    func decisionCounts() async throws {
-        try await judge(Self.decisions, [
-            .pass("decisions: {agent: a-1, DENY: 5, ALLOW: 5, scans: 10}", "10 scans: ALLOW 5, REQUIRE_APPROVAL 0, SANITIZE 0, DENY 5"),
-            .fail("decisions: {agent: a-1, DENY: 4}", "DENY exactly 4", "DENY 5", "all 10 scans"),
-            .pass("decisions: {agent: a-1, ALLOW: {at_least: 5}, SANITIZE: {at_most: 0}, REQUIRE_APPROVAL: 0}"),
-            .fail("decisions: {agent: a-1, ALLOW: {at_least: 6}}", "ALLOW 5"),
-            .fail("decisions: {agent: a-1, scans: {at_most: 9}}", "scans 10"),
-            .pass("decisions: {agent: \"a-*\", scans: 10}"),
-            .pass("decisions: {agent: a-2, scans: 0}"),
-            .pass("decisions: {agent: a-1, within: [10m, 30m], DENY: 3, ALLOW: 0}", "between 00:10:00 and 00:30:00"),
-            .fail("decisions: {agent: a-1, within: [10m1ms, 30m], DENY: 3}", "DENY 2"),
-            .fail("decisions: {agent: a-1, by: 29m59s999ms, DENY: 3}", "up to 00:29:59.999", "DENY 2"),
-            .pass("decisions: {agent: a-1, by: 30m, DENY: 3, ALLOW: 5}"),
-        ])
-    }
-
-    @Test("decision shares: at the exact ratio and a millionth beyond it")
-    func decisionShares() async throws {
-        try await judge(Self.decisions, [
-            .pass("decisions: {agent: a-1, share: {DENY: {at_least: 0.5}, ALLOW: {at_most: 0.5}}}"),
-            .fail("decisions: {agent: a-1, share: {DENY: {at_least: 0.500001}}}", "DENY share 0.5 (5 of 10)"),
-            .fail("decisions: {agent: a-1, share: {ALLOW: {at_most: 0.499999}}}", "ALLOW share 0.5 (5 of 10)"),
-            .pass("decisions: {agent: a-1, by: 30m, share: {DENY: {at_least: 0.375, at_most: 0.375}}}"),
-            .pass("decisions: {agent: a-1, share: {SANITIZE: {at_most: 0}}}"),
-            .fail("decisions: {agent: a-2, share: {DENY: {at_most: 0}}}", "no scans, so no DENY share"),
-        ])
-    }
-
-    // MARK: Detection
-
-    /// good-1 (benign) is denied 5 times at 10m..14m: a false positive at 14m. bad-1..4 turn
-    /// compromised at 1h; bad-1 is caught at 1h14m (14m), bad-2 at 1h34m (34m), bad-3 at 2h4m
-    /// (1h4m), bad-4 never. Rate 3/4, false-positive ratio 1/4, p50 34m, p95 1h4m.
-    static let detection = """
-        name: detect
-        description: benign and compromised agents, three of four caught
-        duration: 8h
-        set:
-          triggers.trust_collapse.enabled: false
-        agents:
-          - group: good
-            count: 2
-            name: good-{n}
-            runtime: custom
-            label: benign
-            arrivals: {constant: 0/h}
-            mix: [{op: github.list_prs}]
-          - group: bad
-            count: 4
-            name: bad-{n}
-            runtime: custom
-            arrivals: {constant: 0/h}
-            mix: [{op: github.list_prs}]
-            phases:
-              - {at: 1h, label: compromised}
-        timeline:
-          - \(denies("good-1", at: "10m", count: 5, every: "1m"))
-          - \(denies("bad-1", at: "1h10m", count: 5, every: "1m"))
-          - \(denies("bad-2", at: "1h30m", count: 5, every: "1m"))
-          - \(denies("bad-3", at: "2h", count: 5, every: "1m"))
-
-        """
-
-    @Test("detection rate, false-positive ratio and time to detect p50/p95 against labels and phases")
-    func detection() async throws {
-        try await judge(Self.detection, [
-            .pass("detection: {trigger: repeated_deny, rate: {at_least: 0.75}}",
-                  "detected 3 of 4 malicious agents (75.0%)", "1 of 4 incidents on benign agents", "time to detect p50 34m, p95 1h4m"),
-            .fail("detection: {trigger: repeated_deny, rate: {at_least: 0.750001}}", "detection rate 0.75",
-                  "missed: bad-4 (malicious from 01:00:00)"),
-            .pass("detection: {trigger: repeated_deny, rate: {at_most: 0.75}}"),
-            .pass("detection: {trigger: repeated_deny, false_positive_ratio: {at_most: 0.25}}"),
-            .fail("detection: {trigger: repeated_deny, false_positive_ratio: {at_most: 0.249999}}", "false-positive ratio 0.25",
-                  "on benign agents: good-1 repeated_deny at 00:14:00"),
-            .pass("detection: {trigger: repeated_deny, time_to_detect: {p50: {at_most: 34m}, p95: {at_most: 1h4m}}}"),
-            .fail("detection: {trigger: repeated_deny, time_to_detect: {p50: {at_most: 33m59s999ms}}}", "p50 34m",
-                  "slowest detection took 1h4m"),
-            .fail("detection: {trigger: repeated_deny, time_to_detect: {p95: {at_most: 1h3m59s999ms}}}", "p95 1h4m"),
-            .pass("detection: {trigger: repeated_deny, time_to_detect: {p50: {at_least: 34m}, p95: {at_least: 1h4m}}}"),
-            .fail("detection: {trigger: repeated_deny, time_to_detect: {p95: {at_least: 1h4m1ms}}}", "p95 1h4m"),
-            // Any trigger: the same incidents (trust collapse is off).
-            .pass("detection: {rate: {exactly: 0.75}, false_positive_ratio: {exactly: 0.25}}", "detection by any trigger"),
-            // Restricted to agents: only the good ones cannot be measured; only bad ones have no false positive.
-            .fail("detection: {agent: \"good-*\", rate: {at_least: 0}}", "no agent of good-* is labelled misbehaving or compromised"),
-            .pass("detection: {agent: \"bad-*\", rate: {exactly: 0.75}, false_positive_ratio: {exactly: 0}}"),
-            .pass("detection: {agent: \"bad-[12]\", rate: {exactly: 1}, time_to_detect: {p95: {exactly: 34m}}}"),
-            .fail("detection: {agent: bad-4, time_to_detect: {p50: {at_most: 8h}}}", "no agent detected, so no time to detect"),
-            .fail("detection: {trigger: critical_deny, rate: {at_least: 0.25}}", "detection rate 0", "detected 0 of 4"),
-        ])
-    }
-
-    @Test("a group labelled misbehaving from the start is malicious for the whole run")
-    func misbehavingFromTheStart() async throws {
-        let scenario = quiet(count: 2, set: [noCollapse], timeline: [denies("a-2", at: "20m", count: 5, every: "1m")])
-            .replacingOccurrences(of: "    runtime: custom\n", with: "    runtime: custom\n    label: misbehaving\n")
-        try await judge(scenario, [
-            .pass("detection: {trigger: repeated_deny, rate: {exactly: 0.5}, time_to_detect: {p50: {exactly: 24m}}}",
-                  "detected 1 of 2 malicious agents (50.0%)", "0 of 1 incident on benign agents"),
-            .fail("detection: {trigger: repeated_deny, rate: {at_least: 0.500001}}"),
-        ])
-    }
-
-    // MARK: Sometimes
-
-    @Test("sometimes: scrutiny and trust_below reached and not reached")
-    func sometimesTrust() async throws {
-        try await judge(Self.trust, [
-            .pass("sometimes: {agent: a-1, scrutiny: true}", "first: a-1 at 00:20:00"),
-            .pass("sometimes: {agent: a-1, scrutiny: true, within: [20m, 20m]}"),
-            .fail("sometimes: {agent: a-1, scrutiny: true, by: 19m59s999ms}", "never reached", "lowest trust among them 0.6 (a-1 at 00:10:00)"),
-            .pass("sometimes: {agent: a-1, scrutiny: true, within: [5h19m59s999ms, 8h]}"),
-            .fail("sometimes: {agent: a-1, scrutiny: true, within: [5h20m, 8h]}", "never reached"),
-            .pass("sometimes: {agent: \"*\", trust_below: 0.6}", "first: a-1 at 00:20:00"),
-            .pass("sometimes: {trust_below: 0.550001}"),
-            .fail("sometimes: {agent: a-1, trust_below: 0.55}", "never reached", "lowest trust among them 0.55 (a-1 at 00:20:00)"),
-            .fail("sometimes: {agent: a-1, trust_below: 0.6, by: 19m59s999ms}"),
-        ])
-    }
-
-    @Test("sometimes: suspended reached and not reached")
-    func sometimesSuspended() async throws {
-        try await judge(Self.suspension, [
-            .pass("sometimes: {agent: a-1, suspended: true}", "first: a-1 at 01:00:00"),
-            .pass("sometimes: {agent: a-1, suspended: true, within: [1h59m59s999ms, 8h]}"),
-            .fail("sometimes: {agent: a-1, suspended: true, by: 59m59s999ms}", "never reached"),
-            .fail("sometimes: {agent: a-1, suspended: true, within: [2h, 8h]}", "never reached"),
-            .fail("sometimes: {agent: a-2, suspended: true}", "never reached"),
-        ])
-    }
-
-    @Test("sometimes: a decision and an incident reached and not reached")
-    func sometimesEvents() async throws {
-        try await judge(Self.decisions, [
-            .pass("sometimes: {agent: a-1, decision: DENY}", "5 scans"),
-            .fail("sometimes: {agent: a-1, decision: SANITIZE}", "never reached", "10 scans, none SANITIZE"),
-            .fail("sometimes: {agent: a-1, decision: DENY, by: 9m59s999ms}", "never reached", "5 scans, none DENY"),
-            .pass("sometimes: {agent: a-1, decision: DENY, by: 10m}", "1 scan"),
-            .fail("sometimes: {agent: a-2, decision: ALLOW}", "0 scans, none ALLOW"),
-            .pass("sometimes: {agent: a-1, incident: repeated_deny}", "first: a-1 repeated_deny at 00:50:00"),
-            .pass("sometimes: {incident: any, within: [50m, 50m]}"),
-            .fail("sometimes: {incident: any, by: 49m59s999ms}", "never reached"),
-            .fail("sometimes: {agent: a-1, incident: critical_deny}", "never reached"),
-            .fail("sometimes: {agent: a-2, incident: any}", "never reached"),
-        ])
-    }
-}
-
-@Suite("Evaluator: refused actions, reason codes and notes on both sides of their boundaries")
-struct ActionExpectationTests {
-    /// a-1 suspended at 10m: three scans 20m..22m are gate-denied (AGENT_SUSPENDED); a reset of
-    /// its trust at 30m is refused; reactivated at 40m.
-    static let suspended = quiet(timeline: [
-        "{at: 10m, suspend: a-1}",
-        "{at: 20m, scan: {agent: a-1, op: github.list_prs, count: 3, every: 1m}}",
-        "{at: 30m, reset_trust: a-1}",
-        "{at: 40m, reactivate: a-1}",
-    ])
-
-    @Test("refused: the action, agent and time of a refusal")
-    func refused() async throws {
-        try await judge(Self.suspended, [
-            .pass("refused: {agent: a-1, action: reset_trust, within: [30m, 30m], count: 1}", "found 1", "suspended"),
-            .pass("refused: {count: 1}"),
-            .fail("refused: {agent: a-1, action: reset_trust, within: [30m1ms, 1h]}", "found none", "other refused actions: operator reset_trust a-1 at 00:30:00"),
-            .fail("refused: {agent: a-1, action: reset_trust, within: [0s, 29m59s999ms]}", "found none"),
-            .fail("refused: {action: suspend}", "found none"),
-            .fail("refused: {agent: a-1, count: 0}", "found 1"),
-        ])
-    }
-
-    @Test("a refusal no refused: expectation states is unexpected")
-    func unexpected() async throws {
-        let without = try ScenarioFile.load(text: Self.suspended, source: "t.yaml", baseDirectory: ".")
-        let run = await Simulation(scenario: without, shards: 1).run()
-        let lone = Evaluator(scenario: without, result: run).unexpectedRefusals()
-        #expect(lone.map(\.keyword) == ["reset_trust"])
-        #expect(lone.first?.line == 15, "the timeline item's line: \(lone.map(\.line))")
-        let stated = try ScenarioFile.load(text: Self.suspended + "expect:\n  - refused: {agent: a-1, action: reset_trust}\n",
-                                           source: "t.yaml", baseDirectory: ".")
-        #expect(Evaluator(scenario: stated, result: run).unexpectedRefusals().isEmpty)
-        let other = try ScenarioFile.load(text: Self.suspended + "expect:\n  - refused: {agent: a-1, action: close}\n",
-                                          source: "t.yaml", baseDirectory: ".")
-        #expect(Evaluator(scenario: other, result: run).unexpectedRefusals().count == 1)
-    }
-
-    @Test("reasons: scans with a reason code, counted in a window to the millisecond")
-    func reasons() async throws {
-        try await judge(Self.suspended, [
-            .pass("reasons: {agent: a-1, code: AGENT_SUSPENDED, count: 3}", "3 scans (DENY 3)"),
-            .pass("reasons: {agent: a-1, code: AGENT_SUSPENDED, within: [20m, 22m], count: 3}"),
-            .fail("reasons: {agent: a-1, code: AGENT_SUSPENDED, within: [20m, 21m59s999ms], count: 3}", "2 scans"),
-            .fail("reasons: {agent: a-1, code: AGENT_SUSPENDED, within: [20m1ms, 22m], count: 3}", "2 scans"),
-            .fail("reasons: {agent: a-1, code: POLICY_MATCH}", "0 scans", "AGENT_SUSPENDED 3"),
-            .pass("reasons: {agent: a-1, code: MY_OWN_CODE, count: 0}"),
-        ])
-    }
-
-    /// a-1: 5 denies 10m..50m → repeated_deny at 50m; alice notes it at 55m; a note at 40m
-    /// (before it opened) is refused.
-    static let noted = quiet(set: [noCollapse], timeline: [
-        denies("a-1", at: "10m", count: 5, every: "10m"),
-        "{at: 40m, by: bob, note: {agent: a-1, trigger: repeated_deny, text: early}}",
-        "{at: 55m, by: alice, note: {agent: a-1, trigger: repeated_deny, text: \"checked the logs\"}}",
-    ])
-
-    @Test("notes: author, text and time of notes on incidents")
-    func notes() async throws {
-        try await judge(Self.noted, [
-            .pass("notes: {agent: a-1, trigger: repeated_deny, by_author: alice, text: logs, within: [55m, 55m], count: 1}", "found 1"),
-            .pass("notes: {count: 1}"),
-            .fail("notes: {agent: a-1, by_author: bob}", "found none", "other notes: alice", "refused notes: bob note a-1 repeated_deny at 00:40:00"),
-            .fail("notes: {agent: a-1, within: [55m1ms, 1h]}", "found none"),
-            .fail("notes: {agent: a-1, text: nothing-like-it}", "found none"),
-            .fail("notes: {agent: a-1, trigger: threat_intel}", "found none"),
-        ])
-    }
-
-    /// a-1: 3 denied shares at 10m, 11m, 12m (band HIGH); its trust reset at 30m zeroes the trust
-    /// counters. a-2: 2 denies at 20m, 21m, never reset.
-    static let counted = quiet(count: 2, set: [noCollapse], timeline: [
-        denies("a-1", at: "10m", count: 3, every: "1m"),
-        denies("a-2", at: "20m", count: 2, every: "1m"),
-        "{at: 30m, reset_trust: a-1}",
-    ])
-
-    @Test("counters: the rolling counters at an instant, before and after a reset")
-    func counters() async throws {
-        try await judge(Self.counted, [
-            .pass("counters: {agent: a-1, at: 11m, deny: 2, high_risk: 2}", "a-1: deny 2"),
-            .pass("counters: {agent: a-1, at: 10m59s999ms, deny: 1}"),
-            .fail("counters: {agent: a-1, at: 10m59s999ms, deny: 2}", "a-1: deny 1"),
-            .pass("counters: {agent: a-1, at: 29m59s999ms, deny: 3, critical: 0}"),
-            .pass("counters: {agent: a-1, at: 30m, deny: 0, high_risk: 0}"),
-            .fail("counters: {agent: a-1, at: 30m, deny: {at_least: 1}}", "a-1: deny 0"),
-            .pass("counters: {agent: \"a-*\", at: 25m, deny: {at_least: 2}}"),
-            .fail("counters: {agent: \"a-*\", at: 7h, deny: 2}", "a-1: deny 0"),
-        ])
-    }
-
-    @Test("counter readings do not depend on the shard count")
-    func countersOverShards() async throws {
-        let s = try ScenarioFile.load(text: Self.counted + "expect:\n  - counters: {agent: \"a-*\", at: 21m, deny: 2}\n",
-                                      source: "t.yaml", baseDirectory: ".")
-        let one = await Simulation(scenario: s, shards: 1).run()
-        let two = await Simulation(scenario: s, shards: 2).run()
-        #expect(one.observations.counterReadings == [[3, 0, 3, 0, 0, 0], [2, 0, 2, 0, 0, 0]])
-        #expect(one.observations.counterReadings == two.observations.counterReadings)
     }
 }
