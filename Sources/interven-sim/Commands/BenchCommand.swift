@@ -50,11 +50,10 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seed of every random stream.")
     var seed: UInt64?
 
-    @Option(help: "Rules file (defaults: the shipped rules).")
-    var rules: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override one rules value.", valueName: "PATH=VALUE"))
-    var overrides: [String] = []
+    @OptionGroup var rulesOptions: RulesOptions
+    var rules: String? { rulesOptions.rules }
+    var overrides: [String] { rulesOptions.overrides }
 
     @Option(name: .customLong("trust-sample"), help: "One trust sample per agent per interval (default 6h).")
     var trustSample: String?

@@ -22,9 +22,9 @@ struct BenchCoreCommand: ParsableCommand {
     @Option(help: "Scans per agent.") var rounds = 20
     @Option(help: "Virtual time between an agent's scans (e.g. 1m, 30s).") var interval = "1m"
     @Option(help: "Seed of the synthetic stream.") var seed: UInt64 = 1
-    @Option(help: "Rules file (defaults: the shipped rules).") var rules: String?
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override one rules value.", valueName: "PATH=VALUE"))
-    var overrides: [String] = []
+    @OptionGroup var rulesOptions: RulesOptions
+    var rules: String? { rulesOptions.rules }
+    var overrides: [String] { rulesOptions.overrides }
 
     /// The most agents a run may ask for (about 10 GiB of state); more is surely a typo.
     static let maxAgents = 20_000_000

@@ -41,11 +41,10 @@ struct CheckCommand: AsyncParsableCommand {
     @Argument(help: "Scenario files or directories (default: Scenarios).")
     var paths: [String] = []
 
-    @Option(help: "Rules file every scenario runs against instead of its own (the rule-change case).")
-    var rules: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override one rules value in every scenario, e.g. triggers.repeated_deny.count=6.", valueName: "PATH=VALUE"))
-    var overrides: [String] = []
+    @OptionGroup var rulesOptions: RulesOptions
+    var rules: String? { rulesOptions.rules }
+    var overrides: [String] { rulesOptions.overrides }
 
     @Option(help: "Cores to use (default: the active processors): scenarios of 1,000 agents or more are split over the free ones, the others run one per core.")
     var jobs: Int?
@@ -249,11 +248,10 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "Scenario or rules files (YAML), or directories of scenarios (searched as check does).")
     var files: [String]
 
-    @Option(help: "Rules file the scenarios are checked against instead of their own.")
-    var rules: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override one rules value, e.g. triggers.repeated_deny.count=6.", valueName: "PATH=VALUE"))
-    var overrides: [String] = []
+    @OptionGroup var rulesOptions: RulesOptions
+    var rules: String? { rulesOptions.rules }
+    var overrides: [String] { rulesOptions.overrides }
 
     func run() throws {
         var bad = 0

@@ -17,8 +17,8 @@ struct RulesCommand: ParsableCommand {
     @Argument(help: "A rules file (YAML). It sets only what it changes; the rest are the defaults.")
     var file: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override one value, e.g. triggers.repeated_deny.count=6.", valueName: "PATH=VALUE"))
-    var overrides: [String] = []
+    @OptionGroup var overrideOptions: OverrideOptions
+    var overrides: [String] { overrideOptions.overrides }
 
     func run() throws {
         let rules: Rules

@@ -39,11 +39,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Workers the agents are spread over, 1 to \(RunCommand.maxShards) (default: the active processors). The results do not depend on it.")
     var shards: Int?
 
-    @Option(help: "Rules file (replaces the one the scenario names; default: the scenario's, else the shipped rules).")
-    var rules: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override one rules value (after the scenario's own set:), e.g. triggers.repeated_deny.count=6.", valueName: "PATH=VALUE"))
-    var overrides: [String] = []
+    @OptionGroup var rulesOptions: RulesOptions
+    var rules: String? { rulesOptions.rules }
+    var overrides: [String] { rulesOptions.overrides }
 
     @Option(help: "Results directory (default: Results/<scenario name>).")
     var out: String?

@@ -71,11 +71,10 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Run slice i of N of the cells (cell k belongs to slice k mod N, i from 0); default from JOB_COMPLETION_INDEX/JOB_COMPLETION_COUNT or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT. Join slices with `merge`.", valueName: "i/N"))
     var slice: String?
 
-    @Option(help: "Rules file (replaces the one the scenario names).")
-    var rules: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override one rules value in every cell (under the varied ones).", valueName: "PATH=VALUE"))
-    var overrides: [String] = []
+    @OptionGroup var rulesOptions: RulesOptions
+    var rules: String? { rulesOptions.rules }
+    var overrides: [String] { rulesOptions.overrides }
 
     @Flag(help: "Print no progress on stderr.")
     var quiet = false
