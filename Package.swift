@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "IntervenSimulation", targets: ["IntervenSimulation"]),
         .library(name: "IntervenResults", targets: ["IntervenResults"]),
         .library(name: "IntervenCheck", targets: ["IntervenCheck"]),
+        .library(name: "IntervenReport", targets: ["IntervenReport"]),
         .library(name: "IntervenTesting", targets: ["IntervenTesting"]),
     ],
     dependencies: [
@@ -52,6 +53,11 @@ let package = Package(
                                                       "IntervenSimulation", "IntervenResults",
                                                       .product(name: "Yams", package: "Yams")],
                 swiftSettings: strict),
+        // report.html: a self-contained page (inline CSS, script and SVG charts) drawn from a
+        // results directory.
+        .target(name: "IntervenReport", dependencies: ["IntervenCore", "IntervenScenario", "IntervenSimulation",
+                                                       "IntervenResults"],
+                swiftSettings: strict),
         // Test support: gateway rigs, scenario builders, the CLI process runner, and a way to
         // run one scenario through the reference loop and the engine.
         .target(name: "IntervenTesting", dependencies: ["IntervenCore", "IntervenScenario", "IntervenLoading",
@@ -73,6 +79,7 @@ let package = Package(
                 "IntervenSimulation",
                 "IntervenResults",
                 "IntervenCheck",
+                "IntervenReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ] + (systemAllocator ? [] : ["CJemalloc"]),
@@ -89,6 +96,9 @@ let package = Package(
                                                                  "IntervenScenario", "IntervenLoading", "IntervenTesting"]),
         .testTarget(name: "IntervenCheckTests", dependencies: ["IntervenCheck", "IntervenSimulation", "IntervenCore",
                                                                "IntervenScenario", "IntervenLoading", "IntervenTesting"]),
+        .testTarget(name: "IntervenReportTests", dependencies: ["IntervenReport", "IntervenResults", "IntervenSimulation",
+                                                                "IntervenCore", "IntervenScenario", "IntervenLoading",
+                                                                "IntervenTesting"]),
         .testTarget(name: "CLITests", dependencies: ["IntervenTesting"]),
     ],
     swiftLanguageModes: [.v6]

@@ -13,7 +13,7 @@ struct IntervenSim: AsyncParsableCommand {
             failure while running or writing output.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, CheckCommand.self, SweepCommand.self, MergeCommand.self, ValidateCommand.self, SchemaCommand.self, RulesCommand.self, BenchCommand.self, BenchCoreCommand.self]
+        subcommands: [RunCommand.self, ReportCommand.self, CheckCommand.self, SweepCommand.self, MergeCommand.self, ValidateCommand.self, SchemaCommand.self, RulesCommand.self, BenchCommand.self, BenchCoreCommand.self]
     )
 
     /// Runs the command, mapping every error to one line on stderr and a documented exit code.

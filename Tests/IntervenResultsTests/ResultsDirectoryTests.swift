@@ -26,7 +26,7 @@ final class ResultsDirectoryTests {
 
     private func read(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
 
-    @Test("creates missing parents and writes exactly the four files, leaving nothing else beside them")
+    @Test("creates missing parents and writes exactly the results files, leaving nothing else beside them")
     func writesFresh() throws {
         let root = try scratch()
         let out = root + "/Results/demo"

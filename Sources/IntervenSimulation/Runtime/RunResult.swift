@@ -40,9 +40,31 @@ public struct RunResult: Sendable {
     /// Detection quality against the scenario's ground truth (see `DetectionScorer`); nil for a
     /// result not made by `Simulation`.
     public var detection: DetectionMetrics? = nil
+    /// The scenario's agent groups in scenario order; each group's agents follow one another in `agents`.
+    public var groups: [RunGroup] = []
+    /// Decisions per virtual hour, flat: hour `h`, decision `d` at `h * 4 + d.rawValue`.
+    public var hourlyDecisions: [UInt64] = []
+    /// The trust every agent starts with, and the scrutiny threshold of the rules in effect.
+    public var initialTrust: Score = .zero
+    public var scrutinyThreshold: Score = .zero
+    /// The rules file the run used (nil: the shipped rules) and the values that differ from the
+    /// shipped defaults (`path: value (default: X)`), filled in by whoever loaded the rules.
+    public var rulesFile: String? = nil
+    public var rulesDifferences: [String] = []
 
     /// Scans per wall-clock second.
     public var scansPerSecond: Double { wallSeconds > 0 ? Double(scans) / wallSeconds : 0 }
+}
+
+/// One agent group of a run: its agents are `count` consecutive entries of `RunResult.agents`.
+public struct RunGroup: Sendable, Equatable {
+    public var name: String
+    public var label: GroundTruth
+    public var runtime: Runtime
+    public var count: Int
+    public init(name: String, label: GroundTruth, runtime: Runtime, count: Int) {
+        self.name = name; self.label = label; self.runtime = runtime; self.count = count
+    }
 }
 
 /// An incident as written to `incidents.json`.

@@ -7,6 +7,7 @@ import Foundation
 import IntervenCore
 import IntervenLoading
 import IntervenScenario
+import IntervenReport
 import IntervenResults
 import IntervenSimulation
 
@@ -16,7 +17,8 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run a scenario and write its results (summary, incidents, agents, trust series).",
         discussion: """
-            Writes summary.json, incidents.json, agents.json and trust.csv to --out (default \
+            Writes summary.json, incidents.json, agents.json, trust.csv, series.json and report.html \
+            (a self-contained page to open in a browser) to --out (default \
             Results/<scenario name>/), all at once: a failed run leaves no directory that looks \
             complete, and an earlier results directory there is replaced. The same scenario and \
             seed give byte-identical files for every --shards (only shards, wall_seconds \
@@ -73,13 +75,30 @@ struct RunCommand: AsyncParsableCommand {
         let result = await Task.detached { await simulation.run(progress: progress) }.value
         display.finish()
 
+        var described = result
+        described.rulesFile = rules
+        described.rulesDifferences = RulesFile.differences(loaded.rules)
         let directory = out ?? "Results/" + Self.directoryName(for: loaded.name)
         do {
-            try ResultsWriter().write(result, to: directory)
+            try ResultsWriter().write(files: Self.files(for: described), to: directory)
         } catch {
             throw CLIFailure.runtime(error.description)
         }
         print(RunSummary.text(result, directory: directory), terminator: "")
+    }
+
+    /// The results files and the report drawn from them.
+    static func files(for result: RunResult) -> [ResultsWriter.File] {
+        var files = ResultsWriter().files(for: result)
+        let byName = Dictionary(files.map { ($0.name, $0.bytes) }, uniquingKeysWith: { a, _ in a })
+        do {
+            let input = try ReportInput(files: byName)
+            files.append(.init(name: ReportPage.fileName, bytes: ReportPage(input: input).html()))
+        } catch {
+            // The files were just rendered by this program: a failure here is a bug, not bad input.
+            preconditionFailure("report of a fresh run: \(error)")
+        }
+        return files
     }
 
     /// One worker per active processor, within the allowed range.

@@ -17,6 +17,8 @@ extension ShardState {
         scans &+= 1
         decisionCounts[Int(v.decision.rawValue)] &+= 1
         groupDecisions[Int(agents[local].group) &* 4 &+ Int(v.decision.rawValue)] &+= 1
+        let hour = min(Int(scan.time.milliseconds / 3_600_000), hourlyDecisions.count / 4 - 1)
+        hourlyDecisions[hour &* 4 &+ Int(v.decision.rawValue)] &+= 1
         if observing { observe(scan, v, local: local) }
         if !recentNext.isEmpty {
             recent[local * recentCapacity + Int(recentNext[local])] = TraceRef(trace: scan.trace, time: scan.time)

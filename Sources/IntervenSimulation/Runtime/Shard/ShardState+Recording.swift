@@ -70,6 +70,7 @@ extension ShardState {
                                  decisions: decisions, approvals: [:], scans: scans)
         result.probeCounts = probeCounts
         result.groupDecisions = groupDecisions
+        result.hourlyDecisions = hourlyDecisions
         result.latencies = latencies
         for local in trackSlot.indices where trackSlot[local] >= 0 {
             result.tracks.append((agents[local].global, trackPoints[Int(trackSlot[local])]))

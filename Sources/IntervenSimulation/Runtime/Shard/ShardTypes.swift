@@ -29,6 +29,8 @@ struct ShardResult: Sendable {
     var probeCounts: [UInt64] = []
     /// Per group, decisions by raw value (flat, 4 per group).
     var groupDecisions: [UInt64] = []
+    /// Decisions per virtual hour, flat (4 per hour).
+    var hourlyDecisions: [UInt64] = []
     /// Sampled gateway latencies in nanoseconds (see `ShardState.latencyEvery`).
     var latencies: [UInt32] = []
 }
