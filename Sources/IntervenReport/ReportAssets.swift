@@ -130,7 +130,9 @@ footer { color:var(--muted); font-size:12px; padding:0 28px 24px; }
 
   // Agents
   var agentTable = document.getElementById("agents-table");
-  var aState = {key: null, dir: 1};
+  // Lowest trust first: the agents worth a look come first, as on the product's Agents page.
+  var aState = {key: "trust", dir: 1};
+  agentTable.querySelector("th[data-key=trust]").classList.add("asc");
   var fRuntime = document.getElementById("agent-runtime"), fGroup = document.getElementById("agent-group");
   var fBand = document.getElementById("agent-band"), fName = document.getElementById("agent-name");
   options(fRuntime, uniq(data.agents.map(function (a) { return a.runtime; })));
