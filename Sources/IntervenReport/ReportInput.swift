@@ -20,6 +20,9 @@ public struct ReportInput: @unchecked Sendable {
     /// Whether an activity log was read.
     var hasActivity = false
 
+    /// The largest activity log a report reads (bytes); a larger one is left out.
+    public static let activityLimit = 512 << 20
+
     /// The files a report needs.
     public static let requiredFiles = ["summary.json", "incidents.json", "agents.json", "series.json"]
 

@@ -24,6 +24,8 @@ public struct Simulation: Sendable {
     public let shards: Int
     /// Time one in this many scans' trip through the gateway (0: none); see `RunResult.coreLatencies`.
     public var latencySampling: Int = 0
+    /// The activity log's options; nil (the default) costs nothing per scan.
+    public var activity: ActivityOptions? = nil
 
     /// A simulation of `scenario` on `shards` workers (at least 1, and no more than agents: an
     /// empty shard would only add coordination).
@@ -33,13 +35,17 @@ public struct Simulation: Sendable {
         self.shards = max(1, min(shards, agents))
     }
 
-    /// Runs the scenario. `progress` is called from the coordinator, about 100 times a run.
-    public func run(progress: (@Sendable (RunProgress) -> Void)? = nil) async -> RunResult {
+    /// Runs the scenario. `progress` is called from the coordinator, about 100 times a run;
+    /// `activity` (with `self.activity` set) receives the activity log's records in order, in
+    /// pieces, as the run goes (without a header).
+    public func run(progress: (@Sendable (RunProgress) -> Void)? = nil,
+                    activity sink: (@Sendable ([UInt8]) -> Void)? = nil) async -> RunResult {
         var clock = LapTimer()
         let plan = Plan(scenario: scenario, shards: shards)
         let sampling = latencySampling
+        let logging = sink == nil ? nil : activity
         let workers = await withTaskGroup(of: (Int, ShardWorker).self) { group in
-            for k in 0..<shards { group.addTask { (k, ShardWorker(plan: plan, shard: k, latencySampling: sampling)) } }
+            for k in 0..<shards { group.addTask { (k, ShardWorker(plan: plan, shard: k, latencySampling: sampling, activity: logging)) } }
             var out = [ShardWorker?](repeating: nil, count: shards)
             for await (k, w) in group { out[k] = w }
             return out.map { $0! }
@@ -62,6 +68,10 @@ public struct Simulation: Sendable {
                 return out.map { $0! }
             }
             coordinator.absorb(reports, windowEnd: epochEnd)
+            if let sink, logging != nil {
+                let bytes = mergeActivity(reports.compactMap(\.activity))
+                if !bytes.isEmpty { sink(bytes) }
+            }
             if let progress, let percent = coordinator.percent(at: epochEnd), percent != lastReported {
                 lastReported = percent
                 progress(RunProgress(virtualTime: epochEnd, duration: scenario.duration, scans: coordinator.scans))

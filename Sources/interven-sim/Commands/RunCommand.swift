@@ -46,6 +46,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Results directory (default: Results/<scenario name>).")
     var out: String?
 
+    @Option(help: ArgumentHelp("Write the activity log: one record per scan (.csv or .ndjson by the file name; columns in the README).", valueName: "FILE"))
+    var activity: String?
+
+    @Option(name: .customLong("activity-filter"), help: ArgumentHelp("Log only some scans: decision=DENY,REQUIRE_APPROVAL, agent=GLOB, group=NAME, from=DURATION, to=DURATION (repeatable; all must hold).", valueName: "KEY=VALUE"))
+    var activityFilters: [String] = []
+
     @Flag(help: "Print no progress on stderr.")
     var quiet = false
 
@@ -68,19 +74,37 @@ struct RunCommand: AsyncParsableCommand {
         if let seed { loaded.seed = seed }
         // `run` does not judge expectations (`check` does), so the shards need not observe for them.
         loaded.expectations = []
-        let simulation = Simulation(scenario: loaded, shards: shards ?? Self.defaultShards)
+        var simulation = Simulation(scenario: loaded, shards: shards ?? Self.defaultShards)
+        if !activityFilters.isEmpty && activity == nil {
+            throw CLIFailure.invalidInput("--activity-filter needs --activity FILE")
+        }
+        var log: ActivityFile? = nil
+        if let activity {
+            let options = try ActivityFile.options(path: activity, filters: activityFilters)
+            if let group = options.group, !loaded.groups.contains(where: { $0.name == group }) {
+                throw CLIFailure.invalidInput("--activity-filter group=\(group): no such group; expected one of \(loaded.groups.map(\.name).joined(separator: ", "))")
+            }
+            simulation.activity = options
+            log = try ActivityFile(path: activity, format: options.format)
+        }
         let display = ProgressDisplay(style: .forStandardError(quiet: quiet))
         let progress = display.callback
+        var sink: (@Sendable ([UInt8]) -> Void)? = nil
+        if let file = log { sink = { bytes in file.write(bytes) } }
+        let activitySink = sink
         // Off the main actor: every hop from it costs microseconds, and the coordinator awaits a lot.
-        let result = await Task.detached { await simulation.run(progress: progress) }.value
+        let sim = simulation
+        let result = await Task.detached { await sim.run(progress: progress, activity: activitySink) }.value
         display.finish()
 
         var described = result
         described.rulesFile = rules
         described.rulesDifferences = RulesFile.differences(loaded.rules)
         let directory = out ?? "Results/" + Self.directoryName(for: loaded.name)
+        // The log first, so the report's incident timelines can show the linked scans.
+        try log?.commit()
         do {
-            try ResultsWriter().write(files: Self.files(for: described), to: directory)
+            try ResultsWriter().write(files: Self.files(for: described, activity: activity), to: directory)
         } catch {
             throw CLIFailure.runtime(error.description)
         }
@@ -88,11 +112,18 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// The results files and the report drawn from them.
-    static func files(for result: RunResult) -> [ResultsWriter.File] {
+    /// With an activity log, the incident timelines show each linked scan (logs over
+    /// `ReportInput.activityLimit` bytes are left out of the page).
+    static func files(for result: RunResult, activity: String? = nil) -> [ResultsWriter.File] {
         var files = ResultsWriter().files(for: result)
         let byName = Dictionary(files.map { ($0.name, $0.bytes) }, uniquingKeysWith: { a, _ in a })
         do {
-            let input = try ReportInput(files: byName)
+            var log: (text: [UInt8], format: String)? = nil
+            if let activity, let size = (try? FileManager.default.attributesOfItem(atPath: activity))?[.size] as? Int,
+               size <= ReportInput.activityLimit, let data = FileManager.default.contents(atPath: activity) {
+                log = (Array(data), activity.hasSuffix(".csv") ? "csv" : "ndjson")
+            }
+            let input = try ReportInput(files: byName, activity: log)
             files.append(.init(name: ReportPage.fileName, bytes: ReportPage(input: input).html()))
         } catch {
             // The files were just rendered by this program: a failure here is a bug, not bad input.

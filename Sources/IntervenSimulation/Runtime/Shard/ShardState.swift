@@ -77,6 +77,13 @@ struct ShardState {
     /// Time one in this many scans through the gateway (0: none), into `latencies` (ns).
     var latencyEvery: UInt64 = 0
     var latencies: [UInt32] = []
+    /// The activity log: off unless `enableActivity` was called (then one record per scan that
+    /// passes the filters, formatted here and handed over at the end of each window).
+    var logsActivity = false
+    var activityOptions = ActivityOptions(format: .csv)
+    var activityAgent: [Bool] = []
+    var activityChunk = ActivityChunk()
+    var activityOrder: UInt32 = 0
 
     init(plan: Plan, shard: Int) {
         self.plan = plan

@@ -9,6 +9,8 @@ struct EpochReport: Sendable {
     var nextEvent: SimTime?
     /// Scans decided so far by this shard.
     var scans: UInt64
+    /// The window's activity records, when the activity log is on.
+    var activity: ActivityChunk? = nil
 }
 
 /// What one shard contributes to the run's result.
