@@ -90,9 +90,37 @@ struct ActivityLine {
         }
     }
 
+    /// A text field as `text` writes its value, for caching (without key or separator).
+    static func formatted(_ s: String?, _ format: ActivityOptions.Format) -> [UInt8] {
+        let line = ActivityLine(format: format)
+        var out: [UInt8] = []
+        line.value(s, &out)
+        return out
+    }
+
+    /// A list as `list` writes it, for caching.
+    static func formatted(list items: [String], _ format: ActivityOptions.Format) -> [UInt8] {
+        let line = ActivityLine(format: format)
+        var out: [UInt8] = []
+        line.listValue(items, &out)
+        return out
+    }
+
+    private init(format: ActivityOptions.Format) { self.format = format }
+
+    /// A field whose value is already formatted.
+    mutating func bytes(_ index: Int, _ value: [UInt8], _ out: inout [UInt8]) {
+        key(index, &out)
+        out.append(contentsOf: value)
+    }
+
     /// A text field (quoted when needed in CSV, always in NDJSON; nil is empty / null).
     mutating func text(_ index: Int, _ s: String?, _ out: inout [UInt8]) {
         key(index, &out)
+        value(s, &out)
+    }
+
+    private func value(_ s: String?, _ out: inout [UInt8]) {
         guard let s else { if format == .ndjson { out.append(contentsOf: "null".utf8) }; return }
         var copy = s
         copy.withUTF8 { u in
@@ -127,8 +155,12 @@ struct ActivityLine {
 
     /// A list: space-separated in CSV, an array of strings in NDJSON.
     mutating func list(_ index: Int, _ items: [String], _ out: inout [UInt8]) {
-        if format == .csv { text(index, items.joined(separator: " "), &out); return }
         key(index, &out)
+        listValue(items, &out)
+    }
+
+    private func listValue(_ items: [String], _ out: inout [UInt8]) {
+        if format == .csv { value(items.joined(separator: " "), &out); return }
         out.append(UInt8(ascii: "["))
         for (k, item) in items.enumerated() {
             if k > 0 { out.append(UInt8(ascii: ",")) }
@@ -140,6 +172,23 @@ struct ActivityLine {
     func end(_ out: inout [UInt8]) {
         if format == .ndjson { out.append(UInt8(ascii: "}")) }
         out.append(10)
+    }
+}
+
+extension [UInt8] {
+    /// Appends `Score.description` (`0.6`, `-0.05`, `1`) without making a String.
+    mutating func appendScoreDigits(_ s: Score) {
+        if s.micros < 0 { append(UInt8(ascii: "-")) }
+        let a = UInt64(Int64(s.micros).magnitude)
+        appendDecimalDigits(a / 1_000_000)
+        var frac = a % 1_000_000
+        guard frac != 0 else { return }
+        var places = 6
+        while frac % 10 == 0 { frac /= 10; places -= 1 }
+        append(UInt8(ascii: "."))
+        var scale: UInt64 = 1
+        for _ in 1..<places { scale *= 10 }
+        while scale > 0 { append(UInt8(ascii: "0") &+ UInt8(frac / scale % 10)); scale /= 10 }
     }
 }
 

@@ -22,40 +22,73 @@ extension ShardState {
         if let from = o.from, scan.time < SimTime.zero + from { return }
         if let to = o.to, !(scan.time < SimTime.zero + to) { return }
         let global = agents[local].global
-        let name = plan.names[Int(global)]
-        let roster = gateway.roster
+        let f = o.format
         activityOrder &+= 1
         activityChunk.keys.append((scan.time.milliseconds, global, activityOrder))
         var out = activityChunk.bytes
         activityChunk.bytes = []
-        var line = ActivityLine(format: o.format, into: &out)
-        var digits: [UInt8] = []
-        digits.appendDecimalDigits(scan.time.milliseconds)
-        line.raw(0, digits, &out)
+        var line = ActivityLine(format: f, into: &out)
+        line.key(0, &out)
+        out.appendDecimalDigits(scan.time.milliseconds)
         line.key(1, &out)
-        if o.format == .ndjson { out.append(UInt8(ascii: "\"")) }
+        if f == .ndjson { out.append(UInt8(ascii: "\"")) }
         ActivityLog.appendRFC3339(o.startUnixMilliseconds + scan.time.milliseconds, to: &out)
-        if o.format == .ndjson { out.append(UInt8(ascii: "\"")) }
-        digits.removeAll(keepingCapacity: true)
-        digits.appendDecimalDigits(scan.trace)
-        if o.format == .ndjson { line.text(2, String(decoding: digits, as: UTF8.self), &out) } else { line.raw(2, digits, &out) }
-        line.text(3, name, &out)
-        line.text(4, plan.scenario.groups[Int(agents[local].group)].name, &out)
-        line.text(5, roster.labels[local].description, &out)
-        line.text(6, roster.runtimes[local].description, &out)
-        line.text(7, gateway.symbols[scan.tool], &out)
-        line.text(8, gateway.symbols[scan.operation], &out)
-        line.text(9, scan.verb.description, &out)
-        line.text(10, scan.host == .none ? "" : gateway.symbols[scan.host], &out)
-        line.list(11, scan.dataClasses.nameList, &out)
-        line.raw(12, scan.risk.description.utf8, &out)
-        line.text(13, v.band.description, &out)
-        line.text(14, v.decision.description, &out)
-        line.list(15, v.reasons.names(in: gateway.symbols), &out)
-        line.text(16, v.rule == .none ? nil : gateway.symbols[v.rule], &out)
-        line.raw(17, before.description.utf8, &out)
-        line.raw(18, v.trustAfter.description.utf8, &out)
-        line.raw(19, (v.inScrutiny ? "true" : "false").utf8, &out)
+        if f == .ndjson { out.append(UInt8(ascii: "\"")) }
+        line.key(2, &out)
+        if f == .ndjson { out.append(UInt8(ascii: "\"")) }
+        out.appendDecimalDigits(scan.trace)
+        if f == .ndjson { out.append(UInt8(ascii: "\"")) }
+        if activityCache.agents.isEmpty {
+            activityCache.agents = agents.indices.map { l in
+                [ActivityLine.formatted(plan.names[Int(agents[l].global)], f),
+                 ActivityLine.formatted(plan.scenario.groups[Int(agents[l].group)].name, f),
+                 ActivityLine.formatted(gateway.roster.runtimes[l].description, f)]
+            }
+            activityCache.labels = GroundTruth.allCases.map { ActivityLine.formatted($0.description, f) }
+            activityCache.verbs = Verb.allCases.map { ActivityLine.formatted($0.description, f) }
+            activityCache.bands = RiskBand.allCases.map { ActivityLine.formatted($0.description, f) }
+            activityCache.decisions = Decision.allCases.map { ActivityLine.formatted($0.description, f) }
+            activityCache.none = ActivityLine.formatted(nil, f)
+            activityCache.empty = ActivityLine.formatted("", f)
+        }
+        line.bytes(3, activityCache.agents[local][0], &out)
+        line.bytes(4, activityCache.agents[local][1], &out)
+        line.bytes(5, activityCache.labels[Int(gateway.roster.labels[local].rawValue)], &out)
+        line.bytes(6, activityCache.agents[local][2], &out)
+        line.bytes(7, symbolBytes(scan.tool, f), &out)
+        line.bytes(8, symbolBytes(scan.operation, f), &out)
+        line.bytes(9, activityCache.verbs[Int(scan.verb.rawValue)], &out)
+        line.bytes(10, scan.host == .none ? activityCache.empty : symbolBytes(scan.host, f), &out)
+        if let cached = activityCache.classes[scan.dataClasses.rawValue] {
+            line.bytes(11, cached, &out)
+        } else {
+            let v = ActivityLine.formatted(list: scan.dataClasses.nameList, f)
+            activityCache.classes[scan.dataClasses.rawValue] = v
+            line.bytes(11, v, &out)
+        }
+        line.key(12, &out); out.appendScoreDigits(scan.risk)
+        line.bytes(13, activityCache.bands[Int(v.band.rawValue)], &out)
+        line.bytes(14, activityCache.decisions[Int(v.decision.rawValue)], &out)
+        if let cached = activityCache.reasons[v.reasons] {
+            line.bytes(15, cached, &out)
+        } else {
+            let r = ActivityLine.formatted(list: v.reasons.names(in: gateway.symbols), f)
+            activityCache.reasons[v.reasons] = r
+            line.bytes(15, r, &out)
+        }
+        line.bytes(16, v.rule == .none ? activityCache.none : symbolBytes(v.rule, f), &out)
+        line.key(17, &out); out.appendScoreDigits(before)
+        line.key(18, &out); out.appendScoreDigits(v.trustAfter)
+        line.key(19, &out); out.append(contentsOf: (v.inScrutiny ? "true" : "false").utf8)
+        guard v.approval != nil || v.incidentsOpened > 0 else {
+            line.bytes(20, activityCache.none, &out)
+            line.bytes(21, activityCache.emptyList(f), &out)
+            line.end(&out)
+            activityChunk.bytes = out
+            activityChunk.ends.append(out.count)
+            return
+        }
+        let name = plan.names[Int(global)]
         line.text(20, v.approval.map { recordID(seed: plan.scenario.seed, agent: name, kind: "approval", ordinal: $0.ordinal) }, &out)
         var opened: [String] = []
         if v.incidentsOpened > 0 {
@@ -67,6 +100,16 @@ extension ShardState {
         line.end(&out)
         activityChunk.bytes = out
         activityChunk.ends.append(out.count)
+    }
+
+    /// A symbol's text, formatted once per shard.
+    mutating func symbolBytes(_ sym: Symbol, _ f: ActivityOptions.Format) -> [UInt8] {
+        let k = Int(sym.raw)
+        if k >= activityCache.symbols.count { activityCache.symbols += Array(repeating: nil, count: k + 64 - activityCache.symbols.count) }
+        if let b = activityCache.symbols[k] { return b }
+        let b = ActivityLine.formatted(gateway.symbols[sym], f)
+        activityCache.symbols[k] = b
+        return b
     }
 
     /// The window's records in (time, agent, order) order, leaving an empty buffer behind.
@@ -90,6 +133,17 @@ extension ShardState {
         }
         return sorted
     }
+}
+
+/// Formatted field values of the activity log, made once per shard.
+struct ActivityCache {
+    var symbols: [[UInt8]?] = []
+    var agents: [[[UInt8]]] = []
+    var labels: [[UInt8]] = [], verbs: [[UInt8]] = [], bands: [[UInt8]] = [], decisions: [[UInt8]] = []
+    var classes: [UInt8: [UInt8]] = [:]
+    var reasons: [ReasonSet: [UInt8]] = [:]
+    var none: [UInt8] = [], empty: [UInt8] = []
+    func emptyList(_ f: ActivityOptions.Format) -> [UInt8] { f == .csv ? [] : Array("[]".utf8) }
 }
 
 extension [UInt8] {

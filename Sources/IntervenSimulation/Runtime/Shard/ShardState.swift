@@ -84,6 +84,9 @@ struct ShardState {
     var activityAgent: [Bool] = []
     var activityChunk = ActivityChunk()
     var activityOrder: UInt32 = 0
+    /// Formatted field values reused across records: per symbol, per local agent (name, group,
+    /// runtime), per label, data-class set and reason set.
+    var activityCache = ActivityCache()
 
     init(plan: Plan, shard: Int) {
         self.plan = plan
