@@ -56,7 +56,7 @@ let package = Package(
         // report.html: a self-contained page (inline CSS, script and SVG charts) drawn from a
         // results directory.
         .target(name: "IntervenReport", dependencies: ["IntervenCore", "IntervenScenario", "IntervenSimulation",
-                                                       "IntervenResults"],
+                                                       "IntervenResults", "IntervenCheck"],
                 swiftSettings: strict),
         // Test support: gateway rigs, scenario builders, the CLI process runner, and a way to
         // run one scenario through the reference loop and the engine.

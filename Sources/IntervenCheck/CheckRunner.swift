@@ -1,8 +1,8 @@
 import Foundation
 public import IntervenCore
 public import IntervenScenario
-import IntervenResults
-import IntervenSimulation
+public import IntervenResults
+public import IntervenSimulation
 import IntervenLoading
 
 /// What `interven-sim check` runs and how.
@@ -22,6 +22,8 @@ public struct CheckOptions: Sendable {
     public var tolerance: BaselineTolerance
     /// Write each scenario's results directory under this one.
     public var resultsDirectory: String?
+    /// More files for each results directory, made from the run and its files (the report page).
+    public var extraFiles: (@Sendable (RunResult, [ResultsWriter.File]) -> [ResultsWriter.File])? = nil
 
     public init(paths: [String], rulesPath: String? = nil, overrides: [String] = [], jobs: Int = 1, baselineDirectory: String? = nil,
                 updateBaseline: Bool = false, tolerance: BaselineTolerance = BaselineTolerance(), resultsDirectory: String? = nil) {
@@ -199,7 +201,9 @@ public enum CheckRunner {
         }
         if let dir = options.resultsDirectory {
             let target = (dir.hasSuffix("/") ? dir : dir + "/") + scenario.name
-            do { try ResultsWriter().write(result, to: target); c.resultsDirectory = target }
+            var files = ResultsWriter().files(for: result)
+            files += options.extraFiles?(result, files) ?? []
+            do { try ResultsWriter().write(files: files, to: target); c.resultsDirectory = target }
             catch { c.writeErrors.append(error.description) }
         }
         return c

@@ -249,7 +249,14 @@ footer { color:var(--muted); font-size:12px; padding:0 28px 24px; }
   [fSev, fStatus, fTrig].forEach(function (s) { s.addEventListener("change", renderIncidents); });
   fAgent.addEventListener("input", renderIncidents);
   sortable(incTable, iState, renderIncidents);
+  // report.html#incident-<id> opens that incident's timeline.
+  var wanted = decodeURIComponent(location.hash.slice(1));
+  if (wanted.indexOf("incident-") === 0) open[wanted.slice(9)] = true;
   renderIncidents();
+  if (wanted.indexOf("incident-") === 0) {
+    var row = incTable.querySelector("tr[data-id=\"" + wanted.slice(9) + "\"]");
+    if (row) row.scrollIntoView();
+  }
 })();
 """#
 }

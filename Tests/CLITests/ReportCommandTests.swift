@@ -51,6 +51,24 @@ struct ReportCommandTests {
         #expect(errors.isEmpty, "console: \(errors.joined(separator: "\n"))")
     }
 
+    @Test("check --html: the scenario table, every failure with its evidence, and a working link to each scenario's report")
+    func checkPage() throws {
+        let dir = try CLIProcess.temporaryDirectory()
+        let html = dir.appendingPathComponent("check.html").path
+        let r = try CLIProcess.run(["check", Self.root.appendingPathComponent("Scenarios/triggers").path, "--quiet",
+                                    "--set", "triggers.repeated_deny.count=6", "--results", dir.appendingPathComponent("results").path,
+                                    "--report", dir.appendingPathComponent("check.json").path, "--html", html])
+        #expect(r.status == 1, "one expectation fails with the raised count: \(r.stderr)")
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("FAIL trigger-repeated-deny"))
+        #expect(page.contains("at-1: at most 5 denies within 1h (threshold 6)"))
+        let links = page.components(separatedBy: "href=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }.filter { $0.hasSuffix("report.html") }
+        #expect(links.count == 6)
+        for link in links {
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(link).path), "\(link)")
+        }
+    }
+
     /// The DOM after scripts ran, and the browser's log; the browser is killed after 60 s at most.
     static func render(_ page: URL, profile: URL) throws -> (dom: String, log: String) {
         let p = Process()

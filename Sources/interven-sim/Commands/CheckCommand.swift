@@ -4,6 +4,7 @@ import IntervenCheck
 import IntervenCore
 import IntervenLoading
 import IntervenScenario
+import IntervenReport
 import IntervenResults
 import IntervenSimulation
 
@@ -55,8 +56,11 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "Also write a JUnit XML report here.")
     var junit: String?
 
-    @Option(help: "Also write each scenario's results directory under DIR (DIR/<scenario>/).")
+    @Option(help: "Also write each scenario's results directory (with its report.html) under DIR (DIR/<scenario>/).")
     var results: String?
+
+    @Option(help: ArgumentHelp("Also write one HTML page for the library: the scenario table, every failure with its evidence, a link to each scenario's report (with --results).", valueName: "FILE"))
+    var html: String?
 
     @Flag(help: "Print no per-scenario progress on stderr.")
     var quiet = false
@@ -74,11 +78,16 @@ struct CheckCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         let baselineDir = baseline ?? (updateBaseline ? "Results/baseline" : nil)
-        let options = CheckOptions(paths: paths.isEmpty ? ["Scenarios"] : paths, rulesPath: rules, overrides: overrides,
+        var options = CheckOptions(paths: paths.isEmpty ? ["Scenarios"] : paths, rulesPath: rules, overrides: overrides,
                                    jobs: jobs ?? RunCommand.defaultShards, baselineDirectory: baselineDir,
                                    updateBaseline: updateBaseline,
                                    tolerance: BaselineTolerance(trust: Score.parse(trustTolerance)!, mix: Score.parse(mixTolerance)!),
                                    resultsDirectory: results)
+        options.extraFiles = { result, files in
+            let byName = Dictionary(files.map { ($0.name, $0.bytes) }, uniquingKeysWith: { a, _ in a })
+            guard let input = try? ReportInput(files: byName) else { return [] }
+            return [.init(name: ReportPage.fileName, bytes: ReportPage(input: input).html())]
+        }
         let plan = CheckRunner.load(options)
         if !plan.errors.isEmpty {
             for e in plan.errors { printError(e) }
@@ -97,6 +106,7 @@ struct CheckCommand: AsyncParsableCommand {
         do {
             try AtomicFile.write(CheckReport.json(checks, wallSeconds: wall), to: report)
             if let junit { try AtomicFile.write(CheckReport.junit(checks, wallSeconds: wall), to: junit) }
+            if let html { try AtomicFile.write(CheckPage.html(checks, wallSeconds: wall, path: html), to: html) }
         } catch {
             throw CLIFailure.runtime(error.description)
         }
