@@ -69,6 +69,13 @@ struct ScenarioDecoder {
         durationText = try durationNode.string()
         let latency = try root.child("effect_latency").optional { n throws(LoadError) in try n.duration(positive: true) } ?? .seconds(1)
         let sample = try root.child("trust_sample").optional { n throws(LoadError) in try n.duration(positive: true) }
+        let start = try root.child("start").optional { n throws(LoadError) -> Int64 in
+            let text = try n.string("an RFC 3339 instant like 2026-01-01T00:00:00Z")
+            guard let ms = RFC3339.parse(text) else {
+                throw n.fail(.invalidValue, "start: expected an RFC 3339 instant like 2026-01-01T00:00:00Z or 2026-03-02T09:00:00.250+01:00; found '\(text)'")
+            }
+            return ms
+        }
 
         let rules = try baseRules()
 
@@ -101,6 +108,7 @@ struct ScenarioDecoder {
                                 groups: groups, timeline: timeline, analyst: analyst, effectLatency: latency,
                                 trustSampleInterval: sample)
         scenario.expectations = expectations
+        if let start { scenario.startUnixMilliseconds = start }
         return DecodedScenario(scenario: scenario, root: root, agents: agents)
     }
 

@@ -68,11 +68,18 @@ func flag(_ v: Any?) -> Bool {
 /// The data the page's tables are built from.
 struct PageData {
     /// Incidents listed in the page at most (the page says how many it left out).
-    static let incidentLimit = 5_000
+    static let incidentLimit = 3_000
     /// Linked scans shown in one incident's timeline at most.
-    static let traceLimit = 200
+    static let traceLimit = 50
 
     let input: ReportInput
+
+    /// At most 49 points of an agent's trust at the checkpoints (every third one): enough for
+    /// a 110-pixel sparkline, a third of the bytes.
+    static func sparkline(_ points: [Double]) -> [Double] {
+        guard points.count > 49 else { return points }
+        return stride(from: 0, to: points.count, by: 3).map { points[$0] } + (points.count % 3 == 1 ? [] : [points[points.count - 1]])
+    }
 
     func json() -> String {
         let series = input.series
@@ -87,7 +94,7 @@ struct PageData {
                 ("name", .s(name)), ("group", str(extra["group"])), ("runtime", str(a["runtime"])), ("label", str(a["label"])),
                 ("calls", num(a["total_calls"])),
                 ("d24", .a(Palette.decisionOrder.map { num(d[$0]) })),
-                ("trust", num(a["trust"])), ("spark", .a(numbers(extra["trust"]).map(J.n))),
+                ("trust", num(a["trust"])), ("spark", .a(Self.sparkline(numbers(extra["trust"])).map(J.n))),
                 ("scrutiny", .b(flag(a["scrutiny"]))), ("suspended", .b(flag(a["suspended"]))),
                 ("pinned", str(a["scrutiny_pinned_until"])),
                 ("last", str(a["last_seen"])), ("lastMs", num(a["last_seen_ms"])),

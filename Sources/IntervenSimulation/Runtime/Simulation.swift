@@ -122,7 +122,11 @@ public struct Simulation: Sendable {
         result.observations = observations(parts, plan: plan)
         result.coreLatencies = parts.flatMap(\.latencies)
         result.detection = DetectionScorer(scenario: s, result: result).metrics()
-        result.groups = s.groups.map { RunGroup(name: $0.name, label: $0.label, runtime: $0.runtime, count: $0.agentNames.count) }
+        var members = [Int](repeating: 0, count: s.groups.count)
+        for g in plan.groupOf { members[Int(g)] += 1 }
+        result.groups = s.groups.indices.map { g in
+            RunGroup(name: s.groups[g].name, label: s.groups[g].label, runtime: s.groups[g].runtime, count: members[g])
+        }
         let hourly = parts.first?.hourlyDecisions.count ?? 0
         result.hourlyDecisions = (0..<hourly).map { k in parts.reduce(0) { $0 + $1.hourlyDecisions[k] } }
         result.initialTrust = s.rules.trust.initial

@@ -80,10 +80,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         var log: ActivityFile? = nil
         if let activity {
-            let options = try ActivityFile.options(path: activity, filters: activityFilters)
+            var options = try ActivityFile.options(path: activity, filters: activityFilters)
             if let group = options.group, !loaded.groups.contains(where: { $0.name == group }) {
                 throw CLIFailure.invalidInput("--activity-filter group=\(group): no such group; expected one of \(loaded.groups.map(\.name).joined(separator: ", "))")
             }
+            options.startUnixMilliseconds = loaded.startUnixMilliseconds
             simulation.activity = options
             log = try ActivityFile(path: activity, format: options.format)
         }
