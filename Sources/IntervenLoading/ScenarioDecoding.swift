@@ -72,7 +72,7 @@ struct ScenarioDecoder {
         let start = try root.child("start").optional { n throws(LoadError) -> Int64 in
             let text = try n.string("an RFC 3339 instant like 2026-01-01T00:00:00Z")
             guard let ms = RFC3339.parse(text) else {
-                throw n.fail(.invalidValue, "start: expected an RFC 3339 instant like 2026-01-01T00:00:00Z or 2026-03-02T09:00:00.250+01:00; found '\(text)'")
+                throw n.fail(.invalidValue, "expected an RFC 3339 instant like 2026-01-01T00:00:00Z or 2026-03-02T09:00:00.250+01:00; found '\(text)'")
             }
             return ms
         }
