@@ -53,12 +53,6 @@ final class ActivityFile: @unchecked Sendable {
         }
     }
 
-    /// Removes the temporary file (the run failed).
-    func discard() {
-        if let f = file { fclose(f); file = nil }
-        unlink(temporary)
-    }
-
     /// The options of `--activity FILE` and `--activity-filter` values (`decision=DENY,REQUIRE_APPROVAL`,
     /// `agent=GLOB`, `group=NAME`, `from=DURATION`, `to=DURATION`).
     static func options(path: String, filters: [String]) throws(CLIFailure) -> ActivityOptions {
