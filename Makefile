@@ -13,7 +13,7 @@ SYSTEM_ALLOC_BIN     := $(SYSTEM_ALLOC_SCRATCH)/release/interven-sim
 # Extra arguments for `make bench` and `make bench-system-alloc`, e.g. BENCH_ARGS="--agents 1000000 --hours 1".
 BENCH_ARGS ?=
 
-.PHONY: run test check allocations baseline deps build release bench bench-system-alloc bench-core serve bench-serve api-check clean
+.PHONY: run test check allocations baseline deps test-deps build release bench bench-system-alloc bench-core serve bench-serve api-check clean
 
 ## deps: install system packages the build needs (jemalloc via pkg-config).
 deps:
@@ -21,6 +21,15 @@ deps:
 		echo "==> installing libjemalloc-dev, pkg-config and python3 (apt-get)"; \
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjemalloc-dev pkg-config python3 >/dev/null; \
+	fi
+
+## test-deps: headless Chromium, which a test uses to load report.html (the test is skipped
+##            where it cannot be installed).
+test-deps: deps
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "==> installing chromium (apt-get) for the report page test"; \
+		{ $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+			|| echo "==> chromium could not be installed: the report page test will be skipped"; \
 	fi
 
 ## build: debug build of everything.
@@ -50,7 +59,7 @@ run: release
 ## test: the whole suite (unit tests and end-to-end tests of the built binary), then every
 ##       shipped scenario checked against its expectations and the committed baselines, then
 ##       the allocation budget.
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory check

@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "IntervenSimulation", targets: ["IntervenSimulation"]),
         .library(name: "IntervenResults", targets: ["IntervenResults"]),
         .library(name: "IntervenCheck", targets: ["IntervenCheck"]),
+        .library(name: "IntervenReport", targets: ["IntervenReport"]),
         .library(name: "IntervenTesting", targets: ["IntervenTesting"]),
         .library(name: "IntervenServer", targets: ["IntervenServer"]),
     ],
@@ -59,6 +60,11 @@ let package = Package(
         .target(name: "IntervenCheck", dependencies: ["IntervenCore", "IntervenScenario", "IntervenLoading",
                                                       "IntervenSimulation", "IntervenResults",
                                                       .product(name: "Yams", package: "Yams")],
+                swiftSettings: strict),
+        // report.html: a self-contained page (inline CSS, script and SVG charts) drawn from a
+        // results directory.
+        .target(name: "IntervenReport", dependencies: ["IntervenCore", "IntervenScenario", "IntervenSimulation",
+                                                       "IntervenResults", "IntervenCheck"],
                 swiftSettings: strict),
         // Test support: gateway rigs, scenario builders, the CLI process runner, and a way to
         // run one scenario through the reference loop and the engine.
@@ -100,6 +106,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                "IntervenReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ] + (systemAllocator ? [] : ["CJemalloc"]),
@@ -118,6 +125,9 @@ let package = Package(
         .testTarget(name: "IntervenCheckTests", dependencies: ["IntervenCheck", "IntervenSimulation", "IntervenCore",
                                                                "IntervenScenario", "IntervenLoading", "IntervenTesting"],
                     exclude: ["Golden"]),
+        .testTarget(name: "IntervenReportTests", dependencies: ["IntervenReport", "IntervenResults", "IntervenSimulation",
+                                                                "IntervenCore", "IntervenScenario", "IntervenLoading",
+                                                                "IntervenTesting"]),
         .testTarget(name: "CLITests", dependencies: ["IntervenTesting"]),
         .testTarget(name: "IntervenServerTests", dependencies: ["IntervenServer", "IntervenCore", "IntervenScenario",
                                                                 "IntervenLoading", "IntervenTesting",

@@ -2,7 +2,7 @@ import Foundation
 public import IntervenCore
 public import IntervenScenario
 public import IntervenLoading
-import IntervenResults
+public import IntervenResults
 import Synchronization
 public import IntervenSimulation
 
@@ -28,6 +28,8 @@ public struct CheckOptions: Sendable {
     /// The machine's available memory in bytes: a scenario that records every trust change is
     /// stopped when its series outgrows its share (this divided by `jobs`). Nil: no limit.
     public var availableMemory: Double?
+    /// More files for each results directory, made from the run and its files (the report page).
+    public var extraFiles: (@Sendable (RunResult, [ResultsWriter.File]) -> [ResultsWriter.File])? = nil
 
     public init(paths: [String], rulesPath: String? = nil, overrides: [String] = [], jobs: Int = 1, baselineDirectory: String? = nil,
                 updateBaseline: Bool = false, tolerance: BaselineTolerance = BaselineTolerance(), resultsDirectory: String? = nil) {
@@ -299,7 +301,9 @@ public enum CheckRunner {
         }
         if let dir = options.resultsDirectory {
             let target = (dir.hasSuffix("/") ? dir : dir + "/") + scenario.name
-            do { try ResultsWriter().write(result, to: target, flag: "--results"); c.resultsDirectory = target }
+            var files = ResultsWriter().files(for: result)
+            files += options.extraFiles?(result, files) ?? []
+            do { try ResultsWriter().write(files: files, to: target, flag: "--results"); c.resultsDirectory = target }
             catch { if error.refused { c.writeRefusal = error.description } else { c.writeErrors.append(error.description) } }
         }
         return c

@@ -43,6 +43,14 @@ public enum RulesFile {
         RulesRendering(rules: rules, defaults: try? defaults()).text()
     }
 
+    /// The scalar values of `rules` that differ from the shipped defaults, as
+    /// `path: value (default: X)` in the key order of the default file; then `threat_intel`
+    /// and `policies` when they differ at all.
+    public static func differences(_ rules: Rules) -> [String] {
+        guard let d = try? defaults() else { return [] }
+        return RulesRendering(rules: rules, defaults: d).differences()
+    }
+
     // MARK: Internals
 
     /// Parses every layer first (so a syntax error anywhere is found before any value is read),

@@ -44,6 +44,26 @@ struct RulesRendering {
         return out.lines.joined(separator: "\n") + "\n"
     }
 
+    /// The values that differ from `defaults`, one line each.
+    func differences() -> [String] {
+        guard let defaults else { return [] }
+        var out: [String] = []
+        for item in Self.layout {
+            switch item {
+            case .setting(let setting):
+                let value = setting.spell(rules), base = setting.spell(defaults)
+                if value != base { out.append("\(setting.path): \(value) (default: \(base))") }
+            case .threatIntel:
+                if rules.threatIntel != defaults.threatIntel { out.append("threat_intel: differs from the defaults") }
+            case .policies:
+                if rules.policies != defaults.policies || rules.agentOverrides != defaults.agentOverrides {
+                    out.append("policies: differ from the defaults")
+                }
+            }
+        }
+        return out
+    }
+
     // MARK: The layout
 
     /// One scalar setting: its dotted path in the rules file and how its value is spelled.

@@ -104,6 +104,15 @@ struct ScenarioDecoder {
         let sample = try ErrorSink.collect(nil) { () throws(LoadError) in
             try root.child("trust_sample").optional { n throws(LoadError) in try n.duration(positive: true) }
         }
+        let start = try ErrorSink.collect(nil) { () throws(LoadError) -> Int64? in
+            try root.child("start").optional { n throws(LoadError) -> Int64 in
+                let text = try n.string("an RFC 3339 instant like 2026-01-01T00:00:00Z")
+                guard let ms = RFC3339.parse(text) else {
+                    throw n.fail(.invalidValue, "expected an RFC 3339 instant like 2026-01-01T00:00:00Z or 2026-03-02T09:00:00.250+01:00; found '\(text)'")
+                }
+                return ms
+            }
+        }
 
         let rules = try ErrorSink.collect(Rules()) { () throws(LoadError) in try baseRules() }
 
@@ -145,6 +154,7 @@ struct ScenarioDecoder {
                                 groups: groups, timeline: timeline, analyst: analyst, effectLatency: latency,
                                 trustSampleInterval: sample)
         scenario.expectations = expectations
+        if let start { scenario.startUnixMilliseconds = start }
         return DecodedScenario(scenario: scenario, root: root, agents: agents)
     }
 

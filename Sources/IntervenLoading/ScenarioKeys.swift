@@ -4,7 +4,7 @@
 /// Schema agree. A new section (such as `expect:`) adds its key here and its decoder beside the others.
 enum ScenarioKeys {
     /// The top level of a scenario file.
-    static let top = ["name", "description", "seed", "duration", "rules", "set", "effect_latency", "trust_sample",
+    static let top = ["name", "description", "seed", "duration", "rules", "set", "effect_latency", "trust_sample", "start",
                       "agents", "timeline", "analyst", "expect"]
     /// One agent group.
     static let group = ["group", "count", "name", "runtime", "label", "key", "arrivals", "mix", "behavior", "phases"]

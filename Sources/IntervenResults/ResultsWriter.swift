@@ -4,7 +4,8 @@ public import IntervenSimulation
 
 /// Writes a run's results as a directory of files with deterministic bytes.
 ///
-/// The directory holds `summary.json`, `incidents.json`, `agents.json` and `trust.csv`. The same
+/// The directory holds `summary.json`, `incidents.json`, `agents.json`, `trust.csv` and
+/// `series.json` (aggregates for pictures); callers may add more files (`report.html`). The same
 /// `RunResult` always gives the same bytes on every machine (JSON is written by hand with a fixed
 /// key order and exact number formatting); only `wall_seconds` and `scans_per_wall_second` in
 /// the summary differ between otherwise identical runs. The directory appears in one rename, so
@@ -22,7 +23,7 @@ public struct ResultsWriter: Sendable {
 
     /// The names of the files `write` creates, in the order it creates them (after the marker,
     /// `ResultsMarker.name`).
-    public static let fileNames = [SummaryFile.name, IncidentsFile.name, AgentsFile.name, TrustFile.name]
+    public static let fileNames = [SummaryFile.name, IncidentsFile.name, AgentsFile.name, TrustFile.name, SeriesFile.name]
 
     /// A writer.
     public init() {}
@@ -55,13 +56,20 @@ public struct ResultsWriter: Sendable {
         AtomicDirectory(path: directory, flag: flag).refusal()
     }
 
+    /// Writes `files` (e.g. `files(for:)` and more) as the whole results directory, with the same
+    /// guarantees as `write(_:to:)`.
+    public func write(files: [File], to directory: String, flag: String = "--out") throws(ResultsWriteError) {
+        try AtomicDirectory(path: directory, flag: flag).write(files)
+    }
+
     /// The bytes of file number `index` of `fileNames`.
     private static func render(_ index: Int, _ result: RunResult) -> [UInt8] {
         switch index {
         case 0: SummaryFile.render(result)
         case 1: IncidentsFile.render(result.incidents)
         case 2: AgentsFile.render(result.agents)
-        default: TrustFile.render(result.trust)
+        case 3: TrustFile.render(result.trust)
+        default: SeriesFile.render(result)
         }
     }
 }

@@ -17,7 +17,7 @@ struct IntervenSim: AsyncParsableCommand {
             stops gracefully and exits 0).
             """,
         version: ToolInfo.version,
-        subcommands: [RunCommand.self, CheckCommand.self, SweepCommand.self, MergeCommand.self, ValidateCommand.self, SchemaCommand.self, RulesCommand.self, BenchCommand.self, BenchCoreCommand.self, ServeCommand.self]
+        subcommands: [RunCommand.self, ReportCommand.self, CheckCommand.self, SweepCommand.self, MergeCommand.self, ValidateCommand.self, SchemaCommand.self, RulesCommand.self, BenchCommand.self, BenchCoreCommand.self, ServeCommand.self]
     )
 
     /// Runs the command, mapping every error to one line on stderr and a documented exit code.

@@ -25,8 +25,8 @@ struct RunCommandTests {
           - {at: 30m, scan: {agent: ops-bot-1, op: gdrive.share_file_external, count: 6, every: 10s, data: [PII], risk: 0.6}}
         """
 
-    /// What a results directory holds: the marker and the four files.
-    static let files = [".interven-results", "agents.json", "incidents.json", "summary.json", "trust.csv"]
+    /// What a results directory holds: the marker, the results files and the report.
+    static let files = [".interven-results", "agents.json", "incidents.json", "report.html", "series.json", "summary.json", "trust.csv"]
 
     private func setUp() throws -> (dir: URL, scenario: String) {
         let dir = try CLIProcess.temporaryDirectory()
@@ -47,7 +47,7 @@ struct RunCommandTests {
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
-    @Test("a run writes the four files to --out and prints a summary")
+    @Test("a run writes the results files and the report to --out and prints a summary")
     func writesResults() throws {
         let (dir, file) = try setUp()
         let out = dir.appendingPathComponent("out")
@@ -89,7 +89,7 @@ struct RunCommandTests {
         let b = try CLIProcess.run(["run", file, "--out", four.path, "--quiet", "--shards", "4"])
         #expect(a.status == 0 && b.status == 0, "stderr: \(a.stderr) \(b.stderr)")
         #expect(field("fingerprint", in: a.stdout) == field("fingerprint", in: b.stdout))
-        for name in ["agents.json", "incidents.json", "trust.csv"] {
+        for name in ["agents.json", "incidents.json", "trust.csv", "series.json"] {
             #expect(try Data(contentsOf: one.appendingPathComponent(name)) == Data(contentsOf: four.appendingPathComponent(name)), "\(name)")
         }
         let varying = ["\"shards\":", "\"wall_seconds\":", "\"scans_per_wall_second\":"]
@@ -111,7 +111,7 @@ struct RunCommandTests {
         let b = try CLIProcess.run(["run", file, "--out", three.path, "--quiet", "--shards", "3"])
         #expect(a.status == 0 && b.status == 0, "stderr: \(a.stderr) \(b.stderr)")
         #expect(field("fingerprint", in: a.stdout) == field("fingerprint", in: b.stdout))
-        for name in ["agents.json", "incidents.json", "trust.csv"] {
+        for name in ["agents.json", "incidents.json", "trust.csv", "series.json"] {
             let x = try Data(contentsOf: one.appendingPathComponent(name)), y = try Data(contentsOf: three.appendingPathComponent(name))
             #expect(x == y, "\(example): \(name) differs")
             #expect(x.count > 100, "\(example): \(name) is not vacuous")

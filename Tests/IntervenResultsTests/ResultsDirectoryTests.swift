@@ -26,10 +26,10 @@ final class ResultsDirectoryTests {
 
     private func read(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
 
-    /// What a results directory holds: the marker and the four files.
+    /// What a results directory holds: the marker and the results files.
     private let written = ([ResultsMarker.name] + ResultsWriter.fileNames).sorted()
 
-    @Test("creates missing parents and writes exactly the four files, leaving nothing else beside them")
+    @Test("creates missing parents and writes exactly the results files, leaving nothing else beside them")
     func writesFresh() throws {
         let root = try scratch()
         let out = root + "/Results/demo"

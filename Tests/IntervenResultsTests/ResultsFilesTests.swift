@@ -14,11 +14,11 @@ struct ResultsFilesTests {
         return String(decoding: file.bytes, as: UTF8.self)
     }
 
-    @Test("the four files, in order")
+    @Test("the five files, in order")
     func names() {
         #expect(ResultsWriter().files(for: ResultsFixture.result).map(\.name)
-                == ["summary.json", "incidents.json", "agents.json", "trust.csv"])
-        #expect(ResultsWriter.fileNames == ["summary.json", "incidents.json", "agents.json", "trust.csv"])
+                == ["summary.json", "incidents.json", "agents.json", "trust.csv", "series.json"])
+        #expect(ResultsWriter.fileNames == ["summary.json", "incidents.json", "agents.json", "trust.csv", "series.json"])
     }
 
     @Test("summary.json")

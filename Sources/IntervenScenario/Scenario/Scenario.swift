@@ -26,6 +26,11 @@ public struct Scenario: Sendable {
     public var effectLatency: SimDuration
     /// Record every trust change when nil; otherwise one sample per agent per interval.
     public var trustSampleInterval: SimDuration?
+    /// The instant virtual time 0 stands for (`start:`), in Unix milliseconds; RFC 3339 times in
+    /// outputs count from it.
+    public var startUnixMilliseconds: Int64 = Scenario.defaultStart
+    /// 2026-01-01T00:00:00Z in Unix milliseconds.
+    public static let defaultStart: Int64 = 1_767_225_600_000
     /// What must follow from the run (`check` evaluates them; `run` ignores them).
     public var expectations: [Expectation] = []
 

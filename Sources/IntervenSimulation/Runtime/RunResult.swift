@@ -43,6 +43,17 @@ public struct RunResult: Sendable {
     /// Set when the run was stopped before its end because its trust series outgrew
     /// `Simulation.trustRowLimit`; the result then holds nothing else of use.
     public var stopped: RunStopped?
+    /// The scenario's agent groups in scenario order; each group's agents follow one another in `agents`.
+    public var groups: [RunGroup] = []
+    /// Decisions per virtual hour, flat: hour `h`, decision `d` at `h * 4 + d.rawValue`.
+    public var hourlyDecisions: [UInt64] = []
+    /// The trust every agent starts with, and the scrutiny threshold of the rules in effect.
+    public var initialTrust: Score = .zero
+    public var scrutinyThreshold: Score = .zero
+    /// The rules file the run used (nil: the shipped rules) and the values that differ from the
+    /// shipped defaults (`path: value (default: X)`), filled in by whoever loaded the rules.
+    public var rulesFile: String? = nil
+    public var rulesDifferences: [String] = []
 
     /// Scans per wall-clock second.
     public var scansPerSecond: Double { wallSeconds > 0 ? Double(scans) / wallSeconds : 0 }
@@ -56,6 +67,17 @@ public struct RunStopped: Sendable, Equatable {
     public var trustRows: Int
     /// The limit they passed.
     public var limit: Int
+}
+
+/// One agent group of a run: its agents are `count` consecutive entries of `RunResult.agents`.
+public struct RunGroup: Sendable, Equatable {
+    public var name: String
+    public var label: GroundTruth
+    public var runtime: Runtime
+    public var count: Int
+    public init(name: String, label: GroundTruth, runtime: Runtime, count: Int) {
+        self.name = name; self.label = label; self.runtime = runtime; self.count = count
+    }
 }
 
 /// An incident as written to `incidents.json`.

@@ -8,9 +8,10 @@ import IntervenScenario
 actor ShardWorker {
     private var state: ShardState
 
-    init(plan: Plan, shard: Int, latencySampling: Int = 0) {
+    init(plan: Plan, shard: Int, latencySampling: Int = 0, activity: ActivityOptions? = nil) {
         state = ShardState(plan: plan, shard: shard)
         state.latencyEvery = UInt64(max(0, latencySampling))
+        if let activity { state.enableActivity(activity) }
     }
 
     /// Delivers analyst decisions, then runs every event before `end`.

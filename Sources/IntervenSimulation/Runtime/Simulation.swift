@@ -27,6 +27,8 @@ public struct Simulation: Sendable {
     /// Stop the run (`RunResult.stopped`) when its trust series holds more rows than this: a
     /// series of every change cannot be sized in advance (see `RunEstimate`).
     public var trustRowLimit: Int?
+    /// The activity log's options; nil (the default) costs nothing per scan.
+    public var activity: ActivityOptions? = nil
 
     /// A simulation of `scenario` on `shards` workers (at least 1, and no more than agents: an
     /// empty shard would only add coordination).
@@ -36,13 +38,17 @@ public struct Simulation: Sendable {
         self.shards = max(1, min(shards, agents))
     }
 
-    /// Runs the scenario. `progress` is called from the coordinator, about 100 times a run.
-    public func run(progress: (@Sendable (RunProgress) -> Void)? = nil) async -> RunResult {
+    /// Runs the scenario. `progress` is called from the coordinator, about 100 times a run;
+    /// `activity` (with `self.activity` set) receives the activity log's records in order, in
+    /// pieces, as the run goes (without a header).
+    public func run(progress: (@Sendable (RunProgress) -> Void)? = nil,
+                    activity sink: (@Sendable ([UInt8]) -> Void)? = nil) async -> RunResult {
         var clock = LapTimer()
         let plan = Plan(scenario: scenario, shards: shards)
         let sampling = latencySampling
+        let logging = sink == nil ? nil : activity
         let workers = await withTaskGroup(of: (Int, ShardWorker).self) { group in
-            for k in 0..<shards { group.addTask { (k, ShardWorker(plan: plan, shard: k, latencySampling: sampling)) } }
+            for k in 0..<shards { group.addTask { (k, ShardWorker(plan: plan, shard: k, latencySampling: sampling, activity: logging)) } }
             var out = [ShardWorker?](repeating: nil, count: shards)
             for await (k, w) in group { out[k] = w }
             return out.map { $0! }
@@ -71,6 +77,10 @@ public struct Simulation: Sendable {
                                         anomalies: [], approvals: [:], refusedActions: [], wallSeconds: clock.lap(), fingerprint: Fingerprint())
                 stopped.stopped = RunStopped(at: epochEnd, trustRows: coordinator.trustRows, limit: limit)
                 return stopped
+            }
+            if let sink, logging != nil {
+                let bytes = mergeActivity(reports.compactMap(\.activity))
+                if !bytes.isEmpty { sink(bytes) }
             }
             if let progress, let percent = coordinator.percent(at: epochEnd), percent != lastReported {
                 lastReported = percent
@@ -135,6 +145,15 @@ public struct Simulation: Sendable {
         result.observations = observations(parts, plan: plan)
         result.coreLatencies = parts.flatMap(\.latencies)
         result.detection = DetectionScorer(scenario: s, result: result).metrics()
+        var members = [Int](repeating: 0, count: s.groups.count)
+        for g in plan.groupOf { members[Int(g)] += 1 }
+        result.groups = s.groups.indices.map { g in
+            RunGroup(name: s.groups[g].name, label: s.groups[g].label, runtime: s.groups[g].runtime, count: members[g])
+        }
+        let hourly = parts.first?.hourlyDecisions.count ?? 0
+        result.hourlyDecisions = (0..<hourly).map { k in parts.reduce(0) { $0 + $1.hourlyDecisions[k] } }
+        result.initialTrust = s.rules.trust.initial
+        result.scrutinyThreshold = s.rules.trust.scrutinyThreshold
         return result
     }
 

@@ -5,6 +5,7 @@ import IntervenCheck
 import IntervenCore
 import IntervenLoading
 import IntervenScenario
+import IntervenReport
 import IntervenResults
 import IntervenSimulation
 
@@ -79,8 +80,11 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "Also write a JUnit XML report here.")
     var junit: String?
 
-    @Option(help: "Also write each scenario's results directory under DIR (DIR/<scenario>/; only a marked results directory there is replaced).")
+    @Option(help: "Also write each scenario's results directory (with its report.html) under DIR (DIR/<scenario>/; only a marked results directory there is replaced).")
     var results: String?
+
+    @Option(help: ArgumentHelp("Also write one HTML page for the library: the scenario table, every failure with its evidence, a link to each scenario's report (with --results).", valueName: "FILE"))
+    var html: String?
 
     @Option(name: .customLong("max-scans"), help: ArgumentHelp("Refuse (before anything runs) a scenario expected to send more scans than this (default 10,000,000,000).", valueName: "N"))
     var maxScans: UInt64 = RunBudget.defaultMaxScans
@@ -155,6 +159,11 @@ struct CheckCommand: AsyncParsableCommand {
         let available = MachineMemory.available()
         options.baselineWarnOnly = baselineMode == "warn"
         let format = resolvedFormat
+        options.extraFiles = { result, files in
+            let byName = Dictionary(files.map { ($0.name, $0.bytes) }, uniquingKeysWith: { a, _ in a })
+            guard let input = try? ReportInput(files: byName) else { return [] }
+            return [.init(name: ReportPage.fileName, bytes: ReportPage(input: input).html())]
+        }
         let plan = CheckRunner.load(options)
         if !plan.errors.isEmpty {
             for e in plan.errors { printError(e) }
@@ -189,6 +198,7 @@ struct CheckCommand: AsyncParsableCommand {
         do {
             try AtomicFile.write(CheckReport.json(checks, wallSeconds: wall), to: report, flag: "--report")
             if let junit { try AtomicFile.write(CheckReport.junit(checks, wallSeconds: wall), to: junit, flag: "--junit") }
+            if let html { try AtomicFile.write(CheckPage.html(checks, wallSeconds: wall, path: html), to: html, flag: "--html") }
             if let codequality { try AtomicFile.write(CIReport.codeQuality(checks), to: codequality, flag: "--codequality") }
             if let summary { try Self.appendSummary(CIReport.summary(checks, wallSeconds: wall), to: summary) }
         } catch let e as CLIFailure {

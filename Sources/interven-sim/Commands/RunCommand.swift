@@ -7,6 +7,7 @@ import Foundation
 import IntervenCore
 import IntervenLoading
 import IntervenScenario
+import IntervenReport
 import IntervenResults
 import IntervenSimulation
 
@@ -16,7 +17,8 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run a scenario and write its results (summary, incidents, agents, trust series).",
         discussion: """
-            Writes summary.json, incidents.json, agents.json and trust.csv to --out (default \
+            Writes summary.json, incidents.json, agents.json, trust.csv, series.json and report.html \
+            (a self-contained page to open in a browser) to --out (default \
             Results/<scenario name>/), all at once: a failed run leaves no directory that looks \
             complete, and an earlier results directory there is replaced. The same scenario and \
             seed give byte-identical files for every --shards (only shards, wall_seconds \
@@ -49,6 +51,12 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("max-scans"), help: ArgumentHelp(RunBudget.maxScansHelp, valueName: "N"))
     var maxScans: UInt64 = RunBudget.defaultMaxScans
+
+    @Option(help: ArgumentHelp("Write the activity log: one record per scan (.csv or .ndjson by the file name; columns in the README).", valueName: "FILE"))
+    var activity: String?
+
+    @Option(name: .customLong("activity-filter"), help: ArgumentHelp("Log only some scans: decision=DENY,REQUIRE_APPROVAL, agent=GLOB, group=NAME, from=DURATION, to=DURATION (repeatable; all must hold).", valueName: "KEY=VALUE"))
+    var activityFilters: [String] = []
 
     @Flag(help: "Print no estimate and no progress on stderr.")
     var quiet = false
@@ -84,19 +92,62 @@ struct RunCommand: AsyncParsableCommand {
         var simulation = Simulation(scenario: loaded, shards: shards ?? Self.defaultShards)
         simulation.trustRowLimit = RunBudget.trustRowLimit(estimate, available: available)
         if !quiet { writeStandardError(RunBudget.summary(estimate, loaded, shards: simulation.shards) + "\n") }
+        if !activityFilters.isEmpty && activity == nil {
+            throw CLIFailure.invalidInput("--activity-filter needs --activity FILE")
+        }
+        var log: ActivityFile? = nil
+        if let activity {
+            var options = try ActivityFile.options(path: activity, filters: activityFilters)
+            if let group = options.group, !loaded.groups.contains(where: { $0.name == group }) {
+                throw CLIFailure.invalidInput("--activity-filter group=\(group): no such group; expected one of \(loaded.groups.map(\.name).joined(separator: ", "))")
+            }
+            options.startUnixMilliseconds = loaded.startUnixMilliseconds
+            simulation.activity = options
+            log = try ActivityFile(path: activity, format: options.format)
+        }
         let display = ProgressDisplay(style: .forStandardError(quiet: quiet))
         let progress = display.callback
+        var sink: (@Sendable ([UInt8]) -> Void)? = nil
+        if let file = log { sink = { bytes in file.write(bytes) } }
+        let activitySink = sink
         // Off the main actor: every hop from it costs microseconds, and the coordinator awaits a lot.
-        let result = await Task.detached { [simulation] in await simulation.run(progress: progress) }.value
+        let sim = simulation
+        let result = await Task.detached { await sim.run(progress: progress, activity: activitySink) }.value
         display.finish()
         if let stop = result.stopped { throw CLIFailure.invalidInput(RunBudget.stopped(stop, loaded)) }
 
+        var described = result
+        described.rulesFile = rules
+        described.rulesDifferences = RulesFile.differences(loaded.rules)
+        // The log first, so the report's incident timelines can show the linked scans.
+        try log?.commit()
         do {
-            try ResultsWriter().write(result, to: directory)
+            try ResultsWriter().write(files: Self.files(for: described, activity: activity), to: directory)
         } catch {
             throw CLIFailure.output(error)
         }
         try output(RunSummary.text(result, directory: directory), terminator: "")
+    }
+
+    /// The results files and the report drawn from them.
+    /// With an activity log, the incident timelines show each linked scan (logs over
+    /// `ReportInput.activityLimit` bytes are left out of the page).
+    static func files(for result: RunResult, activity: String? = nil) -> [ResultsWriter.File] {
+        var files = ResultsWriter().files(for: result)
+        let byName = Dictionary(files.map { ($0.name, $0.bytes) }, uniquingKeysWith: { a, _ in a })
+        do {
+            var log: (text: [UInt8], format: String)? = nil
+            if let activity, let size = (try? FileManager.default.attributesOfItem(atPath: activity))?[.size] as? Int,
+               size <= ReportInput.activityLimit, let data = FileManager.default.contents(atPath: activity) {
+                log = (Array(data), activity.hasSuffix(".csv") ? "csv" : "ndjson")
+            }
+            let input = try ReportInput(files: byName, activity: log)
+            files.append(.init(name: ReportPage.fileName, bytes: ReportPage(input: input).html()))
+        } catch {
+            // The files were just rendered by this program: a failure here is a bug, not bad input.
+            preconditionFailure("report of a fresh run: \(error)")
+        }
+        return files
     }
 
     /// One worker per active processor, within the allowed range.

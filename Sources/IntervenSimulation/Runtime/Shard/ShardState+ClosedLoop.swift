@@ -7,6 +7,7 @@ extension ShardState {
     /// Sends a scan through the gateway and lets the agent react (the closed loop).
     mutating func send(_ scan: Scan, local: Int) {
         let v: Verdict
+        let before = logsActivity ? gateway.trustScore(of: AgentIndex(local)) : .zero
         if latencyEvery != 0 && scans % latencyEvery == 0 {
             let t0 = Stopwatch.nanoseconds()
             v = gateway.process(scan)
@@ -17,7 +18,10 @@ extension ShardState {
         scans &+= 1
         decisionCounts[Int(v.decision.rawValue)] &+= 1
         groupDecisions[Int(agents[local].group) &* 4 &+ Int(v.decision.rawValue)] &+= 1
+        let hour = min(Int(scan.time.milliseconds / 3_600_000), hourlyDecisions.count / 4 - 1)
+        hourlyDecisions[hour &* 4 &+ Int(v.decision.rawValue)] &+= 1
         if observing { observe(scan, v, local: local) }
+        if logsActivity { logActivity(scan, v, before: before, local: local) }
         if !recentNext.isEmpty {
             recent[local * recentCapacity + Int(recentNext[local])] = TraceRef(trace: scan.trace, time: scan.time)
             recentNext[local] = (recentNext[local] + 1) % Int32(recentCapacity)

@@ -94,6 +94,7 @@ extension ShardState {
         result.probeCounts = probeCounts
         result.readings = takenReadings
         result.groupDecisions = groupDecisions
+        result.hourlyDecisions = hourlyDecisions
         result.latencies = latencies
         for local in trackSlot.indices where trackSlot[local] >= 0 {
             result.tracks.append((agents[local].global, trackPoints[Int(trackSlot[local])]))

@@ -68,8 +68,9 @@ extension ShardState {
             gateway.compactApprovals(before: end)
             approvalCompactionAt = max(4096, gateway.heldApprovals * 2)
         }
-        let report = EpochReport(work: work, nextEvent: nextEvent, scans: scans, trustRows: trust.count)
+        var report = EpochReport(work: work, nextEvent: nextEvent, scans: scans, trustRows: trust.count)
         work.removeAll(keepingCapacity: true)
+        if logsActivity { report.activity = takeActivity() }
         return report
     }
 

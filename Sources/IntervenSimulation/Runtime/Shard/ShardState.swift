@@ -75,11 +75,23 @@ struct ShardState {
     let probeReasons: [ObservationPlan.ReasonFilter?]
     /// Per group, decisions by raw value (flat, 4 per group).
     var groupDecisions: [UInt64]
+    /// Decisions per virtual hour by raw value (flat, 4 per hour; the last slot takes later scans).
+    var hourlyDecisions: [UInt64]
     /// Held approvals that trigger a compaction at the next window end.
     var approvalCompactionAt = 4096
     /// Time one in this many scans through the gateway (0: none), into `latencies` (ns).
     var latencyEvery: UInt64 = 0
     var latencies: [UInt32] = []
+    /// The activity log: off unless `enableActivity` was called (then one record per scan that
+    /// passes the filters, formatted here and handed over at the end of each window).
+    var logsActivity = false
+    var activityOptions = ActivityOptions(format: .csv)
+    var activityAgent: [Bool] = []
+    var activityChunk = ActivityChunk()
+    var activityOrder: UInt32 = 0
+    /// Formatted field values reused across records: per symbol, per local agent (name, group,
+    /// runtime), per label, data-class set and reason set.
+    var activityCache = ActivityCache()
 
     init(plan: Plan, shard: Int) {
         self.plan = plan
@@ -95,6 +107,7 @@ struct ShardState {
         recordsSeries = scenario.trustSampleInterval == nil
         reportsWork = scenario.analyst != nil
         groupDecisions = [UInt64](repeating: 0, count: scenario.groups.count * Decision.allCases.count)
+        hourlyDecisions = [UInt64](repeating: 0, count: Self.hours(in: scenario.duration) * Decision.allCases.count)
         let watch = plan.observation
         var tracking = false, logging = false
         if watch.anyTracked || watch.anyLogged {
@@ -182,4 +195,7 @@ struct ShardState {
             push(.zero, agent: -1, kind: .trustSample, payload: 0)   // each sample schedules the next
         }
     }
+
+    /// Whole or started virtual hours in a run of `duration` (at least 1).
+    static func hours(in duration: SimDuration) -> Int { max(1, Int((duration.milliseconds + 3_599_999) / 3_600_000)) }
 }

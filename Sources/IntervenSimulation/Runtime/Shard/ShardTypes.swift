@@ -11,6 +11,8 @@ struct EpochReport: Sendable {
     var scans: UInt64
     /// Rows of the trust series this shard holds so far.
     var trustRows: Int = 0
+    /// The window's activity records, when the activity log is on.
+    var activity: ActivityChunk? = nil
 }
 
 /// What one shard contributes to the run's result.
@@ -33,6 +35,8 @@ struct ShardResult: Sendable {
     var readings: [(reading: Int, values: [Int])] = []
     /// Per group, decisions by raw value (flat, 4 per group).
     var groupDecisions: [UInt64] = []
+    /// Decisions per virtual hour, flat (4 per hour).
+    var hourlyDecisions: [UInt64] = []
     /// Sampled gateway latencies in nanoseconds (see `ShardState.latencyEvery`).
     var latencies: [UInt32] = []
 }

@@ -1,0 +1,147 @@
+import Foundation
+
+/// What a report is drawn from: the files of a results directory, parsed.
+///
+/// `summary.json`, `incidents.json`, `agents.json` and `series.json` are required; an activity
+/// log (`activity.csv` or `activity.ndjson`) gives the incident timelines their scans.
+public struct ReportInput: @unchecked Sendable {
+    /// `summary.json` as parsed JSON.
+    var summary: [String: Any]
+    /// `incidents.json`.
+    var incidents: [[String: Any]]
+    /// `agents.json`, only the agents `series.json` lists (all of them in small runs).
+    var agents: [[String: Any]]
+    /// `series.json`.
+    var series: [String: Any]
+    /// Agents in the run (may exceed `agents.count`).
+    var agentsTotal: Int
+    /// Activity records of incident-linked traces, by trace id (hex), when a log was given.
+    var traces: [String: [String: String]] = [:]
+    /// Whether an activity log was read.
+    var hasActivity = false
+
+    /// The largest activity log a report reads (bytes); a larger one is left out.
+    public static let activityLimit = 512 << 20
+
+    /// The files a report needs.
+    public static let requiredFiles = ["summary.json", "incidents.json", "agents.json", "series.json"]
+
+    /// A report input from file contents by name (e.g. a run's files, still in memory).
+    /// `activity` is the text of an activity log and its format (`csv` or `ndjson`), if any.
+    public init(files: [String: [UInt8]], activity: (text: [UInt8], format: String)? = nil) throws(ReportError) {
+        for name in Self.requiredFiles where files[name] == nil { throw ReportError("missing \(name)") }
+        summary = try Self.object(files["summary.json"]!, "summary.json")
+        incidents = try Self.objects(files["incidents.json"]!, "incidents.json")
+        series = try Self.object(files["series.json"]!, "series.json")
+        let allAgents = try Self.objects(files["agents.json"]!, "agents.json")
+        agentsTotal = allAgents.count
+        let shown = Set((series["agents"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
+        agents = allAgents.filter { shown.contains($0["name"] as? String ?? "") }
+        if let activity {
+            var wanted = Set<String>()
+            for i in incidents { for t in i["traces"] as? [[String: Any]] ?? [] { if let id = t["trace"] { wanted.insert("\(id)") } } }
+            traces = ActivityReader.records(activity.text, format: activity.format, traces: wanted)
+            hasActivity = true
+        }
+    }
+
+    /// A report input from a results directory (`activity.csv`, `.ndjson` or a given path used
+    /// for the incident timelines when present).
+    public init(directory: String, activity: String? = nil) throws(ReportError) {
+        var files: [String: [UInt8]] = [:]
+        for name in Self.requiredFiles {
+            let path = directory + "/" + name
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ReportError("\(path): cannot be read (expected a results directory written by 'interven-sim run')")
+            }
+            files[name] = Array(data)
+        }
+        var log: (text: [UInt8], format: String)? = nil
+        let candidates = activity.map { [$0] } ?? [directory + "/activity.csv", directory + "/activity.ndjson"]
+        for path in candidates {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                if activity != nil { throw ReportError("\(path): cannot be read") }
+                continue
+            }
+            log = (Array(data), path.hasSuffix(".ndjson") ? "ndjson" : "csv")
+            break
+        }
+        try self.init(files: files, activity: log)
+    }
+
+    private static func object(_ bytes: [UInt8], _ name: String) throws(ReportError) -> [String: Any] {
+        guard let o = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
+            throw ReportError("\(name): expected a JSON object")
+        }
+        return o
+    }
+
+    private static func objects(_ bytes: [UInt8], _ name: String) throws(ReportError) -> [[String: Any]] {
+        guard let o = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [[String: Any]] else {
+            throw ReportError("\(name): expected a JSON array of objects")
+        }
+        return o
+    }
+}
+
+/// Why a report could not be made: one line.
+public struct ReportError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ message: String) { description = message }
+}
+
+/// Reads the records of chosen traces out of an activity log.
+enum ActivityReader {
+    /// The columns the incident timeline shows.
+    static let columns = ["time", "decision", "tool", "operation", "verb", "host", "risk", "band", "reasons", "policy",
+                          "trust_before", "trust_after"]
+
+    static func records(_ bytes: [UInt8], format: String, traces: Set<String>) -> [String: [String: String]] {
+        guard !traces.isEmpty else { return [:] }
+        var out: [String: [String: String]] = [:]
+        let text = String(decoding: bytes, as: UTF8.self)
+        if format == "ndjson" {
+            for line in text.split(separator: "\n") {
+                guard line.contains("\"trace\""),
+                      let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                      let trace = o["trace"] as? String, traces.contains(trace) else { continue }
+                var r: [String: String] = [:]
+                for (k, v) in o { r[k] = v is NSNull ? "" : (v as? [Any]).map { $0.map { "\($0)" }.joined(separator: " ") } ?? "\(v)" }
+                out[trace] = r
+            }
+            return out
+        }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: true).makeIterator()
+        guard let header = lines.next()?.split(separator: ",", omittingEmptySubsequences: false).map(String.init),
+              let traceColumn = header.firstIndex(of: "trace") else { return [:] }
+        while let line = lines.next() {
+            let fields = CSVLine.split(line)
+            guard traceColumn < fields.count, traces.contains(fields[traceColumn]) else { continue }
+            var r: [String: String] = [:]
+            for (k, name) in header.enumerated() where k < fields.count { r[name] = fields[k] }
+            out[fields[traceColumn]] = r
+        }
+        return out
+    }
+}
+
+/// Splits one CSV line (RFC 4180 quoting).
+enum CSVLine {
+    static func split(_ line: Substring) -> [String] {
+        var fields: [String] = [], field = "", quoted = false
+        var it = line.makeIterator()
+        while let c = it.next() {
+            if quoted {
+                if c == "\"" {
+                    // A doubled quote is a literal quote; a single one ends the quoted part.
+                    var peek = it
+                    if peek.next() == "\"" { field.append("\""); it = peek } else { quoted = false }
+                } else { field.append(c) }
+            } else if c == "\"" { quoted = true }
+            else if c == "," { fields.append(field); field = "" }
+            else { field.append(c) }
+        }
+        fields.append(field)
+        return fields
+    }
+}
