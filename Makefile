@@ -47,11 +47,13 @@ run: release
 		&& mv $(RESULTS)/.bench.txt.tmp $(RESULTS)/bench.txt
 	@cat $(RESULTS)/bench.txt
 
-## test: the whole suite (unit tests and end-to-end tests of the built binary), then every
-##       shipped scenario checked against its expectations and the committed baselines.
+## test: the whole suite (unit tests and end-to-end tests of the built binary; the release
+##       binary runs the whole load scenario at several shard counts), then every shipped
+##       scenario checked against its expectations and the committed baselines.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) build -c release --product interven-sim
+	INTERVEN_SIM_RELEASE_BIN=$(CURDIR)/$(BIN) $(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory check
 
 ## check: the shipped scenario library against its expectations and Results/baseline/ (release).
