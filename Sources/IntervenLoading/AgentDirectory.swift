@@ -22,6 +22,11 @@ struct AgentDirectory {
     private(set) var groups: [Entry] = []
     /// Agent name → index in `groups`.
     private var owner: [String: Int] = [:]
+    /// Group name → index in `groups`.
+    private var groupIndex: [String: Int] = [:]
+
+    /// The group with this name, if one was added.
+    func group(named name: String) -> Entry? { groupIndex[name].map { groups[$0] } }
 
     /// Adds a group's agents; refuses a name another group already uses, naming both groups.
     ///
@@ -38,6 +43,7 @@ struct AgentDirectory {
             }
         }
         names.append(contentsOf: agentNames)
+        if groupIndex[group.name] == nil { groupIndex[group.name] = index }
         groups.append(Entry(name: group.name, path: path, line: groupLine, nameLine: at.top?.line ?? 0, first: agentNames.first ?? "",
                             last: agentNames.last ?? "", count: agentNames.count))
     }

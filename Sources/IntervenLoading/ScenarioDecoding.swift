@@ -163,7 +163,7 @@ struct ScenarioDecoder {
         if node.isNullOrAbsent { throw node.missing("an agent group with group, count, arrivals, mix") }
         let groupNode = try node.child("group")
         let name = try groupNode.string("a group name")
-        if let other = agents.groups.first(where: { $0.name == name }) {
+        if let other = agents.group(named: name) {
             throw groupNode.fail(.duplicateKey, "duplicate group name '\(name)' (first used by \(other.path) at line \(other.line))")
         }
         let count = try node.child("count").optional { n throws(LoadError) in try n.int(atLeast: 1, atMost: 1_000_000) } ?? 1
@@ -284,9 +284,7 @@ extension LayeredNode {
     /// The key node `name` of the topmost mapping that has it, for errors about the key itself.
     func keyLocated(_ name: String) -> Located? {
         for v in values.reversed() {
-            if case .mapping(let m) = v.node, let pair = m.first(where: { $0.key.scalar?.string == name }) {
-                return v.located(pair.key)
-            }
+            if let table = v.table, let i = table.index(of: name) { return v.located(table.key(at: i)) }
         }
         return nil
     }
