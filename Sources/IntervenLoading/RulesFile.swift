@@ -62,19 +62,20 @@ public enum RulesFile {
     }
 
     /// The text of a file, or `.fileNotFound` / `.unreadableFile` naming it; `kind` names what
-    /// the file should be in messages (`rules file`, `scenario file`).
+    /// the file should be in messages (`rules file`, `scenario file`). Only a regular file is
+    /// read (symbolic links followed): a directory, a FIFO, a device, a broken link or a link
+    /// loop is refused with what it is.
     static func readFile(_ path: String, kind: String = "rules file") throws(LoadError) -> String {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw LoadError(.fileNotFound, file: path, "no such \(kind)")
+        let found = InputFile.kind(of: path)
+        if let problem = InputFile.problem(found, expected: kind) {
+            throw LoadError(found == .missing ? .fileNotFound : .unreadableFile, file: path, problem)
         }
-        guard !isDirectory.boolValue else {
-            throw LoadError(.unreadableFile, file: path, "is a directory, not a \(kind)")
+        let data: [UInt8]
+        switch InputFile.contents(of: path) {
+        case .success(let bytes): data = bytes
+        case .failure(let failure): throw LoadError(.unreadableFile, file: path, "cannot be read (\(failure.reason))")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LoadError(.unreadableFile, file: path, "cannot be read (check its permissions)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: data, as: UTF8.self) else {
             throw LoadError(.unreadableFile, file: path, "is not UTF-8 text")
         }
         return text

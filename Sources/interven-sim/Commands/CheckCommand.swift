@@ -128,20 +128,15 @@ struct ValidateCommand: ParsableCommand {
     var overrides: [String] = []
 
     func run() throws {
-        var bad = 0
         // A directory stands for the scenarios below it; a file (even a missing one) for itself.
-        var found: [String] = []
+        // A file reached twice (by two paths, or a link) is loaded once, at its first path.
+        var discovery = ScenarioDiscovery()
         for path in files {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-                found.append(path)
-                continue
-            }
-            let (inside, problems) = CheckRunner.discover([path])
-            for e in problems { printError(e) }
-            bad += problems.count
-            found += inside
+            if case .directory = InputFile.kind(of: path) { discovery.add(path) } else { discovery.addFile(path) }
         }
+        for e in discovery.errors { printError(e) }
+        var bad = discovery.errors.count
+        let found = discovery.files
         for file in found {
             do {
                 if try ScenarioFile.isScenario(path: file) {
@@ -158,7 +153,7 @@ struct ValidateCommand: ParsableCommand {
             }
         }
         if bad > 0 {
-            throw CLIFailure(message: "\(bad) of \(Phrase.plural(max(found.count, bad), "file")) invalid", exitCode: ExitStatus.invalidInput)
+            throw CLIFailure(message: "\(bad) of \(Phrase.plural(found.count + discovery.errors.count, "file")) invalid", exitCode: ExitStatus.invalidInput)
         }
     }
 }
