@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenLoading
 import IntervenSimulation
 
 /// The human, JUnit and JSON renderings of a check.
@@ -36,7 +37,7 @@ public enum CheckReport {
             + "\(failedExpectations) of \(Phrase.plural(expectations, "expectation")) failed; \(seconds(wallSeconds)) wall\n"
         for c in checks where !c.passed {
             for o in c.outcomes where !o.passed {
-                out += "\nFAIL \(c.name) (\(o.location.isEmpty ? c.path : o.location))\n  \(o.message)\n"
+                out += "\nFAIL \(c.name) (\(Escaping.escaped(o.location.isEmpty ? c.path : o.location)))\n  \(o.message)\n"
             }
             switch c.baseline {
             case .changed(let diff, let path)?:

@@ -55,7 +55,7 @@ struct AgentDirectory {
     func agent(_ node: LayeredNode) throws(LoadError) -> String {
         let name = try node.string("an agent name")
         guard contains(name) else {
-            throw node.fail(.unknownAgent, "expected the name of an agent of the scenario; found '\(name)'" + hint(for: name))
+            throw node.fail(.unknownAgent, "expected the name of an agent of the scenario; found \(Escaping.quoted(name))" + hint(for: name))
         }
         return name
     }
@@ -64,7 +64,7 @@ struct AgentDirectory {
     func agentPattern(_ node: LayeredNode, text: String) throws(LoadError) -> String {
         let glob = Glob(text)
         if glob.isLiteral ? contains(text) : names.contains(where: glob.matches) { return text }
-        throw node.fail(.unknownAgent, "expected an agent name or a glob matching at least one agent; found '\(text)', which matches none"
+        throw node.fail(.unknownAgent, "expected an agent name or a glob matching at least one agent; found \(Escaping.quoted(text)), which matches none"
                         + (glob.isLiteral ? hint(for: text) : "; " + roster))
     }
 

@@ -98,7 +98,7 @@ struct LayeredNode {
             for (key, name) in try LayeredNode.keyedPairs(layer) {
                 guard allowedSet.contains(name) else {
                     throw key.error(
-                        .unknownKey, "unknown key '\(name)' \(placePhrase)" + Suggestion.hint(for: name, in: allowed, listName: "valid keys"))
+                        .unknownKey, "unknown key \(Escaping.quoted(name)) \(placePhrase)" + Suggestion.hint(for: name, in: allowed, listName: "valid keys"))
                 }
             }
         }
@@ -144,7 +144,7 @@ struct LayeredNode {
             }
             if let first = table.index(of: s), first != i {
                 let earlier = layer.located(table.key(at: first))
-                throw k.error(.duplicateKey, "duplicate key '\(s)' (first at line \(earlier.line), column \(earlier.column))")
+                throw k.error(.duplicateKey, "duplicate key \(Escaping.quoted(s)) (first at line \(earlier.line), column \(earlier.column))")
             }
             out.append((k, s))
         }
@@ -189,7 +189,7 @@ struct LayeredNode {
             return top.error(.missingValue, "\(path): expected \(what); found nothing (null)")
         }
         let parent = ValuePath(components: path.components.dropLast())
-        let key = path.lastKey.map { "'\($0)'" } ?? "value"
+        let key = path.lastKey.map { Escaping.quoted($0) } ?? "value"
         let message = "missing required key \(key) in \(parent); expected \(what)"
         if let container { return container.error(.missingValue, message) }
         return LoadError(.missingValue, file: "?", message)
@@ -200,12 +200,10 @@ struct LayeredNode {
         switch node {
         case .scalar(let s):
             if node.isNullScalar { return "nothing (null)" }
-            var text = LoadError.oneLine(s.string)
-            if text.count > 60 { text = String(text.prefix(57)) + "..." }
             switch s.style {
-            case .singleQuoted, .doubleQuoted: return "the quoted string \"\(text)\""
-            case .literal, .folded: return "the block string '\(text)'"
-            default: return "'\(text)'"
+            case .singleQuoted, .doubleQuoted: return "the quoted string " + Escaping.quoted(s.string, quote: "\"")
+            case .literal, .folded: return "the block string " + Escaping.quoted(s.string)
+            default: return Escaping.quoted(s.string)
             }
         case .sequence: return "a list"
         case .mapping: return "a mapping"

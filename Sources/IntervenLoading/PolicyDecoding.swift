@@ -25,7 +25,7 @@ enum PolicyDecoding {
             let rule = try self.rule(item)
             let idNode = try item.child("rule_id")
             if let first = seen[rule.id], let at = idNode.top {
-                throw idNode.fail(.duplicateKey, "duplicate rule_id '\(rule.id)' (first used by \(first.path) at line \(first.at.line))", at: at)
+                throw idNode.fail(.duplicateKey, "duplicate rule_id \(Escaping.quoted(rule.id)) (first used by \(first.path) at line \(first.at.line))", at: at)
             }
             if let at = idNode.top { seen[rule.id] = (item.path, at) }
             out.append(rule)

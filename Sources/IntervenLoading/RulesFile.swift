@@ -62,11 +62,13 @@ public enum RulesFile {
     }
 
     /// The text of a file, or `.fileNotFound` / `.unreadableFile` naming it; `kind` names what
-    /// the file should be in messages (`rules file`, `scenario file`). Only a regular file is
+    /// the file should be in messages (`rules file`, `scenario file`), `missing` replaces `no such
+    /// KIND` for a path that leads nowhere. Only a regular file is
     /// read (symbolic links followed): a directory, a FIFO, a device, a broken link or a link
     /// loop is refused with what it is.
-    static func readFile(_ path: String, kind: String = "rules file") throws(LoadError) -> String {
+    static func readFile(_ path: String, kind: String = "rules file", missing: String? = nil) throws(LoadError) -> String {
         let found = InputFile.kind(of: path)
+        if found == .missing, let missing { throw LoadError(.fileNotFound, file: path, missing) }
         if let problem = InputFile.problem(found, expected: kind) {
             throw LoadError(found == .missing ? .fileNotFound : .unreadableFile, file: path, problem)
         }

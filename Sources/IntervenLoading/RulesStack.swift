@@ -60,7 +60,7 @@ struct RulesStack {
             }
             let components = pathText.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             guard !components.contains(where: { $0.isEmpty || $0.contains(where: \.isWhitespace) }) else {
-                throw keyAt.error(.invalidValue, "\(node.path): expected a rules key path like triggers.repeated_deny.count; found '\(pathText)'")
+                throw keyAt.error(.invalidValue, "\(node.path): expected a rules key path like triggers.repeated_deny.count; found \(Escaping.quoted(pathText))")
             }
             // The wrappers carry the key's position, so an unknown key in the path points at it.
             var wrapped = value

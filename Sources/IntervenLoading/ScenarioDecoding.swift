@@ -114,7 +114,7 @@ struct ScenarioDecoder {
         guard let first = text.first, first.isASCII, first.isLetter || first.isNumber,
               text.count <= 100, text.allSatisfy({ allowed.contains($0) })
         else {
-            throw node.fail(.invalidValue, "expected \(what); found '\(text)'")
+            throw node.fail(.invalidValue, "expected \(what); found \(Escaping.quoted(text))")
         }
         return text
     }
@@ -132,8 +132,8 @@ struct ScenarioDecoder {
                 text = try RulesFile.readFile(path)
             } catch {
                 let looked = path == written ? "" : " (looked for \(path))"
-                let problem = error.code == .fileNotFound ? "no such rules file '\(written)'\(looked)"
-                    : "cannot read the rules file '\(written)'\(looked): \(error.message)"
+                let problem = error.code == .fileNotFound ? "no such rules file \(Escaping.quoted(written))\(looked)"
+                    : "cannot read the rules file \(Escaping.quoted(written))\(looked): \(error.message)"
                 throw fileNode.fail(error.code, problem)
             }
             stack = try RulesStack.base(fileText: text, fileSource: path)
@@ -164,7 +164,7 @@ struct ScenarioDecoder {
         let groupNode = try node.child("group")
         let name = try groupNode.string("a group name")
         if let other = agents.group(named: name) {
-            throw groupNode.fail(.duplicateKey, "duplicate group name '\(name)' (first used by \(other.path) at line \(other.line))")
+            throw groupNode.fail(.duplicateKey, "duplicate group name \(Escaping.quoted(name)) (first used by \(other.path) at line \(other.line))")
         }
         let count = try node.child("count").optional { n throws(LoadError) in try n.int(atLeast: 1, atMost: 1_000_000) } ?? 1
         let patternNode = try node.child("name")
@@ -193,7 +193,7 @@ struct ScenarioDecoder {
         let text = try node.string(what)
         let chars = Array(text)
         var i = 0
-        func refuse(_ why: String) -> LoadError { node.fail(.invalidValue, "expected \(what); found '\(text)' (\(why))") }
+        func refuse(_ why: String) -> LoadError { node.fail(.invalidValue, "expected \(what); found \(Escaping.quoted(text)) (\(why))") }
         while i < chars.count {
             let c = chars[i]
             if c == "{" {

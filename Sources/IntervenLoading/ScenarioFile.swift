@@ -31,7 +31,7 @@ public enum ScenarioFile {
     /// scenarios have (`name`, `duration`, `agents`, `timeline`, `expect`). A file that does not
     /// parse counts as a scenario, whose loader then reports the syntax error.
     public static func isScenario(path: String) throws(LoadError) -> Bool {
-        let text = try RulesFile.readFile(path, kind: "scenario or rules file")
+        let text = try RulesFile.readFile(path, kind: "scenario or rules file", missing: "no such file")
         guard let node = try? YAMLDocument.parse(text, source: path), case .mapping(let m) = node else { return true }
         let marks: Set<String> = ["name", "duration", "agents", "timeline", "expect"]
         return m.contains { $0.key.scalar.map { marks.contains($0.string) } ?? false }

@@ -194,7 +194,7 @@ extension ScenarioDecoder {
             let hint = Suggestion.nearest(to: check.feed, in: names).map { check.allowDenylist ? "; did you mean '\($0)'?" : "; did you mean 'feed:\($0)'?" } ?? ""
             let expectation = check.allowDenylist ? "a feed of the rules or denylist" : "feed:NAME with a feed of the rules, or feed:any"
             let when = check.at == .zero ? "the rules' feeds" : "feeds at \(check.at)"
-            throw check.node.fail(.invalidValue, "expected \(expectation) (\(when): \(names.joined(separator: ", "))); found '\(spelt)'" + hint)
+            throw check.node.fail(.invalidValue, "expected \(expectation) (\(when): \(Escaping.list(names))); found \(Escaping.quoted(spelt))" + hint)
         }
         return events
     }

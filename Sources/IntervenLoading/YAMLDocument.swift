@@ -66,7 +66,7 @@ enum YAMLDocument {
     /// which key in it repeats. If that fails for any reason, the first occurrence is reported.
     static func duplicateKeyError(in text: String, source: String, key: String, first: Mark) -> LoadError {
         let fallback = LoadError(.duplicateKey, file: source, line: first.line, column: first.column,
-                                 "duplicate key '\(key)' in one mapping")
+                                 "duplicate key \(Escaping.quoted(key)) in one mapping")
         var patched = text
         var inserted: [(line: Int, column: Int, length: Int)] = []
         var mark = first
@@ -85,7 +85,7 @@ enum YAMLDocument {
                 if line == 0 { line = first.line; column = first.column }
                 let place = found.path.isRoot ? "at the top level" : "in \(found.path)"
                 return LoadError(.duplicateKey, file: source, line: line, column: column,
-                                 "duplicate key '\(key)' \(place) (first at line \(first.line), column \(first.column))")
+                                 "duplicate key \(Escaping.quoted(key)) \(place) (first at line \(first.line), column \(first.column))")
             } catch let error as YamlError {
                 guard case .duplicatedKeysInMapping(_, let context) = error else { return fallback }
                 mark = context.mark

@@ -142,10 +142,10 @@ struct ValidateCommand: ParsableCommand {
                 if try ScenarioFile.isScenario(path: file) {
                     let s = try ScenarioFile.load(path: file, rulesPath: rules, overrides: overrides)
                     let agents = s.groups.reduce(0) { $0 + $1.count }
-                    print("ok \(file): scenario '\(s.name)', \(Phrase.plural(agents, "agent")), \(s.duration), \(Phrase.plural(s.expectations.count, "expectation"))")
+                    print("ok \(Escaping.escaped(file)): scenario '\(s.name)', \(Phrase.plural(agents, "agent")), \(s.duration), \(Phrase.plural(s.expectations.count, "expectation"))")
                 } else {
                     _ = try RulesFile.load(path: file, overrides: overrides)
-                    print("ok \(file): rules file")
+                    print("ok \(Escaping.escaped(file)): rules file")
                 }
             } catch {
                 bad += 1

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import IntervenLoading
 
 /// The documented exit codes of `interven-sim`.
 enum ExitStatus {
@@ -27,10 +28,11 @@ struct CLIFailure: Error {
     static func runtime(_ message: String) -> CLIFailure { CLIFailure(message: message, exitCode: ExitStatus.runtimeFailure) }
 }
 
-/// Writes `error: message` to stderr (one line per message line).
+/// Writes `error: message` to stderr as one line: control characters escaped (a bad value
+/// never reaches the terminal raw), at most `Escaping.lineLimit` characters.
 func printError(_ message: String) {
     let text = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
-    let line = "error: " + text.trimmingCharacters(in: " \n")
+    let line = "error: " + Escaping.line(text.trimmingCharacters(in: " \n"))
     writeStandardError(line + "\n")
 }
 
