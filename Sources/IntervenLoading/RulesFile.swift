@@ -30,6 +30,12 @@ public enum RulesFile {
         return try decode(text: readFile(path), source: path, overrides: overrides)
     }
 
+    /// Whether a rules file holds nothing (only comments, or null): it is valid and changes nothing.
+    public static func isEmpty(path: String) throws(LoadError) -> Bool {
+        guard let node = try YAMLDocument.parse(readFile(path), source: path) else { return true }
+        return node.isNullScalar
+    }
+
     /// Same, from text (source names the file in errors).
     public static func load(text: String, source: String, overrides: [String] = []) throws(LoadError) -> Rules {
         try decode(text: text, source: source, overrides: overrides)

@@ -63,7 +63,7 @@ struct ScenarioDecoder {
         var description = try descriptionNode.string("a description of what the scenario exercises")
         while description.last?.isWhitespace == true { description.removeLast() }
         if description.isEmpty { throw descriptionNode.fail(.invalidValue, "expected a description of what the scenario exercises; found only blanks") }
-        let seed = try root.child("seed").optional { n throws(LoadError) in try n.int(atLeast: 0) } ?? 1
+        let seed = try root.child("seed").optional { n throws(LoadError) in try n.uint64() } ?? 1
         let durationNode = try root.child("duration")
         duration = try durationNode.duration(positive: true)
         durationText = try durationNode.string()
@@ -97,7 +97,7 @@ struct ScenarioDecoder {
             first.others = Array(problems.dropFirst())
             throw first
         }
-        var scenario = Scenario(name: name, description: description, seed: UInt64(seed), duration: duration, rules: rules,
+        var scenario = Scenario(name: name, description: description, seed: seed, duration: duration, rules: rules,
                                 groups: groups, timeline: timeline, analyst: analyst, effectLatency: latency,
                                 trustSampleInterval: sample)
         scenario.expectations = expectations

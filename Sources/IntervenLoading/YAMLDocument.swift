@@ -19,9 +19,17 @@ enum YAMLDocument {
         }
     }
 
+    /// How deep lists and mappings may nest (libyaml's limit).
+    static let maxNesting = 1000
+
     /// A Yams scanner, parser, composer or reader error as a `.syntax` error at its position.
     static func syntaxError(_ error: YamlError, in text: String, source: String) -> LoadError {
         func located(_ context: YamlError.Context?, _ problem: String, _ mark: Mark) -> LoadError {
+            if problem.hasPrefix("Maximum nesting level reached") {
+                // libyaml's own words name its C API; say what the limit is instead.
+                return LoadError(.syntax, file: source, line: mark.line, column: mark.column,
+                                 "invalid YAML: lists and mappings nested more than \(maxNesting) levels deep")
+            }
             var message = "invalid YAML: \(problem)"
             if let context {
                 message += " (\(context.text)"

@@ -45,10 +45,10 @@ struct BenchCommand: AsyncParsableCommand {
         "Shard counts of the engine runs, e.g. 2 or 1,2 (repeatable; default: 1 and the active processors).", valueName: "K,..."))
     var shards: [String] = []
 
-    @Option(help: "Seed of every random stream.")
+    @Option(parsing: .unconditional, help: "Seed of every random stream, 0 to 18446744073709551615.", transform: ArgumentValues.seed)
     var seed: UInt64?
 
-    @Option(help: "Rules file (defaults: the shipped rules).")
+    @Option(help: "Rules file (defaults: the shipped rules).", transform: ArgumentValues.path("a rules file"))
     var rules: String?
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override one rules value.", valueName: "PATH=VALUE"))
@@ -63,7 +63,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-reference"), help: "Skip the reference run.")
     var noReference = false
 
-    @Option(help: "Benchmark this scenario file instead of the synthetic tenant (no --agents, --hours, --rate or --trust-sample).")
+    @Option(help: "Benchmark this scenario file instead of the synthetic tenant (no --agents, --hours, --rate or --trust-sample).",
+            transform: ArgumentValues.path("a scenario file"))
     var scenario: String?
 
     @Option(help: "Also write the figures to this JSON file (atomically).")

@@ -20,8 +20,9 @@ struct BenchCoreCommand: ParsableCommand {
     @Option(help: "Agents in the tenant.") var agents = 100_000
     @Option(help: "Scans per agent.") var rounds = 20
     @Option(help: "Virtual time between an agent's scans (e.g. 1m, 30s).") var interval = "1m"
-    @Option(help: "Seed of the synthetic stream.") var seed: UInt64 = 1
-    @Option(help: "Rules file (defaults: the shipped rules).") var rules: String?
+    @Option(parsing: .unconditional, help: "Seed of the synthetic stream, 0 to 18446744073709551615.", transform: ArgumentValues.seed)
+    var seed: UInt64 = 1
+    @Option(help: "Rules file (defaults: the shipped rules).", transform: ArgumentValues.path("a rules file")) var rules: String?
     @Option(name: .customLong("set"), help: ArgumentHelp("Override one rules value.", valueName: "PATH=VALUE"))
     var overrides: [String] = []
 

@@ -23,16 +23,17 @@ struct CheckCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Scenario files or directories (default: Scenarios).")
+    @Argument(help: "Scenario files or directories (default: Scenarios).", transform: ArgumentValues.path("a scenario file or directory"))
     var paths: [String] = []
 
-    @Option(help: "Rules file every scenario runs against instead of its own (the rule-change case).")
+    @Option(help: "Rules file every scenario runs against instead of its own (the rule-change case).",
+            transform: ArgumentValues.path("a rules file"))
     var rules: String?
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override one rules value in every scenario, e.g. triggers.repeated_deny.count=6.", valueName: "PATH=VALUE"))
     var overrides: [String] = []
 
-    @Option(help: "Scenarios run at once (default: the active processors).")
+    @Option(parsing: .unconditional, help: "Scenarios run at once (default: the active processors).")
     var jobs: Int?
 
     @Option(help: "Compare each run with DIR/<scenario>.json.")
@@ -112,16 +113,19 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check scenario and rules files without running them.",
         discussion: """
-            Loads every file (a file with agents: is a scenario, anything else a rules file) and \
-            prints every error as FILE:LINE:COLUMN: message, with a "did you mean" for unknown keys \
-            and agent names. Exit codes: 0 every file is valid; 2 at least one is not.
+            Loads every file and prints every error as FILE:LINE:COLUMN: message, with a "did you \
+            mean" for unknown keys and agent names. A file given by name is a scenario when its top \
+            level has a scenario's keys (name, duration, agents, timeline or expect), else a rules \
+            file (an empty one changes nothing); the files found in a directory are scenarios, as \
+            for check. Exit codes: 0 every file is valid; 2 at least one is not.
             """
     )
 
-    @Argument(help: "Scenario or rules files (YAML), or directories of scenarios (searched as check does).")
+    @Argument(help: "Scenario or rules files (YAML), or directories of scenarios (searched as check does).",
+              transform: ArgumentValues.path("a scenario or rules file"))
     var files: [String]
 
-    @Option(help: "Rules file the scenarios are checked against instead of their own.")
+    @Option(help: "Rules file the scenarios are checked against instead of their own.", transform: ArgumentValues.path("a rules file"))
     var rules: String?
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override one rules value, e.g. triggers.repeated_deny.count=6.", valueName: "PATH=VALUE"))
@@ -131,21 +135,28 @@ struct ValidateCommand: ParsableCommand {
         // A directory stands for the scenarios below it; a file (even a missing one) for itself.
         // A file reached twice (by two paths, or a link) is loaded once, at its first path.
         var discovery = ScenarioDiscovery()
+        var named: Set<String> = []
         for path in files {
-            if case .directory = InputFile.kind(of: path) { discovery.add(path) } else { discovery.addFile(path) }
+            if case .directory = InputFile.kind(of: path) {
+                discovery.add(path)
+            } else if discovery.addFile(path) {
+                named.insert(path)
+            }
         }
         for e in discovery.errors { printError(e) }
         var bad = discovery.errors.count
         let found = discovery.files
         for file in found {
             do {
-                if try ScenarioFile.isScenario(path: file) {
+                let isScenario = named.contains(file) ? try ScenarioFile.isScenario(path: file) : true
+                if isScenario {
                     let s = try ScenarioFile.load(path: file, rulesPath: rules, overrides: overrides)
                     let agents = s.groups.reduce(0) { $0 + $1.count }
                     print("ok \(Escaping.escaped(file)): scenario '\(s.name)', \(Phrase.plural(agents, "agent")), \(s.duration), \(Phrase.plural(s.expectations.count, "expectation"))")
                 } else {
+                    let empty = try RulesFile.isEmpty(path: file)
                     _ = try RulesFile.load(path: file, overrides: overrides)
-                    print("ok \(Escaping.escaped(file)): rules file")
+                    print("ok \(Escaping.escaped(file)): rules file" + (empty ? " (empty: changes nothing)" : ""))
                 }
             } catch {
                 bad += 1

@@ -14,7 +14,8 @@ struct RulesCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A rules file (YAML). It sets only what it changes; the rest are the defaults.")
+    @Argument(help: "A rules file (YAML). It sets only what it changes; the rest are the defaults.",
+              transform: ArgumentValues.path("a rules file"))
     var file: String?
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override one value, e.g. triggers.repeated_deny.count=6.", valueName: "PATH=VALUE"))
