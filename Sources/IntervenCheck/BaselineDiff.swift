@@ -1,4 +1,5 @@
 import IntervenCore
+import IntervenLoading
 import IntervenSimulation
 import Yams
 
@@ -15,6 +16,7 @@ extension Baseline {
         func bad(_ why: String) -> BaselineError { BaselineError(path: path, reason: "not a baseline file (\(why)); rewrite it with --update-baseline") }
         let root: Node
         do {
+            do { try YAMLGuard.check(text, source: path) } catch { throw bad(error.message) }
             guard let n = try Yams.compose(yaml: text) else { throw bad("empty") }
             root = n
         } catch let e as BaselineError { throw e } catch { throw bad("invalid JSON") }

@@ -4,9 +4,11 @@ import Yams
 enum YAMLDocument {
     /// The document's root node, or nil when the text holds no document (empty or only comments).
     ///
-    /// `source` names the text in errors. Syntax errors keep Yams' 1-based line and column;
+    /// `source` names the text in errors. Alias bombs and keys that are lists or mappings are
+    /// refused first (`YAMLGuard`). Syntax errors keep Yams' 1-based line and column;
     /// a duplicate key is reported at its second occurrence with the key path of its mapping.
     static func parse(_ text: String, source: String) throws(LoadError) -> Node? {
+        try YAMLGuard.check(text, source: source)
         do {
             return try Yams.compose(yaml: text)
         } catch let error as YamlError {
