@@ -12,8 +12,11 @@ SYSTEM_ALLOC_SCRATCH := .build/system-alloc
 SYSTEM_ALLOC_BIN     := $(SYSTEM_ALLOC_SCRATCH)/release/interven-sim
 # Extra arguments for `make bench` and `make bench-system-alloc`, e.g. BENCH_ARGS="--agents 1000000 --hours 1".
 BENCH_ARGS ?=
+# How long `make fuzz` runs, in seconds, and its random seed (empty: a new one, printed).
+FUZZ_SECONDS ?= 180
+FUZZ_SEED    ?=
 
-.PHONY: run test check baseline deps build release bench bench-system-alloc bench-core clean
+.PHONY: run test check baseline deps build release bench bench-system-alloc bench-core fuzz clean
 
 ## deps: install system packages the build needs (jemalloc via pkg-config).
 deps:
@@ -75,6 +78,13 @@ bench-system-alloc: deps
 	INTERVEN_ALLOCATOR=system $(SWIFT) build -c release --product interven-sim --scratch-path $(SYSTEM_ALLOC_SCRATCH)
 	@if ldd $(SYSTEM_ALLOC_BIN) | grep -q jemalloc; then echo "error: $(SYSTEM_ALLOC_BIN) links jemalloc" >&2; exit 1; fi
 	$(SYSTEM_ALLOC_BIN) bench $(BENCH_ARGS) --json $(RESULTS)/bench-system-alloc.json
+
+## fuzz: mutate the shipped scenarios and rules file (and abuse flags) for FUZZ_SECONDS seconds,
+##       run the release binary on each mutant, and check the contract: no crash, exit 0-3,
+##       exit 2 with located error lines, nothing half-written. Findings go to
+##       .build/fuzz-findings/; exit 1 when there is any. Not part of `make test`.
+fuzz: release
+	python3 scripts/fuzz.py --binary $(BIN) --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 ## bench-core: the gateway core alone on a fixed synthetic stream (release).
 bench-core: release
