@@ -235,6 +235,9 @@ class Fuzzer:
 
     def record(self, kind, args, status, out, err, text=None, note=""):
         n = len(self.findings) + 1
+        if sum(1 for k, _, _ in self.findings if k == kind) >= 20:
+            self.findings.append((kind, note, "(not saved: 20 of this kind already)"))
+            return
         self.findings_dir.mkdir(parents=True, exist_ok=True)
         base = self.findings_dir / f"{n:03d}-{kind}"
         if text is not None:
@@ -440,7 +443,7 @@ def main():
         sys.exit(f"fuzz: no binary at {a.binary} (make fuzz builds it)")
     seed = a.seed if a.seed is not None else random.SystemRandom().randrange(1 << 32)
     shutil.rmtree(a.findings, ignore_errors=True)
-    sys.exit(Fuzzer(a.binary, a.seconds, seed, a.findings).go())
+    sys.exit(Fuzzer(Path(a.binary).resolve(), a.seconds, seed, a.findings).go())
 
 
 if __name__ == "__main__":

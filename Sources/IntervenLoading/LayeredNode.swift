@@ -12,7 +12,7 @@ struct LayerOrigin {
 
 /// One layer's node at some path, with the layer it came from.
 struct Located {
-    var node: Node
+    let node: Node
     var origin: LayerOrigin
     /// The keys of a mapping node by name (nil for other nodes), shared by the copies of this value.
     let table: KeyTable?
