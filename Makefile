@@ -12,8 +12,11 @@ SYSTEM_ALLOC_SCRATCH := .build/system-alloc
 SYSTEM_ALLOC_BIN     := $(SYSTEM_ALLOC_SCRATCH)/release/interven-sim
 # Extra arguments for `make bench` and `make bench-system-alloc`, e.g. BENCH_ARGS="--agents 1000000 --hours 1".
 BENCH_ARGS ?=
+# How long `make fuzz` runs, in seconds, and its random seed (empty: a new one, printed).
+FUZZ_SECONDS ?= 180
+FUZZ_SEED    ?=
 
-.PHONY: run test check allocations baseline deps test-deps build release bench bench-system-alloc bench-core serve bench-serve api-check clean
+.PHONY: run test check allocations baseline deps test-deps build release bench bench-system-alloc bench-core serve bench-serve api-check fuzz clean
 
 ## deps: install system packages the build needs (jemalloc via pkg-config).
 deps:
@@ -56,12 +59,14 @@ run: release
 		&& mv $(RESULTS)/.bench.txt.tmp $(RESULTS)/bench.txt
 	@cat $(RESULTS)/bench.txt
 
-## test: the whole suite (unit tests and end-to-end tests of the built binary), then every
-##       shipped scenario checked against its expectations and the committed baselines, then
-##       the allocation budget.
+## test: the whole suite (unit tests and end-to-end tests of the built binary; the release
+##       binary runs the whole load scenario at several shard counts), then every shipped
+##       scenario checked against its expectations and the committed baselines, then the
+##       allocation budget.
 test: test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) build -c release --product interven-sim
+	INTERVEN_SIM_RELEASE_BIN=$(CURDIR)/$(BIN) $(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory allocations
 
@@ -91,6 +96,13 @@ bench-system-alloc: deps
 	INTERVEN_ALLOCATOR=system $(SWIFT) build -c release --product interven-sim --scratch-path $(SYSTEM_ALLOC_SCRATCH)
 	@if ldd $(SYSTEM_ALLOC_BIN) | grep -q jemalloc; then echo "error: $(SYSTEM_ALLOC_BIN) links jemalloc" >&2; exit 1; fi
 	$(SYSTEM_ALLOC_BIN) bench $(BENCH_ARGS) --json $(RESULTS)/bench-system-alloc.json
+
+## fuzz: mutate the shipped scenarios and rules file (and abuse flags) for FUZZ_SECONDS seconds,
+##       run the release binary on each mutant, and check the contract: no crash, exit 0-3,
+##       exit 2 with located error lines, nothing half-written. Findings go to
+##       .build/fuzz-findings/; exit 1 when there is any. Not part of `make test`.
+fuzz: release
+	python3 scripts/fuzz.py --binary $(BIN) --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 ## bench-core: the gateway core alone on a fixed synthetic stream (release).
 bench-core: release

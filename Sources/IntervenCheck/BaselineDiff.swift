@@ -1,6 +1,7 @@
 public import IntervenCore
 import IntervenScenario
 import IntervenResults
+import IntervenLoading
 import IntervenSimulation
 import Yams
 
@@ -17,6 +18,7 @@ extension Baseline {
         func bad(_ why: String) -> BaselineError { BaselineError(path: path, reason: "not a baseline file (\(why)); rewrite it with --update-baseline") }
         let root: Node
         do {
+            do { try YAMLGuard.check(text, source: path) } catch { throw bad(error.message) }
             guard let n = try Yams.compose(yaml: text) else { throw bad("empty") }
             root = n
         } catch let e as BaselineError { throw e } catch { throw bad("invalid JSON") }
@@ -26,6 +28,21 @@ extension Baseline {
         }
         func int(_ n: Node?, _ what: String) throws(BaselineError) -> Int64 {
             guard let v = Int64(try str(n, what)) else { throw bad("\(what) is not a whole number") }
+            return v
+        }
+        func count(_ n: Node?, _ what: String) throws(BaselineError) -> UInt64 {
+            guard let v = UInt64(try str(n, what)) else { throw bad("\(what) is not a whole number from 0 to 18446744073709551615") }
+            return v
+        }
+        // Times and decision counts are bounded as a run bounds them, so comparing them cannot overflow.
+        func time(_ n: Node?, _ what: String) throws(BaselineError) -> Int64 {
+            let v = try int(n, what)
+            guard v >= 0, v <= 400 * 86_400_000 else { throw bad("\(what) is not a time within a run") }
+            return v
+        }
+        func decisionCount(_ n: Node?) throws(BaselineError) -> UInt64 {
+            let v = try count(n, "decisions")
+            guard v <= 1_000_000_000_000 else { throw bad("decisions is larger than a run can make") }
             return v
         }
         func score(_ n: Node?, _ what: String) throws(BaselineError) -> Score {
@@ -42,8 +59,8 @@ extension Baseline {
         guard let m = root.mapping else { throw bad("not an object") }
         let version = try int(m["format"], "format")
         guard version == 1 || version == Int64(format) else { throw bad("format \(version) is not 1 or \(format)") }
-        var b = Baseline(scenario: try str(m["scenario"], "scenario"), seed: UInt64(try int(m["seed"], "seed")),
-                         fingerprint: try str(m["fingerprint"], "fingerprint"), scans: UInt64(try int(m["scans"], "scans")),
+        var b = Baseline(scenario: try str(m["scenario"], "scenario"), seed: try count(m["seed"], "seed"),
+                         fingerprint: try str(m["fingerprint"], "fingerprint"), scans: try count(m["scans"], "scans"),
                          initialTrust: try score(m["initial_trust"], "initial_trust"),
                          checkpoints: [], incidents: [], groups: [], agents: [])
         if version >= 2 {
@@ -68,19 +85,19 @@ extension Baseline {
                                 incidentsByTrigger: counts, decisions: mix)
             }
         }
-        for c in m["checkpoints"]?.sequence ?? [] { b.checkpoints.append(try int(c, "checkpoint")) }
+        for c in m["checkpoints"]?.sequence ?? [] { b.checkpoints.append(try time(c, "checkpoint")) }
         for i in m["incidents"]?.sequence ?? [] {
             guard let x = i.mapping else { throw bad("an incident is not an object") }
             b.incidents.append(IncidentLine(agent: try str(x["agent"], "agent"), trigger: try str(x["trigger"], "trigger"),
                                             key: optional(x["key"]), severity: try str(x["severity"], "severity"),
-                                            openedAt: try int(x["opened_at"], "opened_at"), status: try str(x["status"], "status"),
+                                            openedAt: try time(x["opened_at"], "opened_at"), status: try str(x["status"], "status"),
                                             resolution: optional(x["resolution"])))
         }
         for g in m["groups"]?.sequence ?? [] {
             guard let x = g.mapping else { throw bad("a group is not an object") }
             var decisions: [UInt64] = []
-            for d in x["decisions"]?.sequence ?? [] { decisions.append(UInt64(try int(d, "decisions"))) }
-            b.groups.append(GroupLine(group: try str(x["group"], "group"), agents: Int(try int(x["agents"], "agents")),
+            for d in x["decisions"]?.sequence ?? [] { decisions.append(try decisionCount(d)) }
+            b.groups.append(GroupLine(group: try str(x["group"], "group"), agents: Int(clamping: try count(x["agents"], "agents")),
                                       decisions: decisions, trustMean: try scores(x["trust_mean"], "trust_mean"),
                                       trustMin: try scores(x["trust_min"], "trust_min")))
         }

@@ -1,6 +1,7 @@
 import IntervenCore
 import IntervenScenario
 import IntervenResults
+import IntervenLoading
 import IntervenSimulation
 
 /// The human, JUnit and JSON renderings of a check.
@@ -35,7 +36,7 @@ public enum CheckReport {
             + "\(failedExpectations) of \(Phrase.plural(expectations, "expectation")) failed; \(seconds(wallSeconds)) wall\n"
         for c in checks where !c.passed || c.baselineDiffers {
             for o in c.outcomes where !o.passed {
-                out += "\nFAIL \(c.name) (\(o.location.isEmpty ? c.path : o.location))\n  \(o.message)\n"
+                out += "\nFAIL \(c.name) (\(Escaping.escaped(o.location.isEmpty ? c.path : o.location)))\n  \(o.message)\n"
             }
             let label = c.baselineWarnOnly ? "BASELINE (warning)" : "BASELINE"
             switch c.baseline {

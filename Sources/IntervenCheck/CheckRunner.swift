@@ -99,39 +99,12 @@ public struct CheckPlan: Sendable {
 
 /// Finds, loads, runs and judges scenarios (the engine of `interven-sim check`).
 public enum CheckRunner {
-    /// The scenario files under `paths`, in a stable order (each path's files sorted).
+    /// The scenario files under `paths`, in a stable order (each path's files sorted); see
+    /// `ScenarioDiscovery` for what is searched and how links are followed.
     public static func discover(_ paths: [String]) -> (files: [String], errors: [String]) {
-        var files: [String] = [], errors: [String] = []
-        let fm = FileManager.default
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                errors.append("\(path): no such file or directory")
-                continue
-            }
-            guard isDirectory.boolValue else { files.append(path); continue }
-            var found: [String] = []
-            func walk(_ dir: String) {
-                guard let names = try? fm.contentsOfDirectory(atPath: dir) else {
-                    errors.append("\(dir): cannot read the directory")
-                    return
-                }
-                for name in names.sorted() where !name.hasPrefix(".") {
-                    let full = dir.hasSuffix("/") ? dir + name : dir + "/" + name
-                    var sub: ObjCBool = false
-                    guard fm.fileExists(atPath: full, isDirectory: &sub) else { continue }
-                    if sub.boolValue {
-                        if name != "rules" && name != "baseline" { walk(full) }
-                    } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
-                        found.append(full)
-                    }
-                }
-            }
-            walk(path)
-            if found.isEmpty { errors.append("\(path): no scenario files (*.yaml) in this directory") }
-            files += found
-        }
-        return (files, errors)
+        var discovery = ScenarioDiscovery()
+        for path in paths { discovery.add(path) }
+        return (discovery.files, discovery.errors)
     }
 
     /// Loads every scenario; collects every error (all of a file's expectation errors too) and

@@ -22,6 +22,11 @@ struct AgentDirectory {
     private(set) var groups: [Entry] = []
     /// Agent name → index in `groups`.
     private var owner: [String: Int] = [:]
+    /// Group name → index in `groups`.
+    private var groupIndex: [String: Int] = [:]
+
+    /// The group with this name, if one was added.
+    func group(named name: String) -> Entry? { groupIndex[name].map { groups[$0] } }
 
     /// Adds a group's agents; refuses a name another group already uses, naming both groups.
     ///
@@ -38,6 +43,7 @@ struct AgentDirectory {
             }
         }
         names.append(contentsOf: agentNames)
+        if groupIndex[group.name] == nil { groupIndex[group.name] = index }
         groups.append(Entry(name: group.name, path: path, line: groupLine, nameLine: at.top?.line ?? 0, first: agentNames.first ?? "",
                             last: agentNames.last ?? "", count: agentNames.count))
     }
@@ -49,7 +55,7 @@ struct AgentDirectory {
     func agent(_ node: LayeredNode) throws(LoadError) -> String {
         let name = try node.string("an agent name")
         guard contains(name) else {
-            throw node.fail(.unknownAgent, "expected the name of an agent of the scenario; found '\(name)'" + hint(for: name))
+            throw node.fail(.unknownAgent, "expected the name of an agent of the scenario; found \(Escaping.quoted(name))" + hint(for: name))
         }
         return name
     }
@@ -58,7 +64,7 @@ struct AgentDirectory {
     func agentPattern(_ node: LayeredNode, text: String) throws(LoadError) -> String {
         let glob = Glob(text)
         if glob.isLiteral ? contains(text) : names.contains(where: glob.matches) { return text }
-        throw node.fail(.unknownAgent, "expected an agent name or a glob matching at least one agent; found '\(text)', which matches none"
+        throw node.fail(.unknownAgent, "expected an agent name or a glob matching at least one agent; found \(Escaping.quoted(text)), which matches none"
                         + (glob.isLiteral ? hint(for: text) : "; " + roster))
     }
 

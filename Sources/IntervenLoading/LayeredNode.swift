@@ -12,8 +12,16 @@ struct LayerOrigin {
 
 /// One layer's node at some path, with the layer it came from.
 struct Located {
-    var node: Node
+    let node: Node
     var origin: LayerOrigin
+    /// The keys of a mapping node by name (nil for other nodes), shared by the copies of this value.
+    let table: KeyTable?
+
+    init(node: Node, origin: LayerOrigin) {
+        self.node = node
+        self.origin = origin
+        if case .mapping(let m) = node { table = KeyTable(m) } else { table = nil }
+    }
 
     /// The node's 1-based line, or 0 when unknown.
     var line: Int { origin.hasPositions ? node.mark?.line ?? 0 : 0 }
@@ -85,11 +93,12 @@ struct LayeredNode {
 
     /// Refuses any key outside `allowed` in any layer, with a "did you mean" hint.
     func expectKeys(_ allowed: [String]) throws(LoadError) {
+        let allowedSet = Set(allowed)
         for layer in try mappingLayers() {
             for (key, name) in try LayeredNode.keyedPairs(layer) {
-                guard allowed.contains(name) else {
-                    let error = layer.located(key.node).error(
-                        .unknownKey, "unknown key '\(name)' \(placePhrase)" + Suggestion.hint(for: name, in: allowed, listName: "valid keys"))
+                guard allowedSet.contains(name) else {
+                    let error = key.error(
+                        .unknownKey, "unknown key \(Escaping.quoted(name)) \(placePhrase)" + Suggestion.hint(for: name, in: allowed, listName: "valid keys"))
                     // Collecting: every unknown key of the mapping, and the known ones are still read.
                     guard let sink = ErrorSink.current else { throw error }
                     sink.record(error)
@@ -104,10 +113,7 @@ struct LayeredNode {
         let layers = try mappingLayers()
         var found: [Located] = []
         for layer in layers {
-            guard case .mapping(let m) = layer.node else { continue }
-            if let pair = m.first(where: { $0.key.scalar?.string == key }) {
-                found.append(layer.located(pair.value))
-            }
+            if let value = layer.table?.value(of: key) { found.append(layer.located(value)) }
         }
         return LayeredNode(path: path.appending(key: key), values: found, container: layers.last ?? container)
     }
@@ -122,23 +128,27 @@ struct LayeredNode {
     /// Every key set in any layer, in order of first appearance from the bottom layer up.
     func keys() throws(LoadError) -> [String] {
         var out: [String] = []
+        var seen: Set<String> = []
         for layer in try mappingLayers() {
-            for (_, name) in try LayeredNode.keyedPairs(layer) where !out.contains(name) { out.append(name) }
+            for (_, name) in try LayeredNode.keyedPairs(layer) where seen.insert(name).inserted { out.append(name) }
         }
         return out
     }
 
     /// The key/value pairs of a mapping layer with their key names; refuses non-name keys and repeats.
     private static func keyedPairs(_ layer: Located) throws(LoadError) -> [(node: Located, name: String)] {
-        guard case .mapping(let m) = layer.node else { return [] }
+        guard let table = layer.table else { return [] }
         var out: [(node: Located, name: String)] = []
-        for (key, _) in m {
+        out.reserveCapacity(table.count)
+        for i in 0..<table.count {
+            let key = table.key(at: i)
             let k = layer.located(key)
-            guard let s = key.scalar?.string, !key.isNullScalar else {
+            guard let s = table.name(at: i), !key.isNullScalar else {
                 throw k.error(.wrongType, "expected a key name; found \(describe(key))")
             }
-            if let earlier = out.first(where: { $0.name == s }) {
-                throw k.error(.duplicateKey, "duplicate key '\(s)' (first at line \(earlier.node.line), column \(earlier.node.column))")
+            if let first = table.index(of: s), first != i {
+                let earlier = layer.located(table.key(at: first))
+                throw k.error(.duplicateKey, "duplicate key \(Escaping.quoted(s)) (first at line \(earlier.line), column \(earlier.column))")
             }
             out.append((k, s))
         }
@@ -183,7 +193,7 @@ struct LayeredNode {
             return top.error(.missingValue, "\(path): expected \(what); found nothing (null)")
         }
         let parent = ValuePath(components: path.components.dropLast())
-        let key = path.lastKey.map { "'\($0)'" } ?? "value"
+        let key = path.lastKey.map { Escaping.quoted($0) } ?? "value"
         let message = "missing required key \(key) in \(parent); expected \(what)"
         if let container { return container.error(.missingValue, message) }
         return LoadError(.missingValue, file: "?", message)
@@ -194,12 +204,10 @@ struct LayeredNode {
         switch node {
         case .scalar(let s):
             if node.isNullScalar { return "nothing (null)" }
-            var text = LoadError.oneLine(s.string)
-            if text.count > 60 { text = String(text.prefix(57)) + "..." }
             switch s.style {
-            case .singleQuoted, .doubleQuoted: return "the quoted string \"\(text)\""
-            case .literal, .folded: return "the block string '\(text)'"
-            default: return "'\(text)'"
+            case .singleQuoted, .doubleQuoted: return "the quoted string " + Escaping.quoted(s.string, quote: "\"")
+            case .literal, .folded: return "the block string " + Escaping.quoted(s.string)
+            default: return Escaping.quoted(s.string)
             }
         case .sequence: return "a list"
         case .mapping: return "a mapping"
@@ -211,6 +219,55 @@ struct LayeredNode {
 extension Located {
     /// A node found inside this one, from the same layer.
     func located(_ inner: Node) -> Located { Located(node: inner, origin: origin) }
+}
+
+/// A mapping's keys by name, so that finding a key does not walk the mapping: a Yams mapping
+/// copies all its pairs to iterate, which made every lookup cost the whole mapping and loading
+/// quadratic in the number of keys. The index is built on the first lookup.
+final class KeyTable {
+    private let mapping: Node.Mapping
+    private var names: [String?] = []
+    private var firstIndex: [String: Int]?
+
+    init(_ mapping: Node.Mapping) { self.mapping = mapping }
+
+    /// The number of keys, repeats included.
+    var count: Int { mapping.count }
+
+    /// The key node at a position (in file order).
+    func key(at i: Int) -> Node { mapping[mapping.startIndex + i].key }
+
+    /// The name of the key at a position: its scalar text, or nil for a list or mapping key.
+    func name(at i: Int) -> String? {
+        build()
+        return names[i]
+    }
+
+    /// The position of the first key with this name.
+    func index(of name: String) -> Int? {
+        build()
+        return firstIndex![name]
+    }
+
+    /// The value of the first key with this name.
+    func value(of name: String) -> Node? {
+        index(of: name).map { mapping[mapping.startIndex + $0].value }
+    }
+
+    private func build() {
+        guard firstIndex == nil else { return }
+        var index: [String: Int] = [:]
+        index.reserveCapacity(mapping.count)
+        names.reserveCapacity(mapping.count)
+        var i = mapping.startIndex
+        while i < mapping.endIndex {
+            let name = mapping[i].key.scalar?.string
+            names.append(name)
+            if let name, index[name] == nil { index[name] = i - mapping.startIndex }
+            i = mapping.index(after: i)
+        }
+        firstIndex = index
+    }
 }
 
 extension Node {

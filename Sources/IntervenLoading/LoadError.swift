@@ -87,23 +87,14 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
         self.message = message
     }
 
-    /// One line: `FILE:LINE:COLUMN: MESSAGE` (`FILE: MESSAGE` when the position is unknown).
+    /// One line: `FILE:LINE:COLUMN: MESSAGE` (`FILE: MESSAGE` when the position is unknown),
+    /// with control characters escaped and at most `Escaping.lineLimit` characters.
     public var description: String {
         var place = file
         if line > 0 {
             place += ":\(line)"
             if column > 0 { place += ":\(column)" }
         }
-        return place + ": " + LoadError.oneLine(message)
-    }
-
-    /// The text with line breaks shown as `\n`, so that a message never spans lines.
-    static func oneLine(_ text: String) -> String {
-        guard text.contains(where: \.isNewline) else { return text }
-        var out = ""
-        for c in text {
-            if c == "\r\n" || c == "\n" { out += "\\n" } else if c == "\r" { out += "\\r" } else if c.isNewline { out += " " } else { out.append(c) }
-        }
-        return out
+        return Escaping.line(place + ": " + message)
     }
 }

@@ -8,7 +8,8 @@ import Yams
 enum Override {
     /// The override as a layer: nested mappings down to the parsed value.
     static func layer(_ argument: String) throws(LoadError) -> (node: Node?, origin: LayerOrigin) {
-        let source = "--set \(argument)"
+        // The override names itself in errors, cut when long (a value can be any length).
+        let source = "--set " + (argument.count > Escaping.quoteLimit ? Escaping.quoted(argument, quote: "") : argument)
         let origin = LayerOrigin(source: source, hasPositions: false)
         guard let eq = argument.firstIndex(of: "=") else {
             throw LoadError(.invalidOverride, file: source,
@@ -21,7 +22,7 @@ enum Override {
         }
         guard !pathText.isEmpty, !keys.contains(where: \.isEmpty) else {
             throw LoadError(.invalidOverride, file: source,
-                            "expected a key path like triggers.repeated_deny.count before '='; found '\(pathText)'")
+                            "expected a key path like triggers.repeated_deny.count before '='; found \(Escaping.quoted(pathText))")
         }
         var node: Node
         do {

@@ -20,14 +20,14 @@ enum PolicyDecoding {
 
     private static func uniqueRules(_ list: LayeredNode) throws(LoadError) -> [PolicyRule] {
         var out: [PolicyRule] = []
-        var seen: [(id: String, path: ValuePath, at: Located)] = []
+        var seen: [String: (path: ValuePath, at: Located)] = [:]
         for item in try list.items() {
             let rule = try self.rule(item)
             let idNode = try item.child("rule_id")
-            if let first = seen.first(where: { $0.id == rule.id }), let at = idNode.top {
-                throw idNode.fail(.duplicateKey, "duplicate rule_id '\(rule.id)' (first used by \(first.path) at line \(first.at.line))", at: at)
+            if let first = seen[rule.id], let at = idNode.top {
+                throw idNode.fail(.duplicateKey, "duplicate rule_id \(Escaping.quoted(rule.id)) (first used by \(first.path) at line \(first.at.line))", at: at)
             }
-            if let at = idNode.top { seen.append((rule.id, item.path, at)) }
+            if let at = idNode.top { seen[rule.id] = (item.path, at) }
             out.append(rule)
         }
         return out

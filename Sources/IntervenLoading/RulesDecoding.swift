@@ -212,7 +212,7 @@ enum RulesDecoding {
                 // A feed only an upper layer names is new; a near miss of an existing one is likelier a typo.
                 var e = error
                 if feed.values.count == 1, let near = Suggestion.nearest(to: name, in: names.filter { $0 != name }) {
-                    e.message += " (a new feed '\(name)'; did you mean the feed '\(near)'?)"
+                    e.message += " (a new feed \(Escaping.quoted(name)); did you mean the feed \(Escaping.quoted(near))?)"
                 }
                 throw e
             }

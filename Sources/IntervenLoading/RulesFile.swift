@@ -30,6 +30,12 @@ public enum RulesFile {
         return try decode(text: readFile(path), source: path, overrides: overrides)
     }
 
+    /// Whether a rules file holds nothing (only comments, or null): it is valid and changes nothing.
+    public static func isEmpty(path: String) throws(LoadError) -> Bool {
+        guard let node = try YAMLDocument.parse(readFile(path), source: path) else { return true }
+        return node.isNullScalar
+    }
+
     /// Same, from text (source names the file in errors).
     public static func load(text: String, source: String, overrides: [String] = []) throws(LoadError) -> Rules {
         try decode(text: text, source: source, overrides: overrides)
@@ -70,19 +76,22 @@ public enum RulesFile {
     }
 
     /// The text of a file, or `.fileNotFound` / `.unreadableFile` naming it; `kind` names what
-    /// the file should be in messages (`rules file`, `scenario file`).
-    static func readFile(_ path: String, kind: String = "rules file") throws(LoadError) -> String {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw LoadError(.fileNotFound, file: path, "no such \(kind)")
+    /// the file should be in messages (`rules file`, `scenario file`), `missing` replaces `no such
+    /// KIND` for a path that leads nowhere. Only a regular file is
+    /// read (symbolic links followed): a directory, a FIFO, a device, a broken link or a link
+    /// loop is refused with what it is.
+    static func readFile(_ path: String, kind: String = "rules file", missing: String? = nil) throws(LoadError) -> String {
+        let found = InputFile.kind(of: path)
+        if found == .missing, let missing { throw LoadError(.fileNotFound, file: path, missing) }
+        if let problem = InputFile.problem(found, expected: kind) {
+            throw LoadError(found == .missing ? .fileNotFound : .unreadableFile, file: path, problem)
         }
-        guard !isDirectory.boolValue else {
-            throw LoadError(.unreadableFile, file: path, "is a directory, not a \(kind)")
+        let data: [UInt8]
+        switch InputFile.contents(of: path) {
+        case .success(let bytes): data = bytes
+        case .failure(let failure): throw LoadError(.unreadableFile, file: path, "cannot be read (\(failure.reason))")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LoadError(.unreadableFile, file: path, "cannot be read (check its permissions)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: data, as: UTF8.self) else {
             throw LoadError(.unreadableFile, file: path, "is not UTF-8 text")
         }
         return text

@@ -22,6 +22,14 @@ struct RulesStack {
         return RulesStack(layers: layers)
     }
 
+    /// One layer holding `rules` written out whole (a complete rules file), to lay changes over.
+    /// Errors never point into it (it loads without any); `source` names it if one did.
+    static func rendering(_ rules: Rules, source: String) throws(LoadError) -> RulesStack {
+        let text = RulesFile.render(rules)
+        let origin = LayerOrigin(source: source, hasPositions: false)
+        return RulesStack(layers: [(try YAMLDocument.parse(text, source: source), origin)])
+    }
+
     /// The effective rules of every layer so far.
     func decode() throws(LoadError) -> Rules {
         try RulesDecoding.decode(LayeredNode.root(layers))
@@ -52,7 +60,7 @@ struct RulesStack {
             }
             let components = pathText.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             guard !components.contains(where: { $0.isEmpty || $0.contains(where: \.isWhitespace) }) else {
-                throw keyAt.error(.invalidValue, "\(node.path): expected a rules key path like triggers.repeated_deny.count; found '\(pathText)'")
+                throw keyAt.error(.invalidValue, "\(node.path): expected a rules key path like triggers.repeated_deny.count; found \(Escaping.quoted(pathText))")
             }
             // The wrappers carry the key's position, so an unknown key in the path points at it.
             var wrapped = value

@@ -66,6 +66,23 @@ extension LayeredNode {
         }
     }
 
+    /// A whole number from 0 to 2^64 − 1 written in decimal (a seed, the same range as `--seed`).
+    func uint64() throws(LoadError) -> UInt64 {
+        let what = "a whole number from 0 to 18446744073709551615"
+        return try scalar(what) { text, quoted, at throws(LoadError) in
+            guard !quoted, LayeredNode.isInteger(text) else {
+                throw expected(what, found: at, note: quoted ? "write the number without quotes" : "", code: .wrongType)
+            }
+            if text.hasPrefix("-") && text.dropFirst().contains(where: { $0 != "0" }) {
+                throw expected(what, found: at, note: "it cannot be negative", code: .outOfRange)
+            }
+            guard let value = UInt64(text.hasPrefix("-") || text.hasPrefix("+") ? String(text.dropFirst()) : text) else {
+                throw expected(what, found: at, note: "too large", code: .outOfRange)
+            }
+            return value
+        }
+    }
+
     /// An exact decimal with at most six places, within `range`.
     ///
     /// `what` names the kind of number in messages, e.g. `a score`, `a trust movement`.

@@ -91,7 +91,7 @@ struct ScenarioDecoder {
             return description
         }
         let seed = try ErrorSink.collect(1) { () throws(LoadError) in
-            try root.child("seed").optional { n throws(LoadError) in try n.int(atLeast: 0) } ?? 1
+            try root.child("seed").optional { n throws(LoadError) in try n.uint64() } ?? 1
         }
         let durationErrors = before()
         let durationNode = try root.child("duration")
@@ -168,7 +168,7 @@ struct ScenarioDecoder {
         guard let first = text.first, first.isASCII, first.isLetter || first.isNumber,
               text.count <= 100, text.allSatisfy({ allowed.contains($0) })
         else {
-            throw node.fail(.invalidValue, "expected \(what); found '\(text)'")
+            throw node.fail(.invalidValue, "expected \(what); found \(Escaping.quoted(text))")
         }
         return text
     }
@@ -186,8 +186,8 @@ struct ScenarioDecoder {
                 text = try RulesFile.readFile(path)
             } catch {
                 let looked = path == written ? "" : " (looked for \(path))"
-                let problem = error.code == .fileNotFound ? "no such rules file '\(written)'\(looked)"
-                    : "cannot read the rules file '\(written)'\(looked): \(error.message)"
+                let problem = error.code == .fileNotFound ? "no such rules file \(Escaping.quoted(written))\(looked)"
+                    : "cannot read the rules file \(Escaping.quoted(written))\(looked): \(error.message)"
                 throw fileNode.fail(error.code, problem)
             }
             stack = try RulesStack.base(fileText: text, fileSource: path)
@@ -217,8 +217,8 @@ struct ScenarioDecoder {
         if node.isNullOrAbsent { throw node.missing("an agent group with group, count, arrivals, mix") }
         let groupNode = try node.child("group")
         let name = try groupNode.string("a group name")
-        if let other = agents.groups.first(where: { $0.name == name }) {
-            throw groupNode.fail(.duplicateKey, "duplicate group name '\(name)' (first used by \(other.path) at line \(other.line))")
+        if let other = agents.group(named: name) {
+            throw groupNode.fail(.duplicateKey, "duplicate group name \(Escaping.quoted(name)) (first used by \(other.path) at line \(other.line))")
         }
         let count = try node.child("count").optional { n throws(LoadError) in try n.int(atLeast: 1, atMost: 1_000_000) } ?? 1
         let patternNode = try node.child("name")
@@ -247,7 +247,7 @@ struct ScenarioDecoder {
         let text = try node.string(what)
         let chars = Array(text)
         var i = 0
-        func refuse(_ why: String) -> LoadError { node.fail(.invalidValue, "expected \(what); found '\(text)' (\(why))") }
+        func refuse(_ why: String) -> LoadError { node.fail(.invalidValue, "expected \(what); found \(Escaping.quoted(text)) (\(why))") }
         while i < chars.count {
             let c = chars[i]
             if c == "{" {
@@ -338,9 +338,7 @@ extension LayeredNode {
     /// The key node `name` of the topmost mapping that has it, for errors about the key itself.
     func keyLocated(_ name: String) -> Located? {
         for v in values.reversed() {
-            if case .mapping(let m) = v.node, let pair = m.first(where: { $0.key.scalar?.string == name }) {
-                return v.located(pair.key)
-            }
+            if let table = v.table, let i = table.index(of: name) { return v.located(table.key(at: i)) }
         }
         return nil
     }

@@ -29,10 +29,15 @@ public enum ScenarioFile {
 
     /// Whether the file is a scenario rather than a rules file: its top level has a key only
     /// scenarios have (`name`, `duration`, `agents`, `timeline`, `expect`). A file that does not
-    /// parse counts as a scenario, whose loader then reports the syntax error.
+    /// parse, or holds something other than a mapping, counts as a scenario, whose loader then
+    /// says what is wrong. An empty file (nothing but comments, or null) is an empty rules file,
+    /// which changes nothing, as it does given to `--rules`.
     public static func isScenario(path: String) throws(LoadError) -> Bool {
-        let text = try RulesFile.readFile(path, kind: "file")
-        guard let node = try? YAMLDocument.parse(text, source: path), case .mapping(let m) = node else { return true }
+        let text = try RulesFile.readFile(path, kind: "scenario or rules file", missing: "no such file")
+        let parsed: Node?
+        do { parsed = try YAMLDocument.parse(text, source: path) } catch { return true }
+        guard let node = parsed, !node.isNullScalar else { return false }
+        guard case .mapping(let m) = node else { return true }
         let marks: Set<String> = ["name", "duration", "agents", "timeline", "expect"]
         return m.contains { $0.key.scalar.map { marks.contains($0.string) } ?? false }
     }

@@ -36,7 +36,7 @@ public enum ScenarioSchema {
                      "type": "string", "pattern": #"^[a-z0-9][a-z0-9._-]{0,99}$"#],
             "description": ["description": "What the scenario exercises, for readers (a folded block `>` reads well).",
                             "type": "string", "pattern": #"\S"#],
-            "seed": ["description": "The seed every random stream derives from (default 1); --seed replaces it.",
+            "seed": ["description": "The seed every random stream derives from: a whole number from 0 to 18446744073709551615 (default 1); --seed replaces it.",
                      "type": "integer", "minimum": 0],
             "duration": ref("positiveDuration", "How long the run lasts in virtual time, like 24h or 1h30m (more than zero, at most 366d)."),
             "rules": ["description": "A rules file, relative to this file (default: the shipped rules); --rules replaces it.",

@@ -11,6 +11,8 @@ enum Suggestion {
         for candidate in candidates {
             let c = Array(candidate.lowercased().unicodeScalars)
             let allowance = c.count <= 4 ? 1 : c.count <= 8 ? 2 : 3
+            // The distance is at least the difference in length: a long word is near nothing short.
+            guard abs(c.count - w.count) <= allowance else { continue }
             let d = distance(w, c)
             if d <= allowance, d < (best?.distance ?? .max) { best = (candidate, d) }
         }
@@ -21,9 +23,9 @@ enum Suggestion {
     ///
     /// `; did you mean 'window'?` or `; expected one of: enabled, severity, count`.
     static func hint(for word: String, in candidates: [String], listName: String = "expected one of") -> String {
-        if let near = nearest(to: word, in: candidates) { return "; did you mean '\(near)'?" }
+        if let near = nearest(to: word, in: candidates) { return "; did you mean \(Escaping.quoted(near))?" }
         if candidates.isEmpty { return "" }
-        return "; \(listName): " + candidates.joined(separator: ", ")
+        return "; \(listName): " + Escaping.list(candidates, limit: 40)
     }
 
     /// Optimal-string-alignment edit distance.

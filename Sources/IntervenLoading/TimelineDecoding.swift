@@ -160,13 +160,19 @@ extension ScenarioDecoder {
     mutating func resolve(_ pending: [PendingEvent], base: Rules) throws(LoadError) -> [TimelineEvent] {
         let sorted = pending.sorted { ($0.at, $0.order) < ($1.at, $1.order) }
         var changes: [(at: SimDuration, order: Int, rules: Rules)] = []
-        var rulesStack = stack
+        var inForce = base
         var events: [TimelineEvent] = []
         events.reserveCapacity(sorted.count)
         for event in sorted {
             if let settings = event.settings {
-                let change = try rulesStack.appendSettings(settings).joined(separator: ", ")
-                let rules = try rulesStack.decode()
+                // The change is laid over the rules in force, written out as one complete layer,
+                // rather than over every earlier layer again: each change then costs the size of
+                // the rules, not the number of changes before it. Every earlier layer was checked
+                // when it was laid, and the rendering loads back to the same rules.
+                var step = try RulesStack.rendering(inForce, source: settings.top?.origin.source ?? "?")
+                let change = try step.appendSettings(settings).joined(separator: ", ")
+                let rules = try step.decode()
+                inForce = rules
                 changes.append((event.at, event.order, rules))
                 var e = TimelineEvent(at: event.at, actor: event.actor, action: .setRules(rules, change: change))
                 e.line = event.line
@@ -177,16 +183,25 @@ extension ScenarioDecoder {
                 events.append(e)
             }
         }
+        var feedNames: [Int: Set<String>] = [:]
         for check in feedChecks {
-            let rules = changes.last(where: { ($0.at, $0.order) < (check.at, check.order) })?.rules ?? base
+            // The last change before the check (changes are in time order), or the base rules.
+            var low = 0, high = changes.count
+            while low < high {
+                let mid = (low + high) / 2
+                if (changes[mid].at, changes[mid].order) < (check.at, check.order) { low = mid + 1 } else { high = mid }
+            }
+            let rules = low == 0 ? base : changes[low - 1].rules
+            let known = feedNames[low] ?? Set(rules.threatIntel.feeds.map(\.name))
+            feedNames[low] = known
+            if known.contains(check.feed) || (check.allowDenylist && check.feed == "denylist") { continue }
             let feeds = rules.threatIntel.feeds.map(\.name)
-            if feeds.contains(check.feed) || (check.allowDenylist && check.feed == "denylist") { continue }
             let names = feeds + (check.allowDenylist ? ["denylist"] : [])
             let spelt = check.allowDenylist ? check.feed : "feed:\(check.feed)"
             let hint = Suggestion.nearest(to: check.feed, in: names).map { check.allowDenylist ? "; did you mean '\($0)'?" : "; did you mean 'feed:\($0)'?" } ?? ""
             let expectation = check.allowDenylist ? "a feed of the rules or denylist" : "feed:NAME with a feed of the rules, or feed:any"
             let when = check.at == .zero ? "the rules' feeds" : "feeds at \(check.at)"
-            throw check.node.fail(.invalidValue, "expected \(expectation) (\(when): \(names.joined(separator: ", "))); found '\(spelt)'" + hint)
+            throw check.node.fail(.invalidValue, "expected \(expectation) (\(when): \(Escaping.list(names))); found \(Escaping.quoted(spelt))" + hint)
         }
         return events
     }

@@ -37,7 +37,7 @@ extension ScenarioDecoder {
             let tool = try toolNode.string("a tool name")
             let operation = try operationNode.string("an operation name")
             for (n, text) in [(toolNode, tool), (operationNode, operation)] where text.contains(where: { $0.isWhitespace || $0 == "." || $0 == "/" }) {
-                throw n.fail(.invalidValue, "expected a name without blanks, '.' or '/'; found '\(text)'")
+                throw n.fail(.invalidValue, "expected a name without blanks, '.' or '/'; found \(Escaping.quoted(text))")
             }
             if let known = ToolCatalogue.operation("\(tool).\(operation)") {
                 base = known
@@ -45,7 +45,7 @@ extension ScenarioDecoder {
                 base = ToolCatalogue.operations[0]
                 custom = (tool, operation)
                 for key in ["verb", "host"] where try node.child(key).isNullOrAbsent {
-                    throw node.fail(.missingValue, "missing required key '\(key)' for the custom operation \(tool).\(operation) (not in the catalogue; a custom one needs verb and host)",
+                    throw node.fail(.missingValue, "missing required key '\(key)' for the custom operation \(Escaping.quotedIfLong(tool + "." + operation)) (not in the catalogue; a custom one needs verb and host)",
                                     at: node.keyLocated("operation"))
                 }
             }
@@ -85,7 +85,7 @@ extension ScenarioDecoder {
             hint = ops.isEmpty ? "; for a tool the catalogue lacks, give tool, operation, verb and host instead of op"
                 : "; the catalogue's \(tool) operations are \(ops.joined(separator: ", "))"
         }
-        throw node.fail(.invalidValue, "expected a catalogue operation like github.create_pr; found '\(text)'" + hint)
+        throw node.fail(.invalidValue, "expected a catalogue operation like github.create_pr; found \(Escaping.quoted(text))" + hint)
     }
 
     /// `feed:NAME`, `feed:any` or a fixed host or IP.
@@ -95,7 +95,7 @@ extension ScenarioDecoder {
         if text.hasPrefix("feed:") {
             let feed = String(text.dropFirst(5))
             if feed == "any" { return .threatFeed(nil) }
-            guard !feed.isEmpty else { throw node.fail(.invalidValue, "expected \(what); found '\(text)' (no feed name)") }
+            guard !feed.isEmpty else { throw node.fail(.invalidValue, "expected \(what); found \(Escaping.quoted(text)) (no feed name)") }
             feedChecks.append(FeedCheck(feed: feed, at: at, order: order, node: node))
             return .threatFeed(feed)
         }
@@ -106,7 +106,7 @@ extension ScenarioDecoder {
     func fixedHost(_ node: LayeredNode, what: String = "a host or IP like bad.example") throws(LoadError) -> String {
         let text = try node.string(what)
         if text.contains(where: { $0.isWhitespace || $0 == "/" }) || text.hasPrefix("feed:") {
-            throw node.fail(.invalidValue, "expected \(what), without scheme or path; found '\(text)'")
+            throw node.fail(.invalidValue, "expected \(what), without scheme or path; found \(Escaping.quoted(text))")
         }
         return text
     }
@@ -238,7 +238,7 @@ extension ScenarioDecoder {
                 var unique: [String] = []
                 for t in known where !unique.contains(t) { unique.append(t) }
                 let hint = Suggestion.nearest(to: tool, in: unique).map { "; did you mean '\($0)'?" } ?? ""
-                throw item.fail(.invalidValue, "expected a tool of the catalogue or of the group's templates; found '\(tool)'" + hint)
+                throw item.fail(.invalidValue, "expected a tool of the catalogue or of the group's templates; found \(Escaping.quoted(tool))" + hint)
             }
             return tool
         }

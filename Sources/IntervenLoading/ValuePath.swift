@@ -38,7 +38,9 @@ struct ValuePath: CustomStringConvertible {
         var out = ""
         for c in components {
             switch c {
-            case .key(let k): out += out.isEmpty ? k : "." + k
+            case .key(let k):
+                let shown = Escaping.quotedIfLong(k)
+                out += out.isEmpty ? shown : "." + shown
             case .index(let i): out += "[\(i)]"
             }
         }

@@ -4,9 +4,11 @@ import Yams
 enum YAMLDocument {
     /// The document's root node, or nil when the text holds no document (empty or only comments).
     ///
-    /// `source` names the text in errors. Syntax errors keep Yams' 1-based line and column;
+    /// `source` names the text in errors. Alias bombs and keys that are lists or mappings are
+    /// refused first (`YAMLGuard`). Syntax errors keep Yams' 1-based line and column;
     /// a duplicate key is reported at its second occurrence with the key path of its mapping.
     static func parse(_ text: String, source: String) throws(LoadError) -> Node? {
+        try YAMLGuard.check(text, source: source)
         do {
             return try Yams.compose(yaml: text)
         } catch let error as YamlError {
@@ -19,9 +21,17 @@ enum YAMLDocument {
         }
     }
 
+    /// How deep lists and mappings may nest (libyaml's limit).
+    static let maxNesting = 1000
+
     /// A Yams scanner, parser, composer or reader error as a `.syntax` error at its position.
     static func syntaxError(_ error: YamlError, in text: String, source: String) -> LoadError {
         func located(_ context: YamlError.Context?, _ problem: String, _ mark: Mark) -> LoadError {
+            if problem.hasPrefix("Maximum nesting level reached") {
+                // libyaml's own words name its C API; say what the limit is instead.
+                return LoadError(.syntax, file: source, line: mark.line, column: mark.column,
+                                 "invalid YAML: lists and mappings nested more than \(maxNesting) levels deep")
+            }
             var message = "invalid YAML: \(problem)"
             if let context {
                 message += " (\(context.text)"
@@ -66,7 +76,7 @@ enum YAMLDocument {
     /// which key in it repeats. If that fails for any reason, the first occurrence is reported.
     static func duplicateKeyError(in text: String, source: String, key: String, first: Mark) -> LoadError {
         let fallback = LoadError(.duplicateKey, file: source, line: first.line, column: first.column,
-                                 "duplicate key '\(key)' in one mapping")
+                                 "duplicate key \(Escaping.quoted(key)) in one mapping")
         var patched = text
         var inserted: [(line: Int, column: Int, length: Int)] = []
         var mark = first
@@ -85,7 +95,7 @@ enum YAMLDocument {
                 if line == 0 { line = first.line; column = first.column }
                 let place = found.path.isRoot ? "at the top level" : "in \(found.path)"
                 return LoadError(.duplicateKey, file: source, line: line, column: column,
-                                 "duplicate key '\(key)' \(place) (first at line \(first.line), column \(first.column))")
+                                 "duplicate key \(Escaping.quoted(key)) \(place) (first at line \(first.line), column \(first.column))")
             } catch let error as YamlError {
                 guard case .duplicatedKeysInMapping(_, let context) = error else { return fallback }
                 mark = context.mark

@@ -49,4 +49,26 @@ import Testing
         #expect(throws: BaselineError.self) { try Baseline.parse("{\"format\": 99}", path: "x.json") }
         do { _ = try Baseline.parse("[1, 2", path: "x.json") } catch { #expect(error.description.hasPrefix("x.json: not a baseline file")) }
     }
+
+    @Test func theLargestSeedRoundTrips() throws {
+        var b = Self.baseline([])
+        b.seed = .max
+        #expect(try Baseline.parse(String(decoding: b.json, as: UTF8.self), path: "b.json").seed == .max)
+    }
+
+    /// A hand-edited baseline with numbers no run makes is refused, not a crash.
+    @Test(arguments: [
+        (#""decisions": [90, 0, 0, 10]"#, #""decisions": [-1, 0, 0, 10]"#),
+        (#""decisions": [90, 0, 0, 10]"#, #""decisions": [18446744073709551615, 18446744073709551615, 0, 10]"#),
+        (#""agents": 2"#, #""agents": -2"#),
+        (#""seed": 1"#, #""seed": -1"#),
+        (#""opened_at": 5000"#, #""opened_at": -9223372036854775808"#),
+        (#""opened_at": 5000"#, #""opened_at": 9223372036854775807"#),
+    ])
+    func outlandishNumbersAreRefused(_ replacement: (String, String)) throws {
+        let text = String(decoding: Self.baseline([Self.incident("a", "repeated_deny", at: 5000)]).json, as: UTF8.self)
+        try #require(text.contains(replacement.0), "\(text)")
+        let edited = text.replacingOccurrences(of: replacement.0, with: replacement.1)
+        #expect(throws: BaselineError.self) { try Baseline.parse(edited, path: "x.json") }
+    }
 }

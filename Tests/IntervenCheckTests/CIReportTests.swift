@@ -2,6 +2,7 @@ import Foundation
 @testable import IntervenCheck
 import IntervenCore
 import IntervenLoading
+import IntervenTesting
 import Testing
 
 /// The CI renderings against golden files (Tests/IntervenCheckTests/Golden/). To accept a

@@ -1,6 +1,7 @@
 @testable import IntervenCheck
 import IntervenLoading
 import IntervenScenario
+import IntervenTesting
 import Testing
 
 @Suite("check splits big scenarios over free cores")

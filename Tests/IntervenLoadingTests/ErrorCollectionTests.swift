@@ -1,4 +1,5 @@
 import IntervenLoading
+import IntervenTesting
 import Testing
 
 /// A file with several mistakes reports every one of them in one load.

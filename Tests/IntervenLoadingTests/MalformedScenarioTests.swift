@@ -30,7 +30,7 @@ struct MalformedScenarioTests {
         BadScenario("count is a word", replacing("count: 3", with: "count: many"), .wrongType, at: 6, 12,
                     "agents[0].count: expected a whole number from 1 to 1000000; found 'many'"),
         BadScenario("count too large", replacing("count: 3", with: "count: 2000000"), .outOfRange, at: 6, 12, "agents[0].count", "1000000"),
-        BadScenario("negative seed", minimalScenario + "seed: -1\n", .outOfRange, at: 10, 7, "seed", ">= 0"),
+        BadScenario("negative seed", minimalScenario + "seed: -1\n", .outOfRange, at: 10, 7, "seed", "from 0 to 18446744073709551615", "cannot be negative"),
         BadScenario("agents is not a list", "name: t\ndescription: d\nduration: 1h\nagents: g\n", .wrongType, at: 4, 9, "agents: expected a list"),
         BadScenario("no agent groups", "name: t\ndescription: d\nduration: 1h\nagents: []\n", .missingValue, at: 4, 9,
                     "agents: expected at least one agent group; found an empty list"),

@@ -1,5 +1,6 @@
 import IntervenLoading
 import IntervenScenario
+import IntervenTesting
 import Testing
 
 /// `start:`: the instant virtual time 0 stands for.

@@ -1,6 +1,7 @@
 import Foundation
 import IntervenCore
 import IntervenServer
+import IntervenTesting
 import Testing
 
 @Suite("Config file")

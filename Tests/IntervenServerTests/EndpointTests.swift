@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import IntervenCore
 import IntervenServer
+import IntervenTesting
 import Testing
 
 @Suite("HTTP API, in process")

@@ -3,6 +3,7 @@ import HummingbirdTesting
 import IntervenCore
 import IntervenLoading
 import IntervenServer
+import IntervenTesting
 import Testing
 
 /// The same scripted scans through HTTP and straight through the core give the same decisions,

@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdTesting
 import IntervenServer
+import IntervenTesting
 import Testing
 
 /// The application on a live loopback socket (an ephemeral port), stopped after the test.

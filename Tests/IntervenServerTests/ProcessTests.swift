@@ -4,6 +4,7 @@ import HummingbirdTesting
 import IntervenServer
 import NIOCore
 import Synchronization
+import IntervenTesting
 import Testing
 
 /// A real `interven-sim serve` child process on an ephemeral loopback port.

@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdTesting
 import IntervenCore
 import IntervenServer
+import IntervenTesting
 import Testing
 
 /// A restart replays the event log and resumes the exact state.

@@ -5,6 +5,7 @@ import IntervenCore
 import IntervenLoading
 import IntervenServer
 import NIOCore
+import IntervenTesting
 import Testing
 
 /// Keys of the test tenants (their hashes are what the server holds).

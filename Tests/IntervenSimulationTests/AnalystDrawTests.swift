@@ -2,6 +2,7 @@ import IntervenCore
 import IntervenLoading
 import IntervenScenario
 import IntervenSimulation
+import IntervenTesting
 import Testing
 
 /// The analyst's draws are keyed by the identity of each approval or incident.

@@ -227,11 +227,11 @@ struct ApprovalBook: Sendable {
     /// the decided approval and the window's end.
     mutating func decide(_ id: ApprovalID, approve: Bool, by actor: String, at time: SimTime,
                          grantWindow: SimDuration, denyWindow: SimDuration) throws(GatewayError) -> (Approval, SimTime) {
-        guard let i = index(of: id) else { throw GatewayError(.unknownApproval, "no approval \(id)") }
+        guard let i = index(of: id) else { throw GatewayError(.unknownApproval, "no approval ", .approval(id)) }
         if approvals[i].status == .pending && time > approvals[i].expiresAt { markExpired(i) }
         guard approvals[i].status == .pending else {
             throw GatewayError(approvals[i].status == .expired ? .approvalExpired : .approvalNotPending,
-                               "approval \(id) is \(approvals[i].status) and can no longer be decided")
+                               "approval ", .approval(id), " is \(approvals[i].status) and can no longer be decided")
         }
         approvals[i].status = approve ? .approved : .denied
         approvals[i].decidedAt = time

@@ -155,7 +155,7 @@ extension Gateway {
         let i = try desk.index(of: id)
         let incident = desk.incidents[i]
         guard incident.status != .closed else {
-            throw GatewayError(.incidentClosed, "incident \(id) is closed: no further response actions")
+            throw GatewayError(.incidentClosed, "incident ", .incident(id), " is closed: no further response actions")
         }
         let agent = incident.agent
         let recorded: ResponseAction

@@ -88,7 +88,7 @@ public struct IncidentDesk: Sendable {
     public func incident(_ id: IncidentID) -> Incident? { indexOfID[id].map { incidents[Int($0)] } }
 
     func index(of id: IncidentID) throws(GatewayError) -> Int {
-        guard let i = indexOfID[id] else { throw GatewayError(.unknownIncident, "no incident \(id)") }
+        guard let i = indexOfID[id] else { throw GatewayError(.unknownIncident, "no incident ", .incident(id)) }
         return Int(i)
     }
 
@@ -106,14 +106,14 @@ public struct IncidentDesk: Sendable {
         }
         guard legal else {
             let hint = from == .closed ? " (nothing leaves closed)" : ""
-            throw GatewayError(.illegalTransition, "incident \(id): cannot go from \(from) to \(status)\(hint)")
+            throw GatewayError(.illegalTransition, "incident ", .incident(id), ": cannot go from \(from) to \(status)\(hint)")
         }
         if status == .closed && resolution == nil {
             throw GatewayError(.missingResolution,
-                               "incident \(id): closing needs a resolution code (one of \(Resolution.allCases.map(\.description).joined(separator: ", ")))")
+                               "incident ", .incident(id), ": closing needs a resolution code (one of \(Resolution.allCases.map(\.description).joined(separator: ", ")))")
         }
         if status != .closed && resolution != nil {
-            throw GatewayError(.unexpectedResolution, "incident \(id): a resolution code is given only when closing")
+            throw GatewayError(.unexpectedResolution, "incident ", .incident(id), ": a resolution code is given only when closing")
         }
         incidents[i].status = status
         incidents[i].statusChanges.append((status, time, actor))
@@ -132,7 +132,7 @@ public struct IncidentDesk: Sendable {
     /// Appends a note; notes are never edited or removed.
     mutating func addNote(_ id: IncidentID, author: String, text: String, at time: SimTime) throws(GatewayError) {
         let i = try index(of: id)
-        guard text.contains(where: { !$0.isWhitespace }) else { throw GatewayError(.emptyNote, "incident \(id): a note needs text") }
+        guard text.contains(where: { !$0.isWhitespace }) else { throw GatewayError(.emptyNote, "incident ", .incident(id), ": a note needs text") }
         incidents[i].notes.append(Note(author: author, time: time, text: text))
     }
 

@@ -41,9 +41,42 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
     /// What kind of refusal, for callers that branch on it.
     public let code: Code
     /// One line naming what was refused and why.
-    public let message: String
+    public var message: String { subject.map { head + $0.description + tail } ?? head }
+    /// The incident or approval the refusal is about, when there is one; `message` names it by
+    /// its id in this gateway (`INC-3-0`), which depends on how agents are spread over gateways.
+    public let subject: Subject?
+    /// The message before and after the subject's id.
+    private let head: String, tail: String
+
+    /// What a refusal is about.
+    public enum Subject: Sendable, Equatable, CustomStringConvertible {
+        case incident(IncidentID)
+        case approval(ApprovalID)
+        /// The id, `INC-3-0` or `APR-3-0`.
+        public var description: String {
+            switch self {
+            case .incident(let id): id.description
+            case .approval(let id): id.description
+            }
+        }
+    }
+
     /// An error with its code and message.
-    public init(_ code: Code, _ message: String) { self.code = code; self.message = message }
+    public init(_ code: Code, _ message: String) {
+        self.code = code; self.head = message; self.tail = ""; self.subject = nil
+    }
+
+    /// An error about an incident or approval: `head`, its id, then `tail`.
+    public init(_ code: Code, _ head: String, _ subject: Subject, _ tail: String = "") {
+        self.code = code; self.head = head; self.tail = tail; self.subject = subject
+    }
+
+    /// The message with the subject called `name` instead of its id in this gateway (a caller
+    /// that runs several gateways names it the way its users see it).
+    public func message(naming name: String) -> String {
+        subject == nil ? head : head + name + tail
+    }
+
     /// The message.
     public var description: String { message }
 }

@@ -47,7 +47,7 @@ struct BenchCommand: AsyncParsableCommand {
         "Shard counts of the engine runs, e.g. 2 or 1,2 (repeatable; default: 1 and the active processors).", valueName: "K,..."))
     var shards: [String] = []
 
-    @Option(help: "Seed of every random stream.")
+    @Option(parsing: .unconditional, help: "Seed of every random stream, 0 to 18446744073709551615.", transform: ArgumentValues.seed)
     var seed: UInt64?
 
 
@@ -64,7 +64,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-reference"), help: "Skip the reference run.")
     var noReference = false
 
-    @Option(help: "Benchmark this scenario file instead of the synthetic tenant (no --agents, --hours, --rate or --trust-sample).")
+    @Option(help: "Benchmark this scenario file instead of the synthetic tenant (no --agents, --hours, --rate or --trust-sample).",
+            transform: ArgumentValues.path("a scenario file"))
     var scenario: String?
 
     @Option(help: "Also write the figures to this JSON file (atomically; a link is followed, a device or FIFO written through).")

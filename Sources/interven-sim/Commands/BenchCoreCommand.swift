@@ -21,7 +21,8 @@ struct BenchCoreCommand: ParsableCommand {
     @Option(help: "Agents in the tenant.") var agents = 100_000
     @Option(help: "Scans per agent.") var rounds = 20
     @Option(help: "Virtual time between an agent's scans (e.g. 1m, 30s).") var interval = "1m"
-    @Option(help: "Seed of the synthetic stream.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Seed of the synthetic stream, 0 to 18446744073709551615.", transform: ArgumentValues.seed)
+    var seed: UInt64 = 1
     @OptionGroup var rulesOptions: RulesOptions
     var rules: String? { rulesOptions.rules }
     var overrides: [String] { rulesOptions.overrides }

@@ -39,7 +39,7 @@ struct CheckCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Scenario files or directories (default: Scenarios).")
+    @Argument(help: "Scenario files or directories (default: Scenarios).", transform: ArgumentValues.path("a scenario file or directory"))
     var paths: [String] = []
 
 
@@ -47,7 +47,7 @@ struct CheckCommand: AsyncParsableCommand {
     var rules: String? { rulesOptions.rules }
     var overrides: [String] { rulesOptions.overrides }
 
-    @Option(help: "Cores to use (default: the active processors): scenarios of 1,000 agents or more are split over the free ones, the others run one per core.")
+    @Option(parsing: .unconditional, help: "Cores to use (default: the active processors): scenarios of 1,000 agents or more are split over the free ones, the others run one per core.")
     var jobs: Int?
 
     @Option(help: "Compare each run with DIR/<scenario>.json.")
@@ -249,13 +249,16 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check scenario and rules files without running them.",
         discussion: """
-            Loads every file (a file with agents: is a scenario, anything else a rules file) and \
-            prints every error as FILE:LINE:COLUMN: message, with a "did you mean" for unknown keys \
-            and agent names. Exit codes: 0 every file is valid; 2 at least one is not.
+            Loads every file and prints every error as FILE:LINE:COLUMN: message, with a "did you \
+            mean" for unknown keys and agent names. A file given by name is a scenario when its top \
+            level has a scenario's keys (name, duration, agents, timeline or expect), else a rules \
+            file (an empty one changes nothing); the files found in a directory are scenarios, as \
+            for check. Exit codes: 0 every file is valid; 2 at least one is not.
             """
     )
 
-    @Argument(help: "Scenario or rules files (YAML), or directories of scenarios (searched as check does).")
+    @Argument(help: "Scenario or rules files (YAML), or directories of scenarios (searched as check does).",
+              transform: ArgumentValues.path("a scenario or rules file"))
     var files: [String]
 
 
@@ -264,31 +267,33 @@ struct ValidateCommand: ParsableCommand {
     var overrides: [String] { rulesOptions.overrides }
 
     func run() throws {
-        var bad = 0
         // A directory stands for the scenarios below it; a file (even a missing one) for itself.
-        var found: [String] = []
+        // A file reached twice (by two paths, or a link) is loaded once, at its first path.
+        var discovery = ScenarioDiscovery()
+        var named: Set<String> = []
         for path in files {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-                found.append(path)
-                continue
+            if case .directory = InputFile.kind(of: path) {
+                discovery.add(path)
+            } else if discovery.addFile(path) {
+                named.insert(path)
             }
-            let (inside, problems) = CheckRunner.discover([path])
-            for e in problems { printError(e) }
-            bad += problems.count
-            found += inside
         }
+        for e in discovery.errors { printError(e) }
+        var bad = discovery.errors.count
+        let found = discovery.files
         var reported: Set<String> = []
         for file in found {
             let line: String
             do {
-                if try ScenarioFile.isScenario(path: file) {
+                let isScenario = named.contains(file) ? try ScenarioFile.isScenario(path: file) : true
+                if isScenario {
                     let s = try ScenarioFile.load(path: file, rulesPath: rules, overrides: overrides)
                     let agents = s.groups.reduce(0) { $0 + $1.count }
-                    line = "ok \(file): scenario '\(s.name)', \(Phrase.plural(agents, "agent")), \(s.duration), \(Phrase.plural(s.expectations.count, "expectation"))"
+                    line = "ok \(Escaping.escaped(file)): scenario '\(s.name)', \(Phrase.plural(agents, "agent")), \(s.duration), \(Phrase.plural(s.expectations.count, "expectation"))"
                 } else {
+                    let empty = try RulesFile.isEmpty(path: file)
                     _ = try RulesFile.load(path: file, overrides: overrides)
-                    line = "ok \(file): rules file"
+                    line = "ok \(Escaping.escaped(file)): rules file" + (empty ? " (empty: changes nothing)" : "")
                 }
             } catch {
                 bad += 1
@@ -299,7 +304,7 @@ struct ValidateCommand: ParsableCommand {
             try output(line)
         }
         if bad > 0 {
-            throw CLIFailure(message: "\(bad) of \(Phrase.plural(max(found.count, bad), "file")) invalid", exitCode: ExitStatus.invalidInput)
+            throw CLIFailure(message: "\(bad) of \(Phrase.plural(found.count + discovery.errors.count, "file")) invalid", exitCode: ExitStatus.invalidInput)
         }
     }
 }

@@ -14,7 +14,8 @@ struct RulesCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A rules file (YAML). It sets only what it changes; the rest are the defaults.")
+    @Argument(help: "A rules file (YAML). It sets only what it changes; the rest are the defaults.",
+              transform: ArgumentValues.path("a rules file"))
     var file: String?
 
     @OptionGroup var overrideOptions: OverrideOptions

@@ -32,13 +32,14 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The scenario file (YAML).")
+    @Argument(help: "The scenario file (YAML).", transform: ArgumentValues.path("a scenario file"))
     var scenario: String
 
-    @Option(help: "Seed of every random stream (replaces the scenario's seed).")
+    @Option(parsing: .unconditional, help: "Seed of every random stream, 0 to 18446744073709551615 (replaces the scenario's seed).",
+            transform: ArgumentValues.seed)
     var seed: UInt64?
 
-    @Option(help: "Workers the agents are spread over, 1 to \(RunCommand.maxShards) (default: the active processors). The results do not depend on it.")
+    @Option(parsing: .unconditional, help: "Workers the agents are spread over, 1 to \(RunCommand.maxShards) (default: the active processors). The results do not depend on it.")
     var shards: Int?
 
 

@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import IntervenLoading
 
 /// The documented exit codes of `interven-sim`.
 enum ExitStatus {
@@ -33,11 +34,16 @@ struct CLIFailure: Error {
     static func runtime(_ message: String) -> CLIFailure { CLIFailure(message: message, exitCode: ExitStatus.runtimeFailure) }
 }
 
-/// Writes `error: message` to stderr (one line per message line).
+/// Writes `error: message` to stderr as one line: control characters escaped (a bad value
+/// never reaches the terminal raw), at most `Escaping.lineLimit` characters.
 func printError(_ message: String) {
     let text = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
-    let line = "error: " + text.trimmingCharacters(in: " \n")
-    writeStandardError(line + "\n")
+    // Several errors of one file come joined by newlines, one per line (values inside them are
+    // already escaped where they were quoted); each becomes its own `error:` line.
+    for part in text.trimmingCharacters(in: " \n").split(separator: "\n") {
+        let line = part.hasPrefix("error: ") ? String(part.dropFirst(7)) : String(part)
+        writeStandardError("error: " + Escaping.line(line) + "\n")
+    }
 }
 
 /// Writes text to file descriptor 2 (the C `stderr` global is not concurrency-safe in Swift 6).

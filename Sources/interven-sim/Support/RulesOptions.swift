@@ -5,7 +5,7 @@ import ArgumentParser
 struct RulesOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Rules file to run against instead of each scenario's own (default: the scenario's, else the shipped rules).",
-        valueName: "FILE"))
+        valueName: "FILE"), transform: ArgumentValues.path("a rules file"))
     var rules: String?
 
     @Option(name: .customLong("set"), help: ArgumentHelp(

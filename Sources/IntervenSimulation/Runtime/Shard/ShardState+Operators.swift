@@ -53,13 +53,29 @@ extension ShardState {
         } catch {
             // Tenant-wide actions run on every shard; only shard 0 reports their refusal.
             if owner != nil || shard == 0 {
-                let reason = (error as? GatewayError)?.message ?? "\(error)"
+                let reason = (error as? GatewayError).map(publicMessage) ?? "\(error)"
                 let (keyword, agent) = Self.keyword(event)
                 refused.append((owner ?? -1, q.index, RefusedAction(time: t, action: Self.describe(event), reason: reason,
                                                                     keyword: keyword, agent: agent, line: event.line)))
             }
         }
         drainTrust()
+    }
+
+    /// A refusal as users see it: an incident or approval named by its id in the results
+    /// (`incidents.json`), not by this shard's index of its agent, so the text does not depend on
+    /// the shard count.
+    func publicMessage(_ error: GatewayError) -> String {
+        let seed = plan.scenario.seed
+        func name(_ local: AgentIndex) -> String { plan.names[Int(agents[Int(local)].global)] }
+        switch error.subject {
+        case .incident(let id)?:
+            return error.message(naming: recordID(seed: seed, agent: name(id.agent), kind: "incident", ordinal: id.ordinal))
+        case .approval(let id)?:
+            return error.message(naming: recordID(seed: seed, agent: name(id.agent), kind: "approval", ordinal: id.ordinal))
+        case nil:
+            return error.message
+        }
     }
 
     func incident(_ sel: IncidentSelector, _ local: AgentIndex) throws(GatewayError) -> IncidentID {
