@@ -91,3 +91,18 @@ struct MisbehavingTargetTests {
         #expect(report.behind >= 10)
     }
 }
+
+@Suite("Load target safety")
+struct TargetSafetyTests {
+    @Test func onlyLoopbackUnlessAllowed() {
+        #expect(targetRefusal("http://127.0.0.1:8080", allowedHosts: []) == nil)
+        #expect(targetRefusal("http://127.9.9.9", allowedHosts: []) == nil)
+        #expect(targetRefusal("http://localhost:80/", allowedHosts: []) == nil)
+        #expect(targetRefusal("http://[::1]:8080", allowedHosts: []) == nil)
+        #expect(targetRefusal("http://10.0.0.5:8080", allowedHosts: [])?.contains("--allow-host 10.0.0.5") == true)
+        #expect(targetRefusal("https://gateway.example.com", allowedHosts: []) != nil)
+        #expect(targetRefusal("https://gateway.example.com", allowedHosts: ["gateway.example.com"]) == nil)
+        #expect(targetRefusal("ftp://127.0.0.1", allowedHosts: []) != nil)
+        #expect(targetRefusal("http://127.0.0.1.evil.com", allowedHosts: []) != nil)
+    }
+}
