@@ -26,6 +26,8 @@ public struct LoadReport: Sendable {
     public var connections: Int
     public var wallSeconds: Double
     public var interrupted: Bool
+    /// The scenario time sending stopped at, when before the scenario's end (a bound or Ctrl-C).
+    public var endedAt: SimTime?
     public var verdicts: [LiveVerdict]
     public var comparison: Comparison
     public var incidents: [LiveIncident]
@@ -62,6 +64,9 @@ public struct LoadReport: Sendable {
     public var text: String {
         var out = "load \(scenario) (seed \(seed)) at \(fmt(speed))x, \(connections) connections: \(sent) requests in \(fmt(wallSeconds)) s"
             + (interrupted ? " (interrupted)" : "") + "\n"
+        if let endedAt {
+            out += "stopped at scenario time \(endedAt) (a bound or Ctrl-C): expectations are judged on what was sent, the comparison covers incidents up to then and no trust\n"
+        }
         out += "latency from the intended send time (ms):\n"
         out += "  " + pad("", 26) + ["p50", "p90", "p99", "p99.9", "max", "count"].map { pad($0, 9) }.joined() + "\n"
         func row(_ name: String, _ h: Latency) {
@@ -110,7 +115,7 @@ public struct LoadReport: Sendable {
         }
         let load: [String: Any] = [
             "scenario": scenario, "seed": seed, "speed": speed, "connections": connections, "wall_seconds": wallSeconds,
-            "interrupted": interrupted, "sent": sent, "completed": completed,
+            "interrupted": interrupted, "ended_at_scenario_ms": endedAt.map { $0.milliseconds } as Any? ?? NSNull(), "sent": sent, "completed": completed,
             "throughput_per_second": stats.perSecond,
             "latency_by_endpoint": stats.byEndpoint.mapValues(figures), "latency_by_decision": stats.byDecision.mapValues(figures),
             "scan_latency_naive": figures(stats.naiveScans), "scan_latency_corrected": figures(stats.allScans),
@@ -173,6 +178,8 @@ public enum LoadTest {
         await runner.run()
         let wall = clock.duration(to: .now)
         let interrupted = runner.stopped
+        let ended = runner.endedAt.load(ordering: .relaxed)
+        let endedAt: SimTime? = ended >= 0 ? SimTime(milliseconds: ended) : nil
         let back = await runner.readBack()
         await runner.shutdown()
         let stats = runner.stats.snapshot()
@@ -182,10 +189,10 @@ public enum LoadTest {
         // The simulation's prediction of the same scenario and seed, in process.
         let predicted = await Simulation(scenario: scenario, shards: 1).run()
         let comparison = compare(predicted, back.incidents, back.trust, tolerance: incidentTolerance, trustTolerance: trustTolerance,
-                                 until: interrupted ? runner.scenarioNow() : nil)
+                                 until: endedAt)
         return LoadReport(scenario: scenario.name, seed: scenario.seed, speed: options.speed, connections: options.connections,
                           wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18,
-                          interrupted: interrupted, verdicts: verdicts, comparison: comparison, incidents: back.incidents,
+                          interrupted: interrupted, endedAt: endedAt, verdicts: verdicts, comparison: comparison, incidents: back.incidents,
                           trust: back.trust, readError: back.error, actions: runner.actionLog.withLock { $0 }, stats: stats)
     }
 

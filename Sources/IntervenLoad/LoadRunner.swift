@@ -33,6 +33,9 @@ public final class LoadRunner: Sendable {
     let stats = LoadStats()
     let live: Mutex<[AgentLive]>
     let stopFlag = Atomic<Bool>(false)
+    /// The scenario time (ms) at which sending stopped before the scenario's end (a bound or a
+    /// stop), or -1.
+    let endedAt = Atomic<Int64>(-1)
     let origin = ContinuousClock.now
     /// Gateway time minus scenario time (ms), measured from the first scan's trace.
     let gatewayOffset = Mutex<Int64?>(nil)
@@ -132,13 +135,14 @@ public final class LoadRunner: Sendable {
             var inFlight = 0
             var sent = 0
             while let p = heap.pop() {
-                if stopped || sent >= options.maxRequests { break }
                 let dueAt = due(p.time)
-                if dueAt > limitMicros { break }
+                if stopped || sent >= options.maxRequests || dueAt > limitMicros {
+                    endedAt.store(min(p.time.milliseconds, scenarioNow().milliseconds), ordering: .relaxed); break
+                }
                 let now = elapsedMicros()
                 if dueAt > now {
                     try? await Task.sleep(for: .microseconds(dueAt - now))
-                    if stopped { break }
+                    if stopped { endedAt.store(scenarioNow().milliseconds, ordering: .relaxed); break }
                 }
                 while inFlight >= options.connections { _ = await group.next(); inFlight -= 1 }
                 switch p.kind {
