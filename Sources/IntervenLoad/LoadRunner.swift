@@ -39,6 +39,7 @@ public final class LoadRunner: Sendable {
     let origin = ContinuousClock.now
     /// Gateway time minus scenario time (ms), measured from the first scan's trace.
     let gatewayOffset = Mutex<Int64?>(nil)
+    let measuring = Atomic<Bool>(false)
     let loops = Mutex<[Task<Void, Never>]>([])
     let actionLog = Mutex<[String]>([])
 
@@ -93,7 +94,9 @@ public final class LoadRunner: Sendable {
             let json = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any]
             answer = Answer(status: status, json: json.map(sendable))
             if status >= 500 { failure = (.status5xx, status, "\(endpoint): HTTP \(status)") }
-            else if status >= 400 && !(status == 409 && endpoint == "operator") { failure = (.status4xx, status, "\(endpoint): HTTP \(status)") }
+            // A 409 of an operator action is the gateway refusing it (reported with the action); a
+            // trace not yet stored (404, answered before its commit) is asked again at the next scan.
+            else if status >= 400 && !(status == 409 && endpoint == "operator") && !(status == 404 && endpoint == "trace") { failure = (.status4xx, status, "\(endpoint): HTTP \(status)") }
         } catch {
             failure = (Self.cause(of: error), nil, "\(endpoint): \(error)")
         }
@@ -172,12 +175,21 @@ public final class LoadRunner: Sendable {
                     inFlight += 1; sent += 1
                 }
             }
+            // Closed loops run on to the scenario's end, as in the simulation.
+            if endedAt.load(ordering: .relaxed) < 0 {
+                let end = min(due(traffic.end), limitMicros)
+                while !stopped, elapsedMicros() < end {
+                    try? await Task.sleep(for: .microseconds(min(100_000, max(1, end - elapsedMicros()))))
+                }
+                if stopped { endedAt.store(scenarioNow().milliseconds, ordering: .relaxed) }
+            }
             await group.waitForAll()
         }
-        // Closed loops (approval polling and retries) still running.
+        // Closed loops still waiting (approval polls, analyst decisions) end with the run.
         while true {
             let pending = loops.withLock { l -> [Task<Void, Never>] in let out = l; l = []; return out }
             if pending.isEmpty { break }
+            for t in pending { t.cancel() }
             for t in pending { await t.value }
         }
         progress?.cancel()
@@ -227,15 +239,16 @@ public final class LoadRunner: Sendable {
     func waitForApproval(_ id: String, req: ScanRequest, agent a: Int, behavior: Behavior, label: GroundTruth) async {
         let poll = max(1_000, due(SimTime.zero + behavior.pollInterval))
         let deadline = elapsedMicros() + due(SimTime.zero + behavior.approvalTimeout)
-        while !stopped && elapsedMicros() < deadline {
+        while !stopped && !Task.isCancelled && elapsedMicros() < deadline {
             try? await Task.sleep(for: .microseconds(poll))
+            if Task.isCancelled { break }
             stats.note { $0.polls += 1 }
             guard let answer = await call(.GET, "/v1/approvals/\(id)/status", key: options.key(for: req.agent), body: nil,
                                           endpoint: "approval_status") else { continue }
             let status = answer.json?["status"] as? String ?? ""
             if status == "pending" { continue }
             live.withLock { $0[a].blocked = false }
-            if status == "approved" && !stopped {
+            if status == "approved" && !stopped && !Task.isCancelled {
                 stats.note { $0.retriesAfterApproval += 1 }
                 await scan(req, agent: a, behavior: behavior, label: label, intended: elapsedMicros())
             }
@@ -250,7 +263,7 @@ public final class LoadRunner: Sendable {
         var rng = RandomStream(seed: scenario.seed, stream: stableHash("analyst/\(id)"))
         let delay = analyst.responseTime.draw(&rng)
         try? await Task.sleep(for: .microseconds(max(0, due(SimTime.zero + delay))))
-        guard !stopped else { return }
+        guard !stopped, !Task.isCancelled else { return }
         let right = rng.nextUnit() < analyst.accuracy.doubleValue
         let approve = (label == .benign) == right
         _ = await call(.POST, "/v1/approvals/\(id)/decision", key: key, body: "{\"approve\": \(approve)}", endpoint: "operator",
@@ -259,8 +272,9 @@ public final class LoadRunner: Sendable {
 
     /// Learns gateway time minus scenario time from the first scan's trace.
     func measureOffset(trace: String, key: String, sentAt: Int64) async {
-        let first = gatewayOffset.withLock { v -> Bool in v == nil }
-        guard first else { return }
+        guard gatewayOffset.withLock({ $0 == nil }),
+              measuring.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+        defer { measuring.store(false, ordering: .relaxed) }
         guard let answer = await call(.GET, "/v1/traces/\(trace)", key: key, body: nil, endpoint: "trace"),
               let time = answer.json?["time"] as? String, let wall = ISOTime.parse(time) else { return }
         let scenarioMs = Int64(Double(sentAt) / 1000 * options.speed)

@@ -86,7 +86,7 @@ struct LoadTests {
             name: load-approvals
             description: a load test fixture
             seed: 5
-            duration: 10m
+            duration: 3m
             analyst: {headcount: 1, response_time: 30s, accuracy: 1.0}
             agents:
               - {group: merge, name: merger-1, runtime: cursor, arrivals: {constant: 0.01/h}, mix: [{op: github.list_prs}]}
