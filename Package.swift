@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "IntervenReport", targets: ["IntervenReport"]),
         .library(name: "IntervenTesting", targets: ["IntervenTesting"]),
         .library(name: "IntervenServer", targets: ["IntervenServer"]),
+        .library(name: "IntervenLoad", targets: ["IntervenLoad"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -35,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // The pure core: no I/O, no actors, no clock reads, no randomness of its own.
@@ -86,6 +88,14 @@ let package = Package(
                 // Resources/openapi.yaml is a link to the repository's openapi.yaml, served at /openapi.yaml.
                 resources: [.embedInCode("Resources/openapi.yaml")],
                 swiftSettings: strict),
+        // Load-testing a live gateway: the scenario's traffic as HTTP requests on schedule,
+        // coordinated-omission corrected latency, the expectations judged against the target.
+        .target(name: "IntervenLoad",
+                dependencies: ["IntervenCore", "IntervenScenario", "IntervenSimulation", "IntervenResults",
+                               "IntervenCheck",
+                               .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                               .product(name: "Histogram", package: "hdrhistogram-swift")],
+                swiftSettings: strict),
         // jemalloc, linked into the executable only (Debian: libjemalloc-dev), unless
         // INTERVEN_ALLOCATOR=system.
         .systemLibrary(
@@ -103,6 +113,7 @@ let package = Package(
                 "IntervenResults",
                 "IntervenCheck",
                 "IntervenServer",
+                "IntervenLoad",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -132,6 +143,9 @@ let package = Package(
         .testTarget(name: "IntervenServerTests", dependencies: ["IntervenServer", "IntervenCore", "IntervenScenario",
                                                                 "IntervenLoading", "IntervenTesting",
                                                                 .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        .testTarget(name: "IntervenLoadTests", dependencies: ["IntervenLoad", "IntervenServer", "IntervenCore",
+                                                              "IntervenScenario", "IntervenLoading", "IntervenTesting",
+                                                              .product(name: "Hummingbird", package: "hummingbird")]),
     ],
     swiftLanguageModes: [.v6]
 )

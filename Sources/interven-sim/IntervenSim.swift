@@ -17,13 +17,15 @@ struct IntervenSim: AsyncParsableCommand {
             stops gracefully and exits 0).
             """,
         version: ToolInfo.version,
-        subcommands: [RunCommand.self, ReportCommand.self, CheckCommand.self, SweepCommand.self, MergeCommand.self, ValidateCommand.self, SchemaCommand.self, RulesCommand.self, BenchCommand.self, BenchCoreCommand.self, ServeCommand.self]
+        subcommands: [RunCommand.self, ReportCommand.self, CheckCommand.self, SweepCommand.self, MergeCommand.self, ValidateCommand.self, SchemaCommand.self, RulesCommand.self, BenchCommand.self, BenchCoreCommand.self, ServeCommand.self, LoadCommand.self]
     )
 
     /// Runs the command, mapping every error to one line on stderr and a documented exit code.
     static func main() async {
-        // `serve` handles SIGINT and SIGTERM itself (graceful shutdown, exit 0).
-        if CommandLine.arguments.dropFirst().first != ServeCommand.configuration.commandName {
+        // `serve` handles SIGINT and SIGTERM itself (graceful shutdown, exit 0); `load` stops
+        // sending on the first and still writes what it measured.
+        let first = CommandLine.arguments.dropFirst().first
+        if first != ServeCommand.configuration.commandName && first != LoadCommand.configuration.commandName {
             Interrupts.install()
         }
         do {

@@ -1,0 +1,78 @@
+public import IntervenCore
+public import IntervenScenario
+
+/// One scan as an HTTP request to `POST /v1/scan`: the method, URL and body the gateway's
+/// classifier maps back to the template's tool, operation, verb and data classes.
+public struct ScanRequest: Sendable, Equatable {
+    public var agent: String
+    public var method: String
+    public var url: String
+    /// The JSON text of the whole `/v1/scan` request body.
+    public var json: String
+
+    /// The request `agent` sends for `template`, drawing the variant and host as the simulation
+    /// does (same stream, same order of draws).
+    public static func make(agent: String, runtime: Runtime, template t: ScanTemplate, feeds: [[String]],
+                            anyFeed: [String], feedNames: [String], rng: inout RandomStream) -> ScanRequest {
+        let variant = rng.nextBelow(UInt64(max(1, t.variants)))
+        if case .uniform(let a, let b) = t.risk, a != b {
+            let lo = min(a, b).micros, hi = max(a, b).micros
+            _ = rng.nextBelow(UInt64(hi - lo) + 1)   // the simulation's risk draw: keeps the stream aligned
+        }
+        var host: String
+        switch t.host {
+        case .fixed(let h): host = h
+        case .threatFeed(let name):
+            host = "feed.invalid"
+            if let name, let k = feedNames.firstIndex(of: name) {
+                let pool = feeds[k]
+                if !pool.isEmpty { host = pool[Int(rng.nextBelow(UInt64(pool.count)))] }
+            } else if !anyFeed.isEmpty {
+                host = anyFeed[Int(rng.nextBelow(UInt64(anyFeed.count)))]
+            }
+        }
+        let method: String = switch t.verb {
+        case .read: "GET"
+        case .write: "POST"
+        case .admin: "DELETE"
+        }
+        // The catalogue's own URL shape: the classifier reads the tool from the host (or the
+        // path for hosts it does not know) and the operation from a path segment.
+        let url = "https://\(host)/\(t.tool)/\(t.operation)"
+        var members: [(String, String)] = [("operation", quote(t.operation)), ("variant", "\(variant)")]
+        if let p = t.principal { members.append(("principal", quote(p))) }
+        if t.dataClasses.contains(.secrets) { members.append(("password", quote("hunter2"))) }
+        if t.dataClasses.contains(.pii) { members.append(("email", quote("jane.doe@example.com"))) }
+        if t.dataClasses.contains(.phi) { members.append(("note", quote("patient diagnosis follow-up"))) }
+        if t.dataClasses.contains(.internal) { members.append(("label", quote("confidential"))) }
+        var body = "{" + members.map { "\(quote($0.0)): \($0.1)" }.joined(separator: ", ")
+        let pad = t.bodyBytes - body.utf8.count - 14
+        if pad > 0 { body += ", \"padding\": \"" + String(repeating: "x", count: min(pad, 200_000)) + "\"" }
+        body += "}"
+        let json = "{\"method\": \(quote(method)), \"url\": \(quote(url)), \"body\": \(body), \"agent_id\": \(quote(agent)), "
+            + "\"agent_name\": \(quote(agent)), \"runtime_type\": \(quote(runtime.description))}"
+        return ScanRequest(agent: agent, method: method, url: url, json: json)
+    }
+
+    /// A JSON string literal.
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if c.value < 0x20 { out += hexEscape(c.value) } else { out.unicodeScalars.append(c) }
+            }
+        }
+        return out + "\""
+    }
+
+    private static func hexEscape(_ v: UInt32) -> String {
+        let hex = Swift.String(v, radix: 16)
+        return "\\u" + Swift.String(repeating: "0", count: 4 - hex.count) + hex
+    }
+}

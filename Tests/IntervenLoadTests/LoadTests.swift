@@ -1,0 +1,101 @@
+import Foundation
+import HummingbirdTesting
+import IntervenCore
+import IntervenLoad
+import IntervenLoading
+import IntervenScenario
+import IntervenServer
+import Testing
+
+let loadKey = "iv_live_load0000000000000000000000001"
+
+/// A scenario from YAML text, through a temporary file that is removed again.
+func scenario(_ yaml: String) throws -> Scenario {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("load-\(UUID().uuidString).yaml").path
+    try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return try ScenarioFile.load(path: path, rulesPath: nil, overrides: [])
+}
+
+/// `serve` in process on an ephemeral loopback port at `speed`, for the duration of `body`
+/// (stopped and its database removed even when `body` throws).
+func withServe<T: Sendable>(speed: Double, _ body: @Sendable (String) async throws -> T) async throws -> T {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("load-\(UUID().uuidString).sqlite").path
+    defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+    var options = ServerOptions()
+    options.dbPath = path
+    options.port = 0
+    options.shards = 2
+    options.speed = speed
+    options.ackBeforeDurable = true
+    let config = ServerConfig(tenants: [TenantConfig(id: "load", rules: try RulesFile.defaults(),
+                                                     keys: [KeyConfig(name: "load", key: loadKey, agentID: "load-bot")])])
+    let server = try GatewayServer.open(config: config, options: options)
+    return try await server.application().test(.live) { client in
+        try await body("http://127.0.0.1:\(client.port!)")
+    }
+}
+
+func options(_ target: String, speed: Double, connections: Int = 16) -> LoadOptions {
+    var o = LoadOptions(target: target, defaultKey: loadKey)
+    o.speed = speed
+    o.connections = connections
+    o.maxWallSeconds = 60
+    o.requestTimeout = 5
+    return o
+}
+
+let repeatedDeny = """
+    name: load-repeated-deny
+    description: a load test fixture
+    seed: 3
+    duration: 20m
+    agents:
+      - {group: at, name: at-1, runtime: custom, arrivals: {constant: 0.01/h}, mix: [{op: github.list_prs}]}
+      - {group: below, name: below-1, runtime: custom, arrivals: {constant: 0.01/h}, mix: [{op: github.list_prs}]}
+    timeline:
+      - {at: 1m, scan: {agent: at-1, op: gdrive.share_file_external, data: [PII], risk: 0.6, count: 5, every: 1m}}
+      - {at: 1m, scan: {agent: below-1, op: gdrive.share_file_external, data: [PII], risk: 0.6, count: 3, every: 1m}}
+    expect:
+      - incident: {trigger: repeated_deny, agent: at-1, count: 1}
+      - no_incident: {trigger: repeated_deny, agent: below-1}
+      - decisions: {agent: below-1, DENY: 3}
+    """
+
+@Suite("Load against a live gateway", .serialized)
+struct LoadTests {
+    @Test func timelineScenarioPassesAndAgreesWithTheSimulation() async throws {
+        let s = try scenario(repeatedDeny)
+        let report = try await withServe(speed: 300) { url in await LoadTest.run(scenario: s, options: options(url, speed: 300)) }
+        #expect(report.errors == 0)
+        #expect(report.scanCount == 8)
+        #expect(report.verdicts.map(\.status) == [.passed, .passed, .notJudged])
+        #expect(report.comparison.matched >= 1)
+        #expect(report.comparison.missing.isEmpty && report.comparison.extra.isEmpty)
+        #expect(report.exitCode == 0)
+        // The results directory holds every file, written at once.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("load-out-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try LoadTest.write(report, to: dir)
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir)
+        for f in ["load.json", "expectations.json", "comparison.json", "junit.xml", "latency-scan.hgrm"] { #expect(names.contains(f)) }
+    }
+
+    @Test func approvalsArePolledAndRetried() async throws {
+        let s = try scenario("""
+            name: load-approvals
+            description: a load test fixture
+            seed: 5
+            duration: 3m
+            analyst: {headcount: 1, response_time: 30s, accuracy: 1.0}
+            agents:
+              - {group: merge, name: merger-1, runtime: cursor, arrivals: {constant: 0.01/h}, mix: [{op: github.list_prs}]}
+            timeline:
+              - {at: 1m, scan: {agent: merger-1, op: github.merge_pr, risk: 0.1, variants: 1}}
+            """)
+        let report = try await withServe(speed: 60) { url in await LoadTest.run(scenario: s, options: options(url, speed: 60)) }
+        #expect(report.errors == 0)
+        #expect(report.polls >= 1)
+        #expect(report.retriesAfterApproval == 1)
+    }
+}
