@@ -39,7 +39,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULT_FILES = ["agents.json", "incidents.json", "summary.json", "trust.csv"]
+RESULT_FILES = [".interven-results", "agents.json", "incidents.json", "report.html", "series.json", "summary.json", "trust.csv"]
 # A run of a mutant is skipped beyond this many agent-hours (the shipped fin example is 7,920).
 RUN_BUDGET_AGENT_HOURS = 20_000
 TIMEOUT = {"validate": 15, "rules": 15, "run": 30, "check": 45}
@@ -280,8 +280,8 @@ class Fuzzer:
                 if not line.startswith("error: ") or not any(p.match(line) for p in LOCATED):
                     problems.append(("unlocated", f"{command}: not one located error line: {line[:200]!r}"))
                     break
-            if command == "run" and len(lines) != 1:
-                problems.append(("error-count", f"run exited 2 with {len(lines)} stderr lines"))
+            if not lines:
+                problems.append(("error-count", f"{command} exited 2 with no error line"))
         return problems
 
     def check_results(self, out_dir, status):
