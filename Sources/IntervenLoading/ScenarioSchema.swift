@@ -30,7 +30,7 @@ public enum ScenarioSchema {
 
     // MARK: Top level
 
-    private static var top: SchemaValue {
+    static var top: SchemaValue {
         mapping(ScenarioKeys.top, [
             "name": ["description": "The scenario's name: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit, at most 100 characters. It names the results folder.",
                      "type": "string", "pattern": #"^[a-z0-9][a-z0-9._-]{0,99}$"#],
@@ -59,12 +59,12 @@ public enum ScenarioSchema {
 
     // MARK: Definitions
 
-    private static var definitions: [(String, SchemaValue)] {
+    static var definitions: [(String, SchemaValue)] {
         values + agentDefinitions + timelineDefinitions + expectationDefinitions
     }
 
     /// Scalars and names used throughout.
-    private static var values: [(String, SchemaValue)] {
+    static var values: [(String, SchemaValue)] {
         [
             ("duration", ["description": "A duration like 90s, 5m, 1h30m, 2d or 250ms (units d, h, m, s, ms, largest first).",
                           "type": "string", "pattern": "^(?=[0-9])\(durationBody)$"]),
@@ -118,13 +118,13 @@ public enum ScenarioSchema {
     }
 
     /// `(digits unit)+` with the units in decreasing order, each at most once.
-    private static let durationBody = "([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?"
+    static let durationBody = "([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?"
     /// A decimal in [0, 1] with at most six places, as text.
-    private static let unitDecimal = #"(0+(\.[0-9]{0,6})?|0*1(\.0{0,6})?|\.[0-9]{1,6})"#
+    static let unitDecimal = #"(0+(\.[0-9]{0,6})?|0*1(\.0{0,6})?|\.[0-9]{1,6})"#
 
     // MARK: Agent groups
 
-    private static var agentDefinitions: [(String, SchemaValue)] {
+    static var agentDefinitions: [(String, SchemaValue)] {
         [
             ("group", mapping(ScenarioKeys.group, [
                 "group": ["description": "The group's name, unique in the scenario.", "type": "string", "minLength": 1],
@@ -198,7 +198,7 @@ public enum ScenarioSchema {
     }
 
     /// The keys that describe one scan (`ScenarioKeys.template`).
-    private static var template: [String: SchemaValue] {
+    static var template: [String: SchemaValue] {
         [
             "op": ref("operation", "A catalogue operation like github.create_pr; it gives the verb, host and whether it is external. For another tool give tool, operation, verb and host instead."),
             "tool": ["description": "A custom operation's tool (no blanks, '.' or '/'); give operation too, and verb and host unless tool.operation is in the catalogue.",
@@ -222,293 +222,12 @@ public enum ScenarioSchema {
     }
 
     /// A template names a catalogue `op` or a custom `tool` and `operation`, not both.
-    private static var templateChoice: [(String, SchemaValue)] {
+    static var templateChoice: [(String, SchemaValue)] {
         [("oneOf", [requiring("op"), requiring("tool", "operation")])]
     }
 
     /// `HH:MM` or `HH:MM:SS`.
-    private static let clock = "([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?"
-
-    // MARK: Timeline and analyst
-
-    private static var timelineDefinitions: [(String, SchemaValue)] {
-        let selector: [String: SchemaValue] = [
-            "agent": ref("agent", "The agent whose newest incident this acts on."),
-            "trigger": ref("trigger", "Only incidents of this trigger (default: any)."),
-        ]
-        func withSelector(_ more: [String: SchemaValue]) -> [String: SchemaValue] {
-            merged(selector, more)
-        }
-        return [
-            ("timelineItem", mapping(ScenarioKeys.timelineItem, [
-                "at": ref("duration", "When it happens, from the start of the run (before its end)."),
-                "by": ["description": "Who acts (default operator).", "type": "string", "minLength": 1],
-                "scan": mapping(ScenarioKeys.scan, merged(template, [
-                    "agent": ref("agent", "The agent that sends the scans."),
-                    "count": ["description": "How many scans (1 to 100,000; default 1).",
-                              "type": "integer", "minimum": 1, "maximum": 100_000],
-                    "every": ref("positiveDuration", "The time between the scans (default 1s)."),
-                ]), required: ["agent"], description: "One-off scans by an agent: a catalogue op or a custom tool and operation.",
-                   extra: templateChoice),
-                "suspend": ref("agent", "Suspend this agent."),
-                "reactivate": ref("agent", "Reactivate this agent (its trust is kept)."),
-                "reset_trust": ref("agent", "Reset this agent's trust."),
-                "rotate_key": ref("agent", "Rotate this agent's API key."),
-                "approve": ref("agent", "Approve this agent's pending approval."),
-                "deny": ref("agent", "Deny this agent's pending approval."),
-                "transition": mapping(ScenarioKeys.transition, withSelector([
-                    "to": ["description": "The status to move the incident to.",
-                           "enum": .array(IncidentStatus.allCases.filter { $0 != .open }.map { .string($0.description) })],
-                    "resolution": ref("resolution", "Why the incident is closed (with to: closed only, and then required)."),
-                ]), required: ["agent", "to"], description: "Move the agent's newest incident to another status."),
-                "close": mapping(ScenarioKeys.close, withSelector([
-                    "resolution": ref("resolution", "Why the incident is closed."),
-                ]), required: ["agent", "resolution"], description: "Close the agent's newest incident."),
-                "note": mapping(ScenarioKeys.note, withSelector([
-                    "text": ["description": "The note's text.", "type": "string", "minLength": 1],
-                ]), required: ["agent", "text"], description: "Add a note to the agent's newest incident."),
-                "respond": mapping(ScenarioKeys.respond, withSelector([
-                    "action": ["description": "The response: suspend_agent, rotate_key, {notify: CHANNEL} or {ticket: SYSTEM}.",
-                               "oneOf": [
-                                   ["enum": ["suspend_agent", "rotate_key"]],
-                                   mapping(ScenarioKeys.respondAction, [
-                                       "notify": ["description": "Notify a channel, like \"#sec-alerts\".", "type": "string", "minLength": 1],
-                                       "ticket": ["description": "Open a ticket in a system, like jira.", "type": "string", "minLength": 1],
-                                   ], extra: exactlyOne(ScenarioKeys.respondAction)),
-                               ]],
-                ]), required: ["agent", "action"], description: "Respond to the agent's newest incident."),
-                "manual_incident": mapping(ScenarioKeys.manualIncident, [
-                    "agent": ref("agent", "The agent the incident is about."),
-                    "severity": ref("severity", "The incident's severity."),
-                    "traces": ["description": "How many of the agent's most recent scans to attach (1 to 16; default 1).",
-                               "type": "integer", "minimum": 1, "maximum": 16],
-                    "title": ["description": "The incident's title.", "type": "string", "minLength": 1],
-                ], required: ["agent", "severity"], description: "Open an incident by hand from the agent's recent scans."),
-                "override": ref("override", "Add a per-agent override: quarantine, or policy rules of its own."),
-                "indicator": mapping(ScenarioKeys.indicator, [
-                    "feed": ["description": "A threat-intel feed of the rules in force, or denylist.", "type": "string", "minLength": 1],
-                    "host": ref("host", "The indicator's host or IP."),
-                ], required: ["feed", "host"], description: "Add an indicator to a threat-intel feed."),
-                "set": ["description": "Change the rules from this time on: dotted rules key paths to values, like {triggers.repeated_deny.count: 3}.",
-                        "$ref": .string(refPath("settings")), "minProperties": 1],
-            ], required: ["at"], description: "One timeline item: at, optional by, and exactly one action.",
-               extra: exactlyOne(ScenarioKeys.actions))),
-            ("override", mapping(PolicyDecoding.overrideKeys, [
-                "agent": ["description": "An agent name, id or glob, like fin-bot-*.", "type": "string", "minLength": 1],
-                "quarantine": ["description": "Quarantine the matching agents (default false).", "type": "boolean"],
-                "rules": ["description": "Policy rules for the matching agents, as in a rules file's policies.",
-                          "type": "array", "items": ref("policyRule")],
-            ], required: ["agent"], description: "A per-agent override, as in a rules file's agent_overrides.")),
-            ("policyRule", policyRule),
-            ("analyst", mapping(ScenarioKeys.analyst, [
-                "headcount": ["description": "Analysts working the queue in parallel (1 to 10,000; default 1).",
-                              "type": "integer", "minimum": 1, "maximum": 10_000],
-                "response_time": ["description": "Time an analyst takes per item: a duration, {uniform: [LOW, HIGH]} or {exponential: MEAN, min: MIN} (default 5m).",
-                                  "oneOf": [ref("duration"), ref("delay")]],
-                "accuracy": ref("score", "How often an analyst decides as the ground truth says (default 1)."),
-                "approvals": ["description": "Whether the analyst decides approvals (default true).", "type": "boolean"],
-                "incidents": ["description": "Whether the analyst triages incidents (default true).", "type": "boolean"],
-            ], description: "The simulated analyst.")),
-            ("delay", mapping(ScenarioKeys.delay, [
-                "uniform": ["description": "Uniform between two durations [LOW, HIGH].",
-                            "type": "array", "prefixItems": [ref("duration", "Low."), ref("duration", "High.")],
-                            "minItems": 2, "maxItems": 2],
-                "exponential": ref("positiveDuration", "Exponential with this mean."),
-                "min": ref("duration", "The shortest delay (exponential only; default 0)."),
-            ], description: "A random delay.", extra: exactlyOne(["uniform", "exponential"]))),
-        ]
-    }
-
-    /// A policy rule of a timeline override (`PolicyDecoding`'s keys).
-    private static var policyRule: SchemaValue {
-        func globs(_ what: String) -> SchemaValue {
-            ["description": .string(what), "type": "array", "items": ["type": "string", "minLength": 1]]
-        }
-        return mapping(PolicyDecoding.ruleKeys, [
-            "rule_id": ["description": "The rule's id, unique in its list.", "type": "string", "minLength": 1],
-            "name": ["description": "The rule's name.", "type": "string", "minLength": 1],
-            "priority": ["description": "The rule's priority (default 100).", "type": "integer"],
-            "match": mapping(PolicyDecoding.matchKeys, [
-                "tool_names": globs("Tool names or globs."),
-                "operations": globs("Operation names or globs."),
-                "verbs": ["description": "Verbs.", "type": "array", "items": ref("verb")],
-                "agent_ids": globs("Agent names, ids or globs."),
-                "agent_runtime_types": ["description": "Agent runtimes.", "type": "array", "items": ref("runtime")],
-                "url_patterns": globs("URL globs."),
-                "host_patterns": globs("Host globs."),
-                "principal_patterns": globs("Principal globs."),
-            ], description: "Which scans the rule applies to (every list that is given must match)."),
-            "condition": mapping(PolicyDecoding.conditionKeys, [
-                "has_data_class": ["description": "The body has one of these data classes.", "type": "array", "items": ref("dataClass")],
-                "is_external": ["description": "The destination is (or is not) external.", "type": "boolean"],
-                "risk_score_gt": ref("score", "The risk score is above this."),
-                "trust_score_lt": ref("score", "The agent's trust is below this."),
-                "threat_intel_match": ["description": "The host is (or is not) a threat-intel indicator.", "type": "boolean"],
-                "body_size_bytes_gt": ["description": "The body is larger than this many bytes.",
-                                       "type": "integer", "minimum": 0, "maximum": .integer(Int(Int32.max))],
-            ], description: "Further conditions on the scan."),
-            "action": names(PolicyAction.self, "What the rule does."),
-            "reason_code": ["description": "The reason code reported with the decision.", "type": "string", "minLength": 1],
-            "incident_severity": ref("severity", "The incident's severity (with OPEN_INCIDENT only, and then required)."),
-        ], required: ["rule_id", "name", "action"], description: "A policy rule.")
-    }
-
-    // MARK: Expectations
-
-    private static var expectationDefinitions: [(String, SchemaValue)] {
-        let window: [String: SchemaValue] = [
-            "within": ref("window", "Only within this window, like [1h, 2h] (not with by)."),
-            "by": ref("duration", "Only from the start of the run to this time (not with within)."),
-        ]
-        func windowed(_ more: [String: SchemaValue]) -> [String: SchemaValue] { merged(window, more) }
-        let agentGlob = ref("agentGlob", "An agent name or glob (default: every agent).")
-        return [
-            ("expectation", mapping(ScenarioKeys.expectationItem, [
-                "id": ["description": "A stable name for the expectation in reports (JUnit test names, annotations): letters, digits, '.', '_' and '-'; unique in the file. Without it the name is derived from what is expected.",
-                       "type": "string", "pattern": "^[A-Za-z0-9._-]{1,100}$"],
-                "incident": ref("incidentExpectation", "Incidents that must open."),
-                "no_incident": ref("noIncidentExpectation", "Incidents that must not open."),
-                "trust": ref("trustExpectation", "A check on an agent's trust."),
-                "state": ref("stateExpectation", "An agent's state at a time."),
-                "decisions": ref("decisionsExpectation", "Counts or shares of decisions."),
-                "detection": ref("detectionExpectation", "Detection quality against the ground truth."),
-                "sometimes": ref("sometimesExpectation", "A path the run must reach at least once."),
-                "refused": ref("refusedExpectation", "Timeline actions the gateway must refuse (any other refusal fails the scenario)."),
-                "reasons": ref("reasonsExpectation", "Scans answered with a reason code."),
-                "notes": ref("notesExpectation", "Notes on incidents."),
-                "counters": ref("countersExpectation", "The rolling counters of agents at a time."),
-            ], description: "One expectation: exactly one of incident, no_incident, trust, state, decisions, detection, sometimes, refused, reasons, notes, counters, and an optional id.",
-               extra: exactlyOne(ScenarioKeys.expectations))),
-            ("incidentExpectation", mapping(ScenarioKeys.incident, windowed([
-                "trigger": ref("trigger", "The incident's trigger (default: any)."),
-                "agent": agentGlob,
-                "severity": ref("severity", "The incident's severity."),
-                "status": names(IncidentStatus.self, "The incident's status at the end of the run."),
-                "resolution": ref("resolution", "The closed incident's resolution."),
-                "count": ref("countBound", "How many such incidents (default {at_least: 1})."),
-                "traces": mapping(["at_least"], [
-                    "at_least": ["description": "The fewest traces.", "type": "integer", "minimum": 0],
-                ], required: ["at_least"], description: "The fewest traces each incident links, as {at_least: N}."),
-            ]), description: "Incidents that must open, like {trigger: repeated_deny, agent: fin-bot-01, within: [1h, 2h]}.")),
-            ("noIncidentExpectation", mapping(ScenarioKeys.noIncident, windowed([
-                "trigger": ref("trigger", "The trigger (default: any)."),
-                "agent": agentGlob,
-            ]), description: "No such incident opens, like {trigger: repeated_deny, agent: code-*}.")),
-            ("trustExpectation", mapping(ScenarioKeys.trust, windowed([
-                "agent": ref("agentGlob", "An agent name or glob."),
-                "at": ref("duration", "Check the value at this time (with between or approx)."),
-                "between": ["description": "The value lies in [LOW, HIGH].",
-                            "type": "array", "prefixItems": [ref("score", "Low."), ref("score", "High.")],
-                            "minItems": 2, "maxItems": 2],
-                "approx": ref("score", "The value is about this (see tolerance)."),
-                "tolerance": ref("score", "How far from approx the value may be (default 0.001)."),
-                "min": ref("scoreBound", "A bound on the lowest value over the window, like {at_least: 0.5}."),
-                "max": ref("scoreBound", "A bound on the highest value over the window, like {at_most: 0.9}."),
-                "enters_scrutiny": ref("window", "The agent enters scrutiny within this window."),
-                "leaves_scrutiny": ref("window", "The agent leaves scrutiny within this window."),
-                "recovers_above": ref("score", "Trust is back above this level by the time given in by."),
-                "never_below": ref("score", "Trust never falls below this level (within the window, if any)."),
-            ]), required: ["agent"], description: "One trust check: at with between or approx; min and/or max over a window; enters_scrutiny; leaves_scrutiny; recovers_above with by; never_below.",
-               extra: [("oneOf", .array(trustChecks))])),
-            ("stateExpectation", mapping(ScenarioKeys.state, [
-                "agent": ref("agentGlob", "An agent name or glob."),
-                "at": ref("duration", "When the state must hold."),
-                "suspended": ["description": "Whether the agent is suspended.", "type": "boolean"],
-                "scrutiny": ["description": "Whether the agent is under scrutiny.", "type": "boolean"],
-                "pinned": ["description": "Whether the agent is pinned.", "type": "boolean"],
-            ], required: ["agent", "at"], description: "An agent's state at a time: at least one of suspended, scrutiny, pinned.",
-               extra: [("anyOf", .array(["suspended", "scrutiny", "pinned"].map { requiring($0) }))])),
-            ("decisionsExpectation", decisions(windowed: windowed, agentGlob: agentGlob)),
-            ("detectionExpectation", mapping(ScenarioKeys.detection, [
-                "trigger": ref("trigger", "The trigger (default: any)."),
-                "agent": agentGlob,
-                "rate": ref("scoreBound", "The share of misbehaving or compromised agents detected, like {at_least: 0.9}."),
-                "false_positive_ratio": ref("scoreBound", "The share of detections that are benign agents, like {at_most: 0.05}."),
-                "time_to_detect": mapping(ScenarioKeys.timeToDetect, [
-                    "p50": ref("durationBound", "The median time to detect, like {at_most: 10m}."),
-                    "p95": ref("durationBound", "The 95th percentile time to detect."),
-                ], description: "Time from the start of misbehaviour to detection: p50 and/or p95.",
-                   extra: [("anyOf", .array(ScenarioKeys.timeToDetect.map { requiring($0) }))]),
-            ], description: "Detection quality: at least one of rate, false_positive_ratio, time_to_detect.",
-               extra: [("anyOf", .array(["rate", "false_positive_ratio", "time_to_detect"].map { requiring($0) }))])),
-            ("refusedExpectation", mapping(ScenarioKeys.refused, windowed([
-                "agent": ref("agentGlob", "The agent the action names (default: any, tenant-wide actions too)."),
-                "action": ["description": "The timeline action's key (default: any).",
-                           "enum": .array(ScenarioKeys.actions.map { .string($0) })],
-                "count": ref("countBound", "How many such refusals (default {at_least: 1})."),
-            ]), description: "Timeline actions the gateway refuses, like {agent: op-1, action: reset_trust, within: [1h, 1h]}. A refusal no refused: expectation covers fails the scenario.")),
-            ("reasonsExpectation", mapping(ScenarioKeys.reasons, windowed([
-                "agent": agentGlob,
-                "code": ["description": "A reason code: built-in (AGENT_SUSPENDED, EPHEMERAL_SCOPE_VIOLATION, RECENT_APPROVAL_GRANT, RECENT_DENY_GRANT, POLICY_MATCH, AGENT_QUARANTINED, THREAT_INTEL_MATCH, TRUST_SCRUTINY) or a rule's reason_code.",
-                         "type": "string", "pattern": "^[A-Za-z0-9_.-]+$"],
-                "count": ref("countBound", "How many scans, summed over the agents (default {at_least: 1})."),
-            ]), required: ["code"], description: "Scans answered with a reason code, like {agent: busy-1, code: RECENT_DENY_GRANT, within: [1h, 2h], count: 1}.")),
-            ("countersExpectation", mapping(ScenarioKeys.counters, [
-                "agent": ref("agentGlob", "An agent name or glob: every agent it matches is checked."),
-                "at": ref("duration", "The time: the values after everything at that instant."),
-                "deny": ref("countBound", "The deny counter (24 h by default)."),
-                "approval": ref("countBound", "The approval counter (24 h)."),
-                "high_risk": ref("countBound", "The high-risk counter (1 h)."),
-                "threat_intel": ref("countBound", "The threat-intel counter (24 h)."),
-                "anomaly": ref("countBound", "The anomaly counter (24 h)."),
-                "critical": ref("countBound", "The critical counter (24 h)."),
-            ], required: ["agent", "at"], description: "The rolling counters of every agent a glob matches at a time (a trust reset zeroes them), like {agent: op-1, at: 1h, deny: 0}.")),
-            ("notesExpectation", mapping(ScenarioKeys.notes, windowed([
-                "agent": agentGlob,
-                "trigger": ref("trigger", "The incident's trigger (default: any)."),
-                "by_author": ["description": "The note's author (the timeline item's by).", "type": "string", "minLength": 1],
-                "text": ["description": "Text the note contains.", "type": "string"],
-                "count": ref("countBound", "How many notes (default {at_least: 1})."),
-            ]), description: "Notes on incidents, like {agent: fin-bot-01, trigger: threat_intel, by_author: alice}.")),
-            ("sometimesExpectation", mapping(ScenarioKeys.sometimes, windowed([
-                "agent": agentGlob,
-                "scrutiny": ["description": "Some agent enters scrutiny.", "const": true],
-                "suspended": ["description": "Some agent is suspended.", "const": true],
-                "decision": ref("decision", "Some scan gets this decision."),
-                "incident": ["description": "Some incident of this trigger (or any) opens.",
-                             "enum": .array((["any"] + TriggerKind.allCases.map(\.description)).map { .string($0) })],
-                "trust_below": ref("score", "Some agent's trust falls below this level."),
-            ]), description: "A path the run must reach at least once: exactly one condition.",
-               extra: exactlyOne(ScenarioKeys.conditions))),
-        ]
-    }
-
-    /// One branch per trust check; `min` and `max` are one check.
-    private static var trustChecks: [SchemaValue] {
-        var branches: [SchemaValue] = []
-        var rangeDone = false
-        for check in ScenarioKeys.trustChecks {
-            switch check {
-            case "at":
-                branches.append(["required": ["at"], "oneOf": [requiring("between"), requiring("approx")]])
-            case "min", "max":
-                if rangeDone { continue }
-                rangeDone = true
-                branches.append(["anyOf": [requiring("min"), requiring("max")]])
-            case "recovers_above":
-                branches.append(requiring("recovers_above", "by"))
-            default:
-                branches.append(requiring(check))
-            }
-        }
-        return branches
-    }
-
-    private static func decisions(windowed: ([String: SchemaValue]) -> [String: SchemaValue], agentGlob: SchemaValue) -> SchemaValue {
-        var counts: [String: SchemaValue] = [
-            "agent": agentGlob,
-            "scans": ref("countBound", "How many scans in all, like {at_least: 100}."),
-        ]
-        var shares: [String: SchemaValue] = [:]
-        for name in ScenarioKeys.decisionNames {
-            counts[name] = ref("countBound", "How many scans get \(name), like {at_most: 0}.")
-            shares[name] = ref("scoreBound", "The share of scans that get \(name), like {at_most: 0.1}.")
-        }
-        counts["share"] = mapping(ScenarioKeys.decisionNames, shares, description: "Shares of scans per decision.")
-        return mapping(ScenarioKeys.decisions, windowed(counts),
-                       description: "Counts or shares of decisions: at least one of scans, \(ScenarioKeys.decisionNames.joined(separator: ", ")), share.",
-                       extra: [("anyOf", .array((["scans"] + ScenarioKeys.decisionNames + ["share"]).map { requiring($0) }))])
-    }
+    static let clock = "([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?"
 
     // MARK: Building blocks
 
@@ -516,7 +235,7 @@ public enum ScenarioSchema {
     ///
     /// Stops the program when `properties` describes other keys than `keys`: the schema must
     /// not lose a key the loader reads, nor invent one.
-    private static func mapping(_ keys: [String], _ properties: [String: SchemaValue], required: [String] = [],
+    static func mapping(_ keys: [String], _ properties: [String: SchemaValue], required: [String] = [],
                                 description: String? = nil, extra: [(String, SchemaValue)] = []) -> SchemaValue {
         let described = Set(properties.keys), written = Set(keys)
         precondition(described == written,
@@ -532,21 +251,21 @@ public enum ScenarioSchema {
     }
 
     /// `oneOf` with one branch per key: exactly one of them is present.
-    private static func exactlyOne(_ keys: [String]) -> [(String, SchemaValue)] {
+    static func exactlyOne(_ keys: [String]) -> [(String, SchemaValue)] {
         [("oneOf", .array(keys.map { requiring($0) }))]
     }
 
     /// Both sets of properties; a key described twice stops the program.
-    private static func merged(_ a: [String: SchemaValue], _ b: [String: SchemaValue]) -> [String: SchemaValue] {
+    static func merged(_ a: [String: SchemaValue], _ b: [String: SchemaValue]) -> [String: SchemaValue] {
         a.merging(b) { _, _ in preconditionFailure("ScenarioSchema: a key is described twice") }
     }
 
-    private static func requiring(_ keys: String...) -> SchemaValue {
+    static func requiring(_ keys: String...) -> SchemaValue {
         ["required": .array(keys.map { .string($0) })]
     }
 
     /// `N` (when `scalarAllowed`) or `{exactly: N}`, `{at_least: N}`, `{at_most: N}`, or the last two.
-    private static func bound(_ description: String, _ value: SchemaValue, scalarAllowed: Bool) -> SchemaValue {
+    static func bound(_ description: String, _ value: SchemaValue, scalarAllowed: Bool) -> SchemaValue {
         let object = mapping(ScenarioKeys.bound, [
             "exactly": ["description": "Exactly this (not with at_least or at_most)."] + value,
             "at_least": ["description": "At least this."] + value,
@@ -556,16 +275,16 @@ public enum ScenarioSchema {
         return ["description": .string(description)] + object
     }
 
-    private static func refPath(_ name: String) -> String { "#/$defs/\(name)" }
+    static func refPath(_ name: String) -> String { "#/$defs/\(name)" }
 
     /// A reference to a definition, with a description for this use of it.
-    private static func ref(_ name: String, _ description: String? = nil) -> SchemaValue {
+    static func ref(_ name: String, _ description: String? = nil) -> SchemaValue {
         if let description { return ["description": .string(description), "$ref": .string(refPath(name))] }
         return ["$ref": .string(refPath(name))]
     }
 
     /// The names of a vocabulary type, as its `description`s.
-    private static func names<T: NamedCase>(_ type: T.Type, _ description: String) -> SchemaValue {
+    static func names<T: NamedCase>(_ type: T.Type, _ description: String) -> SchemaValue {
         ["description": .string(description), "enum": .array(T.allCases.map { .string($0.description) })]
     }
 }
