@@ -54,18 +54,7 @@ extension Array where Element == UInt8 {
         }
     }
 
-    /// Appends `Score.description`: the shortest exact decimal, `0.6`, `-0.05`, `1`.
-    mutating func appendScore(_ s: Score) {
-        if s.micros < 0 { append(UInt8(ascii: "-")) }
-        let a = UInt64(Int64(s.micros).magnitude)
-        appendDecimal(a / 1_000_000)
-        var frac = a % 1_000_000
-        guard frac != 0 else { return }
-        var places = 6
-        while frac % 10 == 0 { frac /= 10; places -= 1 }
-        append(UInt8(ascii: "."))
-        var scale: UInt64 = 1
-        for _ in 1..<places { scale *= 10 }
-        while scale > 0 { append(UInt8(ascii: "0") &+ UInt8(frac / scale % 10)); scale /= 10 }
-    }
+    /// Appends `Score.description`: the shortest exact decimal, `0.6`, `-0.05`, `1` (the
+    /// activity log's formatter, shared).
+    mutating func appendScore(_ s: Score) { appendScoreDigits(s) }
 }

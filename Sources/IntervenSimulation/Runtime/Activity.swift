@@ -177,7 +177,7 @@ struct ActivityLine {
 
 extension [UInt8] {
     /// Appends `Score.description` (`0.6`, `-0.05`, `1`) without making a String.
-    mutating func appendScoreDigits(_ s: Score) {
+    package mutating func appendScoreDigits(_ s: Score) {
         if s.micros < 0 { append(UInt8(ascii: "-")) }
         let a = UInt64(Int64(s.micros).magnitude)
         appendDecimalDigits(a / 1_000_000)

@@ -148,7 +148,7 @@ struct ActivityCache {
 
 extension [UInt8] {
     /// Appends the decimal digits of a non-negative integer.
-    mutating func appendDecimalDigits<T: BinaryInteger>(_ n: T) {
+    package mutating func appendDecimalDigits<T: BinaryInteger>(_ n: T) {
         var v = UInt64(n)
         var divisor: UInt64 = 1
         while v / divisor >= 10 { divisor *= 10 }
