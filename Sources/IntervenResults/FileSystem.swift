@@ -1,3 +1,4 @@
+import IntervenSimulation
 #if canImport(FoundationEssentials)
 import FoundationEssentials     // FileManager without the internationalisation libraries
 #else
@@ -192,18 +193,7 @@ enum FileSystem {
 
     /// Reads at most `limit` bytes of a regular file, or nil.
     static func readPrefix(_ path: String, limit: Int) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW)
-        guard fd >= 0 else { return nil }
-        defer { _ = close(fd) }
-        var buffer = [UInt8](repeating: 0, count: limit)
-        var count = 0
-        while count < limit {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, limit - count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { break }
-            count += n
-        }
-        return Array(buffer[..<count])
+        MachineMemory.readPrefix(path, limit: limit, followLinks: false)
     }
 
     /// The hidden names the writers use beside an output `name`: `.<name>.tmp-<pid>` and

@@ -120,9 +120,10 @@ public enum MachineMemory {
         return field("MemAvailable") ?? field("MemTotal")
     }
 
-    /// The first `limit` bytes of a file, or nil when it cannot be opened.
-    private static func readPrefix(_ path: String, limit: Int) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
+    /// The first `limit` bytes of a file, or nil when it cannot be opened (`followLinks: false`:
+    /// nor when it is a symbolic link). The results writers read their markers with it too.
+    package static func readPrefix(_ path: String, limit: Int, followLinks: Bool = true) -> [UInt8]? {
+        let fd = open(path, followLinks ? O_RDONLY : O_RDONLY | O_NOFOLLOW)
         guard fd >= 0 else { return nil }
         defer { _ = close(fd) }
         var buffer = [UInt8](repeating: 0, count: limit)
