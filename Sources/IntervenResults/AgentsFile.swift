@@ -6,14 +6,14 @@ import IntervenSimulation
 enum AgentsFile {
     static let name = "agents.json"
 
-    static func render(_ agents: [AgentSnapshot]) -> [UInt8] {
+    static func render(_ agents: some Sequence<AgentSnapshot>) -> [UInt8] {
         var out: [UInt8] = []
         write(agents, chunkSize: .max) { (chunk: [UInt8]) in out += chunk }
         return out
     }
 
     /// The same bytes as `render`, passed to `emit` in pieces of about `chunkSize` bytes.
-    static func write<E: Error>(_ agents: [AgentSnapshot], chunkSize: Int = outputChunk,
+    static func write<E: Error>(_ agents: some Sequence<AgentSnapshot>, chunkSize: Int = outputChunk,
                                 _ emit: ([UInt8]) throws(E) -> Void) throws(E) {
         var w = JSONWriter()
         w.beginArray()

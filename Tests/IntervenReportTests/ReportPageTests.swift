@@ -82,12 +82,12 @@ struct ReportPageTests {
     func bigTenant() async throws {
         var result = try await Self.mixedRun().result
         let template = result.agents[0]
-        result.agents = (0..<2_500).map { k in
+        result.agents = AgentRows((0..<2_500).map { k in
             var a = template
             a.name = "agent-\(k)"
             a.trust.score = Score(micros: Int32(1_000_000 - (k == 1_234 ? 500_000 : 0)))
             return a
-        }
+        })
         result.groups = [RunGroup(name: "all", label: .benign, runtime: .langchain, count: 2_500)]
         result.trust = []
         result.incidents = Array(result.incidents.prefix(1)).map { var i = $0; i.agent = "agent-2400"; return i }

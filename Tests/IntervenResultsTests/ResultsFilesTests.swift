@@ -48,9 +48,11 @@ struct ResultsFilesTests {
         for d in Decision.allCases.reversed() { other.decisions[d] = ResultsFixture.result.decisions[d] }
         other.approvals = [:]
         for a in ApprovalStatus.allCases.reversed() { other.approvals[a] = ResultsFixture.result.approvals[a] }
-        other.agents[0].reasonCounts.reverse()
-        other.agents[0].recentDecisions = [.deny: 3, .requireApproval: 1, .allow: 8]
-        other.agents[0].trust.counters = [.threatIntel: 1, .deny: 3]
+        var rows = Array(other.agents)
+        rows[0].reasonCounts.reverse()
+        rows[0].recentDecisions = [.deny: 3, .requireApproval: 1, .allow: 8]
+        rows[0].trust.counters = [.threatIntel: 1, .deny: 3]
+        other.agents = AgentRows(rows)
         #expect(ResultsWriter().files(for: ResultsFixture.result) == ResultsWriter().files(for: other))
         #expect(ResultsWriter().files(for: ResultsFixture.result) == ResultsWriter().files(for: ResultsFixture.result))
     }

@@ -58,6 +58,19 @@ public struct Gateway: Sendable {
         return a
     }
 
+    /// Frees what only deciding more scans needs (correlation windows, approvals, ephemeral keys,
+    /// incidents and anomaly signals already handed out), keeping what an agent's Agents-page
+    /// row reads: roster, symbols, trust and telemetry. At a million agents this is several
+    /// hundred megabytes a finished run no longer needs. A retired gateway must not decide scans
+    /// or take operator actions again; `snapshot(of:at:)` still answers.
+    public mutating func retire() {
+        correlator.release()
+        approvalBook = ApprovalBook()
+        ephemeral = EphemeralKeys()
+        desk = IncidentDesk()
+        anomalies = []
+    }
+
     /// Changes an agent's ground-truth label (scoring only).
     public mutating func setLabel(_ label: GroundTruth, for agent: AgentIndex) { roster.setLabel(label, for: agent) }
 

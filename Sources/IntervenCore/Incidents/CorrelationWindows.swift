@@ -73,6 +73,14 @@ struct CorrelationWindows: Sendable {
         agentCount = agents
     }
 
+    /// Frees every agent's windows; the value then holds no agent (see `Gateway.retire`).
+    mutating func release() {
+        denyTimes = []; denyTraces = []; denyNext = []; denyFilled = []
+        readTime = []; readTrace = []; createTime = []; createTrace = []
+        burstHead = []; burstTool = []; burstLink = []; burstTimes = []; burstNext = []; burstFilled = []
+        agentCount = 0
+    }
+
     /// Applies changed rules mid-run, keeping each agent's most recent window entries.
     mutating func reconfigure(rules: Rules, symbols: inout SymbolTable) {
         let newCapacity = max(1, rules.triggers.repeatedDenyCount)

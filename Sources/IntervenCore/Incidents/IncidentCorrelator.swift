@@ -35,6 +35,9 @@ struct IncidentCorrelator: Sendable {
 
     mutating func grow(to agents: Int) { windows.grow(to: agents) }
 
+    /// Frees every window (see `Gateway.retire`).
+    mutating func release() { windows.release() }
+
     /// Applies changed rules mid-run, keeping each agent's most recent window entries.
     mutating func reconfigure(rules: Rules, symbols: inout SymbolTable) { windows.reconfigure(rules: rules, symbols: &symbols) }
 

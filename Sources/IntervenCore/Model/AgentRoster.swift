@@ -8,7 +8,6 @@ public struct AgentRoster: Sendable {
     public private(set) var runtimes: [Runtime] = []
     /// Ground-truth labels (for scoring only; detection never reads them).
     public private(set) var labels: [GroundTruth] = []
-    private var byName: [String: AgentIndex] = [:]
     /// The seed ids are derived from.
     public let seed: UInt64
 
@@ -18,15 +17,15 @@ public struct AgentRoster: Sendable {
     /// How many agents there are.
     public var count: Int { names.count }
 
-    /// Adds an agent and returns its index; a name must be unique.
+    /// Adds an agent and returns its index. Names must be unique; the caller guarantees it (a
+    /// scenario's loader refuses duplicates, the server keys agents by name), so a million agents
+    /// do not pay for a second, hashed copy of their names here.
     @discardableResult
     public mutating func add(name: String, runtime: Runtime, label: GroundTruth = .benign) -> AgentIndex {
-        precondition(byName[name] == nil, "duplicate agent name \(name)")
         let index = AgentIndex(names.count)
         names.append(name)
         runtimes.append(runtime)
         labels.append(label)
-        byName[name] = index
         return index
     }
 
@@ -37,8 +36,9 @@ public struct AgentRoster: Sendable {
         return uuidString(stableHash(name, seed: seed), stableHash(name, seed: seed &+ 1))
     }
 
-    /// The index of an agent by name.
-    public func index(of name: String) -> AgentIndex? { byName[name] }
+    /// The index of an agent by name: a linear search, for tools and tests (the scan path never
+    /// looks agents up by name).
+    public func index(of name: String) -> AgentIndex? { names.firstIndex(of: name).map { AgentIndex($0) } }
 
     /// Changes an agent's ground truth (a compromised agent may turn so at a scripted time).
     public mutating func setLabel(_ label: GroundTruth, for agent: AgentIndex) { labels[Int(agent)] = label }

@@ -9,6 +9,8 @@ struct Plan: Sendable {
     let names: [String]
     /// Group of each agent.
     let groupOf: [Int32]
+    /// The global index of each agent the timeline names (not of every agent: a million-agent
+    /// scenario would hold a second, hashed copy of its names for the few the timeline uses).
     let indexOfName: [String: Int32]
     /// What the shards record for the scenario's expectations.
     let observation: ObservationPlan
@@ -22,8 +24,11 @@ struct Plan: Sendable {
         }
         self.names = names
         groupOf = groups
+        let named = Set(scenario.timeline.compactMap { ShardState.agentName(of: $0.action) })
         var index: [String: Int32] = [:]
-        for (i, n) in names.enumerated() where index[n] == nil { index[n] = Int32(i) }
+        if !named.isEmpty {
+            for (i, n) in names.enumerated() where named.contains(n) && index[n] == nil { index[n] = Int32(i) }
+        }
         indexOfName = index
         observation = ObservationPlan(expectations: scenario.expectations, names: names)
     }

@@ -31,8 +31,9 @@ public struct ReferenceRun: Sendable {
         }
         timings.simulate = clock.lap()
         let part = state.finish(at: coordinator.end)
+        state = .placeholder        // freed now, as the engine's workers free theirs
         timings.finish = clock.lap()
-        var result = Simulation.merge([part], plan: plan)
+        var result = Simulation.merge([part], plan: plan, end: coordinator.end)
         timings.merge = clock.lap()
         result.timings = timings
         result.wallSeconds = timings.total

@@ -8,8 +8,8 @@ public struct RunResult: Sendable {
     public var shards: Int
     /// Virtual length of the run.
     public var duration: SimDuration
-    /// Every agent's Agents-page row at the end of the run, in scenario order.
-    public var agents: [AgentSnapshot]
+    /// Every agent's Agents-page row at the end of the run, in scenario order (made when read).
+    public var agents: AgentRows
     /// Scans decided.
     public var scans: UInt64
     /// Decisions by type.

@@ -28,11 +28,21 @@ actor ShardWorker {
     /// The earliest queued event.
     func nextEvent() -> SimTime? { state.nextEvent }
 
-    /// Ends the run and returns this shard's part of the result.
-    func finish(at end: SimTime) -> ShardResult { state.finish(at: end) }
+    /// Ends the run and returns this shard's part of the result; the worker keeps nothing (its
+    /// traffic, queues and tables are freed here, not when the run's result is dropped).
+    func finish(at end: SimTime) -> ShardResult {
+        var local = ShardState.placeholder
+        swap(&local, &state)
+        return local.finish(at: end)
+    }
 }
 
 extension ShardState {
     /// An empty state used only while the real one is swapped out.
     static let placeholder = ShardState(plan: Plan(scenario: Scenario(name: "", duration: .zero, rules: Rules()), shards: 1), shard: 0)
+}
+
+extension Gateway {
+    /// An empty gateway used only while a real one is swapped out.
+    static let placeholder = Gateway(rules: Rules(), roster: AgentRoster(seed: 0))
 }

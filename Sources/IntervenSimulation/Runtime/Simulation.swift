@@ -97,7 +97,7 @@ public struct Simulation: Sendable {
         }
         timings.finish = clock.lap()
         progress?(RunProgress(virtualTime: end, duration: scenario.duration, scans: parts.reduce(0) { $0 + $1.scans }))
-        var result = Self.merge(consume parts, plan: plan)
+        var result = Self.merge(consume parts, plan: plan, end: end)
         timings.merge = clock.lap()
         result.timings = timings
         result.wallSeconds = timings.total
@@ -106,7 +106,7 @@ public struct Simulation: Sendable {
     }
 
     /// Puts the shards' parts in canonical order (independent of the shard count).
-    static func merge(_ parts: consuming [ShardResult], plan: Plan) -> RunResult {
+    static func merge(_ parts: consuming [ShardResult], plan: Plan, end: SimTime) -> RunResult {
         let s = plan.scenario
         // The trust series is moved out of the parts, sorted in place and unpacked, so at most
         // two copies of it exist at once.
@@ -122,8 +122,6 @@ public struct Simulation: Sendable {
         trust.reserveCapacity(rows.count)
         for r in rows { trust.append(r.sample) }
         rows = []
-        var agents = [AgentSnapshot?](repeating: nil, count: plan.names.count)
-        for p in parts { for (g, snap) in p.agents { agents[Int(g)] = snap } }
         let incidents = parts.flatMap(\.incidents).sorted { ($0.record.openedAt, $0.global, $0.ordinal) < ($1.record.openedAt, $1.global, $1.ordinal) }
         let alerts = parts.flatMap(\.alerts).sorted { ($0.alert.time, $0.global, $0.ordinal) < ($1.alert.time, $1.global, $1.ordinal) }
         let anomalies = parts.flatMap(\.anomalies).sorted { ($0.record.time, $0.global, $0.order) < ($1.record.time, $1.global, $1.order) }
@@ -137,7 +135,7 @@ public struct Simulation: Sendable {
             for (a, n) in p.approvals { approvals[a, default: 0] += n }
         }
         var result = RunResult(scenario: s.name, seed: s.seed, shards: plan.shardCount, duration: s.duration,
-                               agents: agents.map { $0! }, scans: parts.reduce(0) { $0 + $1.scans }, decisions: decisions,
+                               agents: AgentRows(shards: parts.map(\.gateway), agents: plan.names.count, end: end), scans: parts.reduce(0) { $0 + $1.scans }, decisions: decisions,
                                incidents: incidents.map(\.record), trust: trust, alerts: alerts.map(\.alert),
                                anomalies: anomalies.map(\.record), approvals: approvals, refusedActions: refused.map(\.action),
                                wallSeconds: 0, fingerprint: Fingerprint())

@@ -89,7 +89,7 @@ extension ShardState {
         // Handed over, not shared: the series is often the largest thing a run holds.
         var series: [(global: Int32, order: UInt64, sample: TrustSample)] = []
         swap(&series, &trust)
-        var result = ShardResult(agents: [], incidents: [], trust: series, alerts: [], anomalies: [], refused: refused,
+        var result = ShardResult(gateway: .placeholder, incidents: [], trust: series, alerts: [], anomalies: [], refused: refused,
                                  decisions: decisions, approvals: [:], scans: scans)
         result.probeCounts = probeCounts
         result.readings = takenReadings
@@ -101,12 +101,6 @@ extension ShardState {
         }
         for local in logSlot.indices where logSlot[local] >= 0 {
             result.logs.append((agents[local].global, logPoints[Int(logSlot[local])]))
-        }
-        result.agents.reserveCapacity(agents.count)
-        for local in agents.indices {
-            var snapshot = gateway.snapshot(of: AgentIndex(local), at: end)
-            snapshot.index = agents[local].global      // the scenario-wide index, not the shard's
-            result.agents.append((agents[local].global, snapshot))
         }
         for i in gateway.desk.incidents {
             let global = agents[Int(i.agent)].global
@@ -133,6 +127,10 @@ extension ShardState {
             result.anomalies.append((global, k, AnomalyRecord(time: s.time, agent: plan.names[Int(global)], kind: s.kind, traces: s.traces)))
         }
         result.approvals = gateway.approvalCounts
+        // The agents' rows are read from the gateway when the results are written; what only
+        // deciding more scans needs goes now.
+        swap(&result.gateway, &gateway)
+        result.gateway.retire()
         return result
     }
 }

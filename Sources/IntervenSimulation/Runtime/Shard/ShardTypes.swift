@@ -17,7 +17,8 @@ struct EpochReport: Sendable {
 
 /// What one shard contributes to the run's result.
 struct ShardResult: Sendable {
-    var agents: [(global: Int32, snapshot: AgentSnapshot)]
+    /// The shard's gateway, retired: what its agents' rows are read from.
+    var gateway: Gateway
     var incidents: [(global: Int32, ordinal: UInt32, record: IncidentRecord)]
     var trust: [(global: Int32, order: UInt64, sample: TrustSample)]
     var alerts: [(global: Int32, ordinal: UInt32, alert: AlertRecord)]
