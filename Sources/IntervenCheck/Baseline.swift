@@ -106,7 +106,7 @@ extension Baseline {
                          openedAt: $0.openedAt.milliseconds, status: $0.status.description, resolution: $0.resolution?.description)
         }
         // Trust of every agent at every checkpoint, from the series (every change or samples).
-        let names = result.agents.map(\.name)
+        let names = result.agents.indices.map { result.agents.name(at: $0) }
         var index: [String: Int] = [:]
         for (k, n) in names.enumerated() { index[n] = k }
         let initial = scenario.rules.trust.initial

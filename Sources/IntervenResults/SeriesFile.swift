@@ -31,7 +31,7 @@ enum SeriesFile {
         let n = r.agents.count
         var index: [String: Int] = [:]
         index.reserveCapacity(n)
-        for (i, a) in r.agents.enumerated() { index[a.name] = i }
+        for i in r.agents.indices { index[r.agents.name(at: i)] = i }
         var groupOf = [Int](repeating: 0, count: n)
         var k = 0
         for (g, group) in r.groups.enumerated() {

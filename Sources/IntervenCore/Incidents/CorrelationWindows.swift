@@ -15,7 +15,10 @@ struct CorrelationWindows: Sendable {
     /// lookups (a flat array, not a `Set`: hashing cost more than the rest of the check).
     private var escalationTools: [Bool] = []
 
-    // Repeated-deny ring: the last `denyCapacity` deny times and traces of each agent.
+    // Repeated-deny rings: the last `denyCapacity` deny times and traces of an agent, made at
+    // its first deny (most agents of a big tenant never get one). Per agent its ring or -1;
+    // per ring its next slot and how many are filled.
+    private var denyRing: [Int32] = []
     private var denyTimes: [Int64] = []
     private var denyTraces: [TraceID] = []
     private var denyNext: [Int32] = []
@@ -32,7 +35,13 @@ struct CorrelationWindows: Sendable {
     private var burstHead: [Int32] = []
     private var burstTool: [UInt32] = []
     private var burstLink: [Int32] = []
-    private var burstTimes: [Int64] = []
+    /// Ring times: with a window under 2^31 ms (about 24 days), 4-byte offsets from the ring's
+    /// base time (`burstBase`), moved forward when a gap outgrows them (entries more than a
+    /// window old can no longer matter); with a longer window, whole times in `burstWide`.
+    private var burstOffsets: [UInt32] = []
+    private var burstBase: [Int64] = []
+    private var burstWide: [Int64] = []
+    private var burstCompact = true
     private var burstNext: [Int32] = []
     private var burstFilled: [Int32] = []
     private(set) var agentCount = 0
@@ -44,6 +53,7 @@ struct CorrelationWindows: Sendable {
         escalationWindow = rules.correlation.privilegeEscalationWindow.milliseconds
         burstCapacity = max(1, rules.correlation.massActionCount)
         burstWindow = rules.correlation.massActionWindow.milliseconds
+        burstCompact = burstWindow < Int64(Int32.max)
         configureEscalation(rules.correlation, symbols: &symbols)
     }
 
@@ -61,10 +71,7 @@ struct CorrelationWindows: Sendable {
     mutating func grow(to agents: Int) {
         let n = agents - agentCount
         guard n > 0 else { return }
-        denyTimes.append(contentsOf: repeatElement(0, count: n * denyCapacity))
-        denyTraces.append(contentsOf: repeatElement(0, count: n * denyCapacity))
-        denyNext.append(contentsOf: repeatElement(0, count: n))
-        denyFilled.append(contentsOf: repeatElement(0, count: n))
+        denyRing.append(contentsOf: repeatElement(-1, count: n))
         readTime.append(contentsOf: repeatElement(.never, count: n))
         readTrace.append(contentsOf: repeatElement(0, count: n))
         createTime.append(contentsOf: repeatElement(.never, count: n))
@@ -75,9 +82,10 @@ struct CorrelationWindows: Sendable {
 
     /// Frees every agent's windows; the value then holds no agent (see `Gateway.retire`).
     mutating func release() {
-        denyTimes = []; denyTraces = []; denyNext = []; denyFilled = []
+        denyRing = []; denyTimes = []; denyTraces = []; denyNext = []; denyFilled = []
         readTime = []; readTrace = []; createTime = []; createTrace = []
-        burstHead = []; burstTool = []; burstLink = []; burstTimes = []; burstNext = []; burstFilled = []
+        burstHead = []; burstTool = []; burstLink = []; burstOffsets = []; burstBase = []; burstWide = []
+        burstNext = []; burstFilled = []
         agentCount = 0
     }
 
@@ -85,17 +93,18 @@ struct CorrelationWindows: Sendable {
     mutating func reconfigure(rules: Rules, symbols: inout SymbolTable) {
         let newCapacity = max(1, rules.triggers.repeatedDenyCount)
         if newCapacity != denyCapacity {
-            var times = Array(repeating: Int64(0), count: agentCount * newCapacity)
-            var traces = Array(repeating: TraceID(0), count: agentCount * newCapacity)
-            var filled = Array(repeating: Int32(0), count: agentCount)
-            for a in 0..<agentCount {
-                let keep = min(Int(denyFilled[a]), newCapacity)
+            let rings = denyFilled.count
+            var times = Array(repeating: Int64(0), count: rings * newCapacity)
+            var traces = Array(repeating: TraceID(0), count: rings * newCapacity)
+            var filled = Array(repeating: Int32(0), count: rings)
+            for r in 0..<rings {
+                let keep = min(Int(denyFilled[r]), newCapacity)
                 for j in 0..<keep {   // oldest kept first
-                    let src = (Int(denyNext[a]) - keep + j + denyCapacity) % denyCapacity
-                    times[a * newCapacity + j] = denyTimes[a * denyCapacity + src]
-                    traces[a * newCapacity + j] = denyTraces[a * denyCapacity + src]
+                    let src = (Int(denyNext[r]) - keep + j + denyCapacity) % denyCapacity
+                    times[r * newCapacity + j] = denyTimes[r * denyCapacity + src]
+                    traces[r * newCapacity + j] = denyTraces[r * denyCapacity + src]
                 }
-                filled[a] = Int32(keep)
+                filled[r] = Int32(keep)
             }
             denyTimes = times; denyTraces = traces; denyFilled = filled
             denyNext = filled.map { $0 % Int32(newCapacity) }
@@ -104,39 +113,54 @@ struct CorrelationWindows: Sendable {
         denyWindow = rules.triggers.repeatedDenyWindow.milliseconds
         readWindow = rules.triggers.readThenWriteWindow.milliseconds
         escalationWindow = rules.correlation.privilegeEscalationWindow.milliseconds
-        burstWindow = rules.correlation.massActionWindow.milliseconds
-        if max(1, rules.correlation.massActionCount) != burstCapacity {
+        let window = rules.correlation.massActionWindow.milliseconds
+        if max(1, rules.correlation.massActionCount) != burstCapacity || (window < Int64(Int32.max)) != burstCompact {
             burstCapacity = max(1, rules.correlation.massActionCount)
             burstHead = Array(repeating: -1, count: agentCount); burstTool = []; burstLink = []
-            burstTimes = []; burstNext = []; burstFilled = []
+            burstOffsets = []; burstBase = []; burstWide = []; burstNext = []; burstFilled = []
         }
+        burstWindow = window
+        burstCompact = window < Int64(Int32.max)
         configureEscalation(rules.correlation, symbols: &symbols)
     }
 
     /// Records a deny; true when the last `denyCapacity` denies lie within the window.
     @inline(__always) mutating func noteDeny(_ agent: Int, at time: SimTime, trace: TraceID) -> Bool {
-        let base = agent * denyCapacity
-        let next = Int(denyNext[agent])
+        var r = Int(denyRing[agent])
+        if r < 0 {
+            r = denyFilled.count
+            denyRing[agent] = Int32(r)
+            denyTimes.append(contentsOf: repeatElement(0, count: denyCapacity))
+            denyTraces.append(contentsOf: repeatElement(0, count: denyCapacity))
+            denyNext.append(0)
+            denyFilled.append(0)
+        }
+        let base = r * denyCapacity
+        let next = Int(denyNext[r])
         denyTimes[base + next] = time.milliseconds
         denyTraces[base + next] = trace
-        denyNext[agent] = Int32((next + 1) % denyCapacity)
-        if denyFilled[agent] < denyCapacity { denyFilled[agent] += 1 }
-        guard Int(denyFilled[agent]) == denyCapacity else { return false }
-        let oldest = denyTimes[base + Int(denyNext[agent])]
+        denyNext[r] = Int32((next + 1) % denyCapacity)
+        if denyFilled[r] < denyCapacity { denyFilled[r] += 1 }
+        guard Int(denyFilled[r]) == denyCapacity else { return false }
+        let oldest = denyTimes[base + Int(denyNext[r])]
         return time.milliseconds - oldest <= denyWindow
     }
 
     /// Forgets an agent's repeated-deny window (operator trust reset: "all counters zeroed").
     mutating func resetDenies(_ agent: Int) {
-        denyFilled[agent] = 0
-        denyNext[agent] = 0
+        let r = Int(denyRing[agent])
+        guard r >= 0 else { return }
+        denyFilled[r] = 0
+        denyNext[r] = 0
     }
 
     /// The traces of the agent's last `denyCapacity` denies, oldest first.
     func recentDenies(_ agent: Int) -> [TraceRef] {
-        let filled = Int(denyFilled[agent])
+        let r = Int(denyRing[agent])
+        guard r >= 0 else { return [] }
+        let filled = Int(denyFilled[r])
         return (0..<filled).map { j in
-            let i = agent * denyCapacity + (Int(denyNext[agent]) - filled + j + denyCapacity) % denyCapacity
+            let i = r * denyCapacity + (Int(denyNext[r]) - filled + j + denyCapacity) % denyCapacity
             return TraceRef(trace: denyTraces[i], time: SimTime(milliseconds: denyTimes[i]))
         }
     }
@@ -183,19 +207,43 @@ struct CorrelationWindows: Sendable {
             burstTool.append(tool.raw)
             burstLink.append(burstHead[agent])
             burstHead[agent] = Int32(slot)
-            burstTimes.append(contentsOf: repeatElement(0, count: burstCapacity))
+            if burstCompact {
+                burstOffsets.append(contentsOf: repeatElement(0, count: burstCapacity))
+                burstBase.append(time.milliseconds)
+            } else {
+                burstWide.append(contentsOf: repeatElement(0, count: burstCapacity))
+            }
             burstNext.append(0)
             burstFilled.append(0)
         }
         let base = slot * burstCapacity
         let next = Int(burstNext[slot])
-        burstTimes[base + next] = time.milliseconds
+        let t = time.milliseconds
+        if burstCompact {
+            if t - burstBase[slot] > Int64(UInt32.max) { rebase(slot, now: t) }
+            burstOffsets[base + next] = UInt32(t - burstBase[slot])
+        } else {
+            burstWide[base + next] = t
+        }
         burstNext[slot] = Int32((next + 1) % burstCapacity)
         if burstFilled[slot] < burstCapacity { burstFilled[slot] += 1 }
         guard Int(burstFilled[slot]) == burstCapacity else { return false }
-        let oldest = burstTimes[base + Int(burstNext[slot])]
-        guard time.milliseconds - oldest <= burstWindow else { return false }
+        let oldest = burstCompact ? burstBase[slot] + Int64(burstOffsets[base + Int(burstNext[slot])])
+                                  : burstWide[base + Int(burstNext[slot])]
+        guard t - oldest <= burstWindow else { return false }
         burstFilled[slot] = 0
         return true
+    }
+
+    /// Moves a ring's base time to just over a window before `now`: entries older than that
+    /// become the base itself, still more than a window before `now` and every later time, so
+    /// no answer changes; the others keep their exact times.
+    private mutating func rebase(_ slot: Int, now: Int64) {
+        let newBase = now - burstWindow - 1
+        let shift = newBase - burstBase[slot]
+        for i in slot * burstCapacity..<(slot + 1) * burstCapacity {
+            burstOffsets[i] = UInt32(max(0, Int64(burstOffsets[i]) - shift))
+        }
+        burstBase[slot] = newBase
     }
 }

@@ -35,6 +35,22 @@ public struct AgentRows: RandomAccessCollection, Sendable, Equatable, Expressibl
         }
     }
 
+    /// The name of the agent at `position`, without making its whole row.
+    public func name(at position: Int) -> String {
+        switch storage {
+        case .list(let rows): rows[position].name
+        case .shards(let s): s.gateways[position % s.gateways.count].roster.names[position / s.gateways.count]
+        }
+    }
+
+    /// Whether the agent at `position` ended the run suspended, without making its whole row.
+    public func isSuspended(at position: Int) -> Bool {
+        switch storage {
+        case .list(let rows): rows[position].trust.suspended
+        case .shards(let s): s.gateways[position % s.gateways.count].isSuspended(AgentIndex(position / s.gateways.count))
+        }
+    }
+
     public subscript(position: Int) -> AgentSnapshot {
         switch storage {
         case .list(let rows):

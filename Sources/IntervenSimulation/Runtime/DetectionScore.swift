@@ -193,7 +193,7 @@ public struct DetectionScorer: Sendable {
         let n = result.agents.count
         var index: [String: Int] = [:]
         index.reserveCapacity(n)
-        for (a, s) in result.agents.enumerated() { index[s.name] = a }
+        for a in 0..<n { index[result.agents.name(at: a)] = a }
         let rules = scenario.rules
         let threshold = rules.trust.scrutinyThreshold
         let pin = rules.autoResponse.pinScrutiny ? rules.autoResponse.pinDuration : .zero
@@ -202,7 +202,7 @@ public struct DetectionScorer: Sendable {
         var below = [Bool](repeating: rules.trust.initial < threshold, count: n)
         var pinnedUntil = [Int64](repeating: Int64.min, count: n)
         var total = [Int64](repeating: 0, count: n)
-        var suspended = result.agents.map(\.trust.suspended)
+        var suspended = (0..<n).map { result.agents.isSuspended(at: $0) }
         func advance(_ a: Int, to t: Int64) {
             let from = last[a]
             guard t > from else { return }
