@@ -54,4 +54,22 @@ struct CorrelationRingTests {
         #expect(r.incidents(.repeatedDeny).count == 1)
         #expect(r.incidents(.repeatedDeny).first?.traces.count == 5)
     }
+
+    @Test("a new tool takes over only a ring that is idle for over a window: a busy tool keeps its entries")
+    func ringTakeover() throws {
+        var r = Rig(try defaults())
+        let t0 = at(h: 1)
+        for i in 0..<9 { r.scan(t0 + .seconds(Int64(i)), tool: "jira", op: "close_ticket", verb: .write) }
+        // Another tool inside jira's window must not take jira's ring ...
+        r.scan(t0 + .seconds(20), tool: "github", op: "merge_pr", verb: .write)
+        // ... so jira's tenth call within the minute is a burst.
+        r.scan(t0 + .seconds(30), tool: "jira", op: "close_ticket", verb: .write)
+        #expect(r.g.anomalies.map(\.kind) == [.massActionBurst])
+        // Two minutes later both rings are idle; new tools reuse them and count from zero.
+        for i in 0..<9 { r.scan(t0 + .minutes(3) + .seconds(Int64(i)), tool: "slack", op: "post_message", verb: .write) }
+        r.scan(t0 + .minutes(3) + .seconds(10), tool: "jira", op: "close_ticket", verb: .write)
+        #expect(r.g.anomalies.count == 1)
+        r.scan(t0 + .minutes(3) + .seconds(11), tool: "slack", op: "post_message", verb: .write)
+        #expect(r.g.anomalies.count == 2)
+    }
 }

@@ -64,11 +64,18 @@ public struct Gateway: Sendable {
     /// hundred megabytes a finished run no longer needs. A retired gateway must not decide scans
     /// or take operator actions again; `snapshot(of:at:)` still answers.
     public mutating func retire() {
+        releaseScanState()
+        desk = IncidentDesk()
+        anomalies = []
+    }
+
+    /// The first half of `retire()`: frees the correlation windows, approvals and ephemeral
+    /// keys, keeping incidents and anomaly signals to be read out. The same rule holds after it:
+    /// no more scans or operator actions.
+    public mutating func releaseScanState() {
         correlator.release()
         approvalBook = ApprovalBook()
         ephemeral = EphemeralKeys()
-        desk = IncidentDesk()
-        anomalies = []
     }
 
     /// Changes an agent's ground-truth label (scoring only).

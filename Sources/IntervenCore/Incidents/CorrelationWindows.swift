@@ -202,6 +202,15 @@ struct CorrelationWindows: Sendable {
         let slot: Int
         if found >= 0 {
             slot = Int(found)
+        } else if let idle = idleRing(of: agent, at: time.milliseconds) {
+            // A ring whose every entry is over a window old answers exactly as an empty one for
+            // every later call, so the new tool takes it over: an agent holds rings for the
+            // tools it used within the last window, not for every tool it ever used.
+            slot = idle
+            burstTool[slot] = tool.raw
+            burstNext[slot] = 0
+            burstFilled[slot] = 0
+            if burstCompact { burstBase[slot] = time.milliseconds }
         } else {
             slot = burstNext.count
             burstTool.append(tool.raw)
@@ -233,6 +242,22 @@ struct CorrelationWindows: Sendable {
         guard t - oldest <= burstWindow else { return false }
         burstFilled[slot] = 0
         return true
+    }
+
+    /// One of the agent's rings that is empty or whose newest entry is over a window before
+    /// `now`, if any.
+    @inline(__always) private func idleRing(of agent: Int, at now: Int64) -> Int? {
+        var r = burstHead[agent]
+        while r >= 0 {
+            let slot = Int(r)
+            let filled = Int(burstFilled[slot])
+            if filled == 0 { return slot }
+            let newest = (Int(burstNext[slot]) + burstCapacity - 1) % burstCapacity + slot * burstCapacity
+            let time = burstCompact ? burstBase[slot] + Int64(burstOffsets[newest]) : burstWide[newest]
+            if now - time > burstWindow { return slot }
+            r = burstLink[slot]
+        }
+        return nil
     }
 
     /// Moves a ring's base time to just over a window before `now`: entries older than that

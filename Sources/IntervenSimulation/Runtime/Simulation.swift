@@ -111,16 +111,19 @@ public struct Simulation: Sendable {
         // The trust series is moved out of the parts, sorted in place and unpacked, so at most
         // two copies of it exist at once.
         var parts = parts
-        var rows: [(global: Int32, order: UInt64, sample: TrustSample)] = []
+        var rows: [ShardTrustRow] = []
         rows.reserveCapacity(parts.reduce(0) { $0 + $1.trust.count })
         for k in parts.indices {
             rows += parts[k].trust
             parts[k].trust = []
         }
-        rows.sort { ($0.sample.time, $0.global, $0.order) < ($1.sample.time, $1.global, $1.order) }
+        rows.sort { ($0.time, $0.global, $0.order) < ($1.time, $1.global, $1.order) }
         var trust: [TrustSample] = []
         trust.reserveCapacity(rows.count)
-        for r in rows { trust.append(r.sample) }
+        for r in rows {
+            trust.append(TrustSample(time: r.time, agent: plan.names[Int(r.global)], trust: r.trust,
+                                     scrutiny: r.scrutiny, suspended: r.suspended, cause: r.cause))
+        }
         rows = []
         let incidents = parts.flatMap(\.incidents).sorted { ($0.record.openedAt, $0.global, $0.ordinal) < ($1.record.openedAt, $1.global, $1.ordinal) }
         let alerts = parts.flatMap(\.alerts).sorted { ($0.alert.time, $0.global, $0.ordinal) < ($1.alert.time, $1.global, $1.ordinal) }

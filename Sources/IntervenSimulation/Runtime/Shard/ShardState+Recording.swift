@@ -47,11 +47,10 @@ extension ShardState {
     mutating func drainTrust() {
         guard gateway.recordsTrustChanges, !gateway.trust.changes.isEmpty else { return }
         for c in gateway.drainTrustChanges() {
-            let global = agents[Int(c.agent)].global
             if recordsSeries {
                 trustOrder &+= 1
-                trust.append((global, trustOrder, TrustSample(time: c.time, agent: plan.names[Int(global)], trust: c.after,
-                                                              scrutiny: c.scrutiny, suspended: c.suspended, cause: c.cause)))
+                trust.append(ShardTrustRow(time: c.time, order: trustOrder, global: global(of: Int(c.agent)), trust: c.after,
+                                           scrutiny: c.scrutiny, suspended: c.suspended, cause: c.cause))
             }
             if !trackSlot.isEmpty, trackSlot[Int(c.agent)] >= 0 {
                 trackPoints[Int(trackSlot[Int(c.agent)])].append(
@@ -69,9 +68,8 @@ extension ShardState {
             let a = AgentIndex(local)
             gateway.settle(a, until: t)         // idle credit due by now shows in the sample
             trustOrder &+= 1
-            trust.append((agents[local].global, trustOrder,
-                          TrustSample(time: t, agent: plan.names[Int(agents[local].global)], trust: gateway.trustScore(of: a),
-                                      scrutiny: gateway.inScrutiny(a, at: t), suspended: gateway.isSuspended(a), cause: nil)))
+            trust.append(ShardTrustRow(time: t, order: trustOrder, global: agents[local].global, trust: gateway.trustScore(of: a),
+                                       scrutiny: gateway.inScrutiny(a, at: t), suspended: gateway.isSuspended(a), cause: nil))
         }
     }
 
@@ -81,13 +79,22 @@ extension ShardState {
     mutating func finish(at end: SimTime) -> ShardResult {
         // Readings at or after an agent's last event: its counters hold everything up to them.
         for local in pendingReadings.keys.sorted() { takeReadings(of: local, before: SimTime(milliseconds: .max)) }
+        // What only running needs goes first, so a big run's peak is its simulation, not its
+        // finish: traffic, queues, parked scans, correlation windows, approvals.
+        let globals = agents.map(\.global)
+        agents = []
+        queue = EventQueue(); tenantQueue = EventQueue()
+        due = []; dueSorted = []; dueStart = []; pending = []
+        parkedScans = []; recent = []; recentNext = []
+        let approvals = gateway.approvalCounts
+        gateway.releaseScanState()
         gateway.settle(until: end)
         drainTrust()
         let seed = plan.scenario.seed
         var decisions: [Decision: UInt64] = [:]
         for d in Decision.allCases { decisions[d] = decisionCounts[Int(d.rawValue)] }
         // Handed over, not shared: the series is often the largest thing a run holds.
-        var series: [(global: Int32, order: UInt64, sample: TrustSample)] = []
+        var series: [ShardTrustRow] = []
         swap(&series, &trust)
         var result = ShardResult(gateway: .placeholder, incidents: [], trust: series, alerts: [], anomalies: [], refused: refused,
                                  decisions: decisions, approvals: [:], scans: scans)
@@ -97,13 +104,14 @@ extension ShardState {
         result.hourlyDecisions = hourlyDecisions
         result.latencies = latencies
         for local in trackSlot.indices where trackSlot[local] >= 0 {
-            result.tracks.append((agents[local].global, trackPoints[Int(trackSlot[local])]))
+            result.tracks.append((globals[local], trackPoints[Int(trackSlot[local])]))
         }
         for local in logSlot.indices where logSlot[local] >= 0 {
-            result.logs.append((agents[local].global, logPoints[Int(logSlot[local])]))
+            result.logs.append((globals[local], logPoints[Int(logSlot[local])]))
         }
+        result.incidents.reserveCapacity(gateway.desk.incidents.count)
         for i in gateway.desk.incidents {
-            let global = agents[Int(i.agent)].global
+            let global = globals[Int(i.agent)]
             let name = plan.names[Int(global)]
             let key: String? = i.trigger.key == .none ? nil : gateway.symbols[i.trigger.key]
             let record = IncidentRecord(
@@ -114,8 +122,9 @@ extension ShardState {
                 resolution: i.resolution, closedAt: i.closedAt, traces: i.traces, actions: i.actions, notes: i.notes)
             result.incidents.append((global, i.id.ordinal, record))
         }
+        result.alerts.reserveCapacity(gateway.desk.alerts.count)
         for a in gateway.desk.alerts {
-            let global = agents[Int(a.incident.agent)].global
+            let global = globals[Int(a.incident.agent)]
             let name = plan.names[Int(global)]
             result.alerts.append((global, a.incident.ordinal,
                                   AlertRecord(time: a.time, agent: name,
@@ -123,10 +132,10 @@ extension ShardState {
                                               severity: a.severity, title: a.title)))
         }
         for (k, s) in gateway.anomalies.enumerated() {
-            let global = agents[Int(s.agent)].global
+            let global = globals[Int(s.agent)]
             result.anomalies.append((global, k, AnomalyRecord(time: s.time, agent: plan.names[Int(global)], kind: s.kind, traces: s.traces)))
         }
-        result.approvals = gateway.approvalCounts
+        result.approvals = approvals
         // The agents' rows are read from the gateway when the results are written; what only
         // deciding more scans needs goes now.
         swap(&result.gateway, &gateway)

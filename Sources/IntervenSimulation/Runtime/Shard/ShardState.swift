@@ -45,7 +45,7 @@ struct ShardState {
     /// Decisions by `Decision.rawValue`.
     var decisionCounts = [UInt64](repeating: 0, count: Decision.allCases.count)
     var work: [AnalystWork] = []
-    var trust: [(global: Int32, order: UInt64, sample: TrustSample)] = []
+    var trust: [ShardTrustRow] = []
     var trustOrder: UInt64 = 0
     var refused: [(global: Int32, order: Int, action: RefusedAction)] = []
     /// Last traces per agent (ring of `recentCapacity`), kept only when the timeline needs them.
@@ -195,6 +195,9 @@ struct ShardState {
             push(.zero, agent: -1, kind: .trustSample, payload: 0)   // each sample schedules the next
         }
     }
+
+    /// The global index of a local agent (the plan's round robin).
+    @inline(__always) func global(of local: Int) -> Int32 { Int32(local * plan.shardCount + shard) }
 
     /// Whole or started virtual hours in a run of `duration` (at least 1).
     static func hours(in duration: SimDuration) -> Int { max(1, Int((duration.milliseconds + 3_599_999) / 3_600_000)) }
