@@ -123,6 +123,19 @@ struct RunSliceTests {
         #expect(!FileManager.default.fileExists(atPath: out.path), "nothing written")
         // The three slices of one run do merge.
         #expect(try merge([s2, s1, s0]).status == 0)
+        // Not once the scenario has changed (merge loads it again), nor with a damaged part.
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try (text + "# changed\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let changed = try merge([s0, s1, s2])
+        #expect(changed.status == 2)
+        #expect(changed.stderr.contains("tiny.yaml has changed since the slices ran"), "\(changed.stderr)")
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let part = URL(fileURLWithPath: s1).appendingPathComponent("part.bin")
+        try Data(try Data(contentsOf: part).dropLast(3)).write(to: part)
+        let damaged = try merge([s0, s1, s2])
+        #expect(damaged.status == 2)
+        #expect(damaged.stderr.contains("part.bin: unreadable part"), "\(damaged.stderr)")
+        for r in [changed, damaged] { #expect(r.stderr.split(separator: "\n").count == 1, "one line: \(r.stderr)") }
     }
 
     @Test("a scenario with an analyst, more slices than agents, and --activity are refused with one line, exit 2")
