@@ -15,7 +15,8 @@ public enum CheckReport {
         for c in checks {
             let failed = c.failedExpectations
             let baseline = c.baselineDiffers ? (c.baselineWarnOnly ? " +baseline (warn)" : " +baseline") : ""
-            rows.append([c.name, c.passed ? "PASS" : "FAIL", c.duration.description, seconds(c.wallSeconds), grouped(c.scans),
+            let flaky = !c.passed && c.outcomes.contains(where: \.flaky) && c.outcomes.allSatisfy { $0.passed || $0.flaky } && !c.baselineDiffers
+            rows.append([c.name, c.passed ? "PASS" : flaky ? "FLAKY" : "FAIL", c.duration.description, seconds(c.wallSeconds), grouped(c.scans),
                          "\(c.incidents)", "\(failed)/\(c.outcomes.count)" + baseline])
         }
         let widths = rows[0].indices.map { k in rows.map { $0[k].count }.max()! }
@@ -36,7 +37,7 @@ public enum CheckReport {
             + "\(failedExpectations) of \(Phrase.plural(expectations, "expectation")) failed; \(seconds(wallSeconds)) wall\n"
         for c in checks where !c.passed || c.baselineDiffers {
             for o in c.outcomes where !o.passed {
-                out += "\nFAIL \(c.name) (\(Escaping.escaped(o.location.isEmpty ? c.path : o.location)))\n  \(o.message)\n"
+                out += "\n\(o.flaky ? "FLAKY" : "FAIL") \(c.name) (\(Escaping.escaped(o.location.isEmpty ? c.path : o.location)))\n  \(o.message)\n"
             }
             let label = c.baselineWarnOnly ? "BASELINE (warning)" : "BASELINE"
             switch c.baseline {
@@ -90,7 +91,7 @@ public enum CheckReport {
                     body += "/>\n"
                 } else {
                     suiteFailures += 1
-                    body += ">\n      <failure type=\"expectation\" message=\(attr(o.message))>\(text(([o.title, "observed: " + o.observed] + o.evidence).joined(separator: "\n")))</failure>\n    </testcase>\n"
+                    body += ">\n      <failure type=\"\(o.flaky ? "flaky" : "expectation")\" message=\(attr(o.message))>\(text(([o.title, "observed: " + o.observed] + o.evidence).joined(separator: "\n")))</failure>\n    </testcase>\n"
                 }
             }
             if let b = c.baseline {
@@ -182,6 +183,7 @@ public enum CheckReport {
             w.field("file", c.path)
             w.field("passed", c.passed)
             w.field("seed", c.seed)
+            if !c.seeds.isEmpty { w.key("seeds"); w.beginArray(); for s in c.seeds { w.int(s) }; w.endArray() }
             w.field("virtual_duration", c.duration.description)
             w.field("virtual_duration_ms", c.duration.milliseconds)
             w.key("wall_seconds"); w.number(seconds(c.wallSeconds).dropLast().description)
@@ -196,6 +198,10 @@ public enum CheckReport {
                 w.field("location", o.location)
                 w.field("title", o.title)
                 w.field("passed", o.passed)
+                if o.seedsJudged.count > 1 {
+                    w.field("flaky", o.flaky)
+                    w.key("failing_seeds"); w.beginArray(); for s in o.failingSeeds { w.int(s) }; w.endArray()
+                }
                 w.field("observed", o.observed)
                 w.key("evidence"); w.beginArray(); for e in o.evidence { w.string(e) }; w.endArray()
                 w.field("message", o.message)

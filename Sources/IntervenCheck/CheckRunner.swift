@@ -61,6 +61,8 @@ public struct ScenarioCheck: Sendable {
     public var name: String
     public var duration: SimDuration
     public var seed: UInt64
+    /// With `check --seed` or `--seeds`: every seed the scenario was judged at (`seed` is the first).
+    public var seeds: [UInt64] = []
     public var agents: Int
     public var scans: UInt64
     public var incidents: Int

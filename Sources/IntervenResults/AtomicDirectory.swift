@@ -187,4 +187,10 @@ public enum FileSetDirectory {
                              flag: String = "--out") throws(ResultsWriteError) {
         try AtomicDirectory(path: path, kind: kind, flag: flag).write(files)
     }
+
+    /// Why `path` may not be written as a directory of `kind`, or nil; checked before the work
+    /// that produces the files, so a refusal costs nothing.
+    public static func refusal(_ path: String, kind: ResultsMarker.Kind, flag: String = "--out") -> String? {
+        AtomicDirectory(path: path, kind: kind, flag: flag).refusal()
+    }
 }

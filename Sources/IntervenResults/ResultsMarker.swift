@@ -14,6 +14,8 @@ public enum ResultsMarker {
         case sweep
         /// A load test's output directory (`load --out`): replaced whole by the next load test.
         case load
+        /// One slice of a run (`run --slice i/N`): replaced whole by the next slice run there.
+        case runSlice = "run-slice"
     }
 
     /// The marker's file name.
@@ -33,7 +35,7 @@ public enum ResultsMarker {
               let bytes = FileSystem.readPrefix(FileSystem.join(directory, name), limit: 4096) else { return nil }
         let text = String(decoding: bytes.filter { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D }, as: UTF8.self)
         guard text.hasPrefix("{"), text.contains("\"tool\":\"interven-sim\"") else { return nil }
-        return [Kind.results, .baseline, .sweep, .load].first { text.contains("\"kind\":\"\($0.rawValue)\"") }
+        return [Kind.results, .baseline, .sweep, .load, .runSlice].first { text.contains("\"kind\":\"\($0.rawValue)\"") }
     }
 
     /// Why `directory` may not be written as a directory of `kind`, or nil when it may: it is
@@ -56,7 +58,7 @@ public enum ResultsMarker {
         guard let entries = FileSystem.entries(directory) else { return "cannot list \(directory): \(FileSystem.reason())" }
         if entries.isEmpty { return nil }
         switch kind {
-        case .results, .sweep, .load:
+        case .results, .sweep, .load, .runSlice:
             return "refusing to replace \(directory): it is not empty and has no \(name) marker, so it is not known to be "
                 + "an interven-sim \(kind.rawValue) directory (older versions wrote none); delete it yourself or pick another \(flag)"
         case .baseline:

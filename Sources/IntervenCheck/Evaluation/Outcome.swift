@@ -24,6 +24,10 @@ public struct ExpectationOutcome: Sendable, Equatable {
     public var observed: String
     /// The nearest evidence, most useful first (empty when passed).
     public var evidence: [String]
+    /// With `check --seeds`: the seeds it was judged at, and those where it failed (empty when
+    /// judged at one seed only).
+    public var seedsJudged: [UInt64] = []
+    public var failingSeeds: [UInt64] = []
 
     public init(index: Int, location: String, title: String, passed: Bool, observed: String, evidence: [String]) {
         self.index = index; self.location = location; self.title = title; self.passed = passed
@@ -33,7 +37,8 @@ public struct ExpectationOutcome: Sendable, Equatable {
     /// One line: `expected TITLE: OBSERVED; EVIDENCE; EVIDENCE`.
     public var message: String {
         let head = passed ? "\(title): \(observed)" : "expected \(title): \(observed)"
-        return ([head] + evidence).joined(separator: "; ")
+        let seeds = failingSeeds.isEmpty || seedsJudged.count < 2 ? [] : [(flaky ? "flaky: " : "") + seedsText]
+        return ([head] + seeds + evidence).joined(separator: "; ")
     }
 }
 

@@ -129,3 +129,10 @@ struct LapTimer {
     }
 }
 
+
+/// A lap timer with the stage timings it has filled in so far.
+struct StageClock {
+    private var laps = LapTimer()
+    var timings = RunTimings()
+    mutating func lap() -> Double { laps.lap() }
+}

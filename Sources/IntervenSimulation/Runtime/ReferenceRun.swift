@@ -33,7 +33,7 @@ public struct ReferenceRun: Sendable {
         let part = state.finish(at: coordinator.end)
         state = .placeholder        // freed now, as the engine's workers free theirs
         timings.finish = clock.lap()
-        var result = Simulation.merge([part], plan: plan, end: coordinator.end)
+        var result = Simulation.merge([part], plan: plan)
         timings.merge = clock.lap()
         result.timings = timings
         result.wallSeconds = timings.total

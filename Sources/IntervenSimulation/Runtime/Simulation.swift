@@ -36,6 +36,19 @@ public struct Simulation: Sendable {
         self.scenario = scenario
         let agents = scenario.groups.reduce(0) { $0 + max(1, $1.count) }
         self.shards = max(1, min(shards, agents))
+        slice = nil
+    }
+
+    /// The slice of the agents this simulation runs (`runSlice`), or nil for all of them.
+    public let slice: RunSlice?
+
+    /// A simulation of one slice of `scenario`'s agents (see `RunSlice`) on `shards` workers
+    /// (at least 1, and no more than the slice's agents). Only `runSlice` runs it.
+    public init(scenario: Scenario, shards: Int, slice: RunSlice) {
+        self.scenario = scenario
+        let agents = slice.agents(of: scenario.groups.reduce(0) { $0 + max(1, $1.count) })
+        self.shards = max(1, min(shards, agents))
+        self.slice = slice
     }
 
     /// Runs the scenario. `progress` is called from the coordinator, about 100 times a run;
@@ -43,12 +56,50 @@ public struct Simulation: Sendable {
     /// pieces, as the run goes (without a header).
     public func run(progress: (@Sendable (RunProgress) -> Void)? = nil,
                     activity sink: (@Sendable ([UInt8]) -> Void)? = nil) async -> RunResult {
-        var clock = LapTimer()
+        precondition(slice == nil, "a slice runs with runSlice")
+        var clock = StageClock()
         let plan = Plan(scenario: scenario, shards: shards)
+        let (parts, stopped) = await runParts(plan: plan, owned: Array(0..<shards), clock: &clock, progress: progress, activity: sink)
+        guard let parts else { return stopped! }
+        var timings = clock.timings
+        var result = Self.merge(consume parts, plan: plan)
+        timings.merge = clock.lap()
+        result.timings = timings
+        result.wallSeconds = timings.total
+        result.shards = shards
+        return result
+    }
+
+    /// Runs the slice's agents and returns their parts of the result, to be joined with the
+    /// other slices' by `RunSlicePart.merge`. The slice's agents are those of its shards in a
+    /// plan of `slice.count × shards` shards (agent `k` belongs to slice `k mod count`), so each
+    /// part is exactly what that shard of the whole run holds: agents of different slices never
+    /// interact when the scenario has no analyst (`RunSlice.refusal`).
+    public func runSlice(progress: (@Sendable (RunProgress) -> Void)? = nil) async -> RunSlicePart {
+        guard let slice else { preconditionFailure("runSlice needs a slice") }
+        var clock = StageClock()
+        let plan = Plan(scenario: scenario, shards: slice.count * shards)
+        let owned = (0..<shards).map { slice.index + $0 * slice.count }
+        let (parts, stopped) = await runParts(plan: plan, owned: owned, clock: &clock, progress: progress, activity: nil)
+        var part = RunSlicePart(slice: slice, shards: shards, parts: parts ?? [])
+        part.stopped = stopped?.stopped
+        part.scans = stopped?.scans ?? part.scans
+        part.wallSeconds = clock.timings.total + clock.lap()
+        return part
+    }
+
+    /// Runs the shards `owned` of `plan` to the end and returns their parts, or (nil, a stopped
+    /// result) when the trust series outgrew `trustRowLimit`.
+    private func runParts(plan: Plan, owned: [Int], clock: inout StageClock, progress: (@Sendable (RunProgress) -> Void)?,
+                          activity sink: (@Sendable ([UInt8]) -> Void)?) async -> ([ShardResult]?, RunResult?) {
+        let shards = owned.count
         let sampling = latencySampling
         let logging = sink == nil ? nil : activity
         let workers = await withTaskGroup(of: (Int, ShardWorker).self) { group in
-            for k in 0..<shards { group.addTask { (k, ShardWorker(plan: plan, shard: k, latencySampling: sampling, activity: logging)) } }
+            for k in 0..<shards {
+                let number = owned[k]
+                group.addTask { (k, ShardWorker(plan: plan, shard: number, latencySampling: sampling, activity: logging)) }
+            }
             var out = [ShardWorker?](repeating: nil, count: shards)
             for await (k, w) in group { out[k] = w }
             return out.map { $0! }
@@ -56,14 +107,13 @@ public struct Simulation: Sendable {
         var firsts: [SimTime?] = []
         for w in workers { firsts.append(await w.nextEvent()) }
         var coordinator = Coordinator(plan: plan, firstEvents: firsts)
-        var timings = RunTimings()
-        timings.setup = clock.lap()
+        clock.timings.setup = clock.lap()
         var lastReported: Int64 = -1
         while let epochEnd = coordinator.windowEnd() {
             let batch = coordinator.takeDeliveries()
             let reports = await withTaskGroup(of: (Int, EpochReport).self) { group in
                 for k in 0..<shards {
-                    let w = workers[k], d = batch[k]
+                    let w = workers[k], d = batch[owned[k]]
                     group.addTask { (k, await w.runEpoch(until: epochEnd, deliveries: d)) }
                 }
                 var out = [EpochReport?](repeating: nil, count: shards)
@@ -76,7 +126,7 @@ public struct Simulation: Sendable {
                                         agents: [], scans: coordinator.scans, decisions: [:], incidents: [], trust: [], alerts: [],
                                         anomalies: [], approvals: [:], refusedActions: [], wallSeconds: clock.lap(), fingerprint: Fingerprint())
                 stopped.stopped = RunStopped(at: epochEnd, trustRows: coordinator.trustRows, limit: limit)
-                return stopped
+                return (nil, stopped)
             }
             if let sink, logging != nil {
                 let bytes = mergeActivity(reports.compactMap(\.activity))
@@ -87,7 +137,7 @@ public struct Simulation: Sendable {
                 progress(RunProgress(virtualTime: epochEnd, duration: scenario.duration, scans: coordinator.scans))
             }
         }
-        timings.simulate = clock.lap()
+        clock.timings.simulate = clock.lap()
         let end = coordinator.end
         let parts = await withTaskGroup(of: (Int, ShardResult).self) { group in
             for k in 0..<shards { let w = workers[k]; group.addTask { (k, await w.finish(at: end)) } }
@@ -95,18 +145,13 @@ public struct Simulation: Sendable {
             for await (k, r) in group { out[k] = r }
             return out.map { $0! }
         }
-        timings.finish = clock.lap()
+        clock.timings.finish = clock.lap()
         progress?(RunProgress(virtualTime: end, duration: scenario.duration, scans: parts.reduce(0) { $0 + $1.scans }))
-        var result = Self.merge(consume parts, plan: plan, end: end)
-        timings.merge = clock.lap()
-        result.timings = timings
-        result.wallSeconds = timings.total
-        result.shards = shards
-        return result
+        return (parts, nil)
     }
 
     /// Puts the shards' parts in canonical order (independent of the shard count).
-    static func merge(_ parts: consuming [ShardResult], plan: Plan, end: SimTime) -> RunResult {
+    static func merge(_ parts: consuming [ShardResult], plan: Plan) -> RunResult {
         let s = plan.scenario
         // The trust series is moved out of the parts, sorted in place and unpacked, so at most
         // two copies of it exist at once.
@@ -138,7 +183,7 @@ public struct Simulation: Sendable {
             for (a, n) in p.approvals { approvals[a, default: 0] += n }
         }
         var result = RunResult(scenario: s.name, seed: s.seed, shards: plan.shardCount, duration: s.duration,
-                               agents: AgentRows(shards: parts.map(\.gateway), agents: plan.names.count, end: end), scans: parts.reduce(0) { $0 + $1.scans }, decisions: decisions,
+                               agents: ShardAgents.rows(of: parts, plan: plan), scans: parts.reduce(0) { $0 + $1.scans }, decisions: decisions,
                                incidents: incidents.map(\.record), trust: trust, alerts: alerts.map(\.alert),
                                anomalies: anomalies.map(\.record), approvals: approvals, refusedActions: refused.map(\.action),
                                wallSeconds: 0, fingerprint: Fingerprint())

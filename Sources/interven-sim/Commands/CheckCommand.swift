@@ -26,7 +26,10 @@ struct CheckCommand: AsyncParsableCommand {
             added, removed or moved, trust and decision mixes beyond the tolerances; \
             --update-baseline rewrites those files instead (only in a directory marked as \
             baselines, a new one or an empty one); --baseline-mode warn reports changes without \
-            failing. Each scenario is sized first and refused beyond --max-scans or the machine's \
+            failing. --seed N judges every scenario at seed N; --seeds A..B at each seed, and \
+            reports an expectation that fails at some seeds and holds at others as flaky, with \
+            the failing seeds (baselines and results directories hold one seed, so --seeds \
+            refuses --baseline, --update-baseline and --results). Each scenario is sized first and refused beyond --max-scans or the machine's \
             available memory. CI: --format github (automatic when GITHUB_ACTIONS=true) adds \
             annotations on the scenario line of each failed expectation and on the rules line a \
             baseline change is most likely due to; --codequality FILE writes a GitLab Code Quality \
@@ -89,8 +92,22 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-scans"), help: ArgumentHelp("Refuse (before anything runs) a scenario expected to send more scans than this (default 10,000,000,000).", valueName: "N"))
     var maxScans: UInt64 = RunBudget.defaultMaxScans
 
+    @Option(parsing: .unconditional, help: "Judge every scenario at this seed (replaces each scenario's seed), 0 to 18446744073709551615.",
+            transform: ArgumentValues.seed)
+    var seed: UInt64?
+
+    @Option(help: ArgumentHelp("Judge every scenario at each of these seeds (a range or a list, e.g. 1..20 or 1,2,7): an expectation that fails at some seeds and holds at others is reported as flaky with its failing seeds; exit 1 if any fails at any seed. Not with --baseline, --update-baseline or --results (a baseline and a results directory hold one seed: use --seed).", valueName: "A..B"))
+    var seeds: String?
+
     @Flag(help: "Print no progress on stderr (a line per finished scenario; on a terminal, the running big scenarios' progress).")
     var quiet = false
+
+    /// The seeds of --seed or --seeds, or nil for each scenario's own.
+    func seedList() throws -> [UInt64]? {
+        if let seed { return [seed] }
+        guard let seeds else { return nil }
+        do { return try SeedList.parse(seeds) } catch { throw ValidationError(error.description) }
+    }
 
     /// The output format: --format, else github under GitHub Actions, else plain.
     var resolvedFormat: CheckFormat {
@@ -112,6 +129,12 @@ struct CheckCommand: AsyncParsableCommand {
             }
         }
         if maxScans == 0 { throw ValidationError("--max-scans must be at least 1") }
+        if seed != nil && seeds != nil { throw ValidationError("--seed and --seeds: give one seed or a list of seeds, not both") }
+        if let list = try seedList(), list.count > 1 {
+            for (flag, given) in [("--baseline", baseline != nil), ("--update-baseline", updateBaseline), ("--results", results != nil)] where given {
+                throw ValidationError("--seeds with \(flag): a baseline and a results directory hold one run of each scenario; compare or write them at one seed (--seed N, or the scenarios' own), and judge the expectations across seeds in a separate check --seeds")
+            }
+        }
         for (flag, value) in [("--results", results), ("--baseline", baseline)] where value == "" {
             throw ValidationError("\(flag) needs a directory name (got an empty string)")
         }
@@ -165,6 +188,7 @@ struct CheckCommand: AsyncParsableCommand {
             return [.init(name: ReportPage.fileName, bytes: ReportPage(input: input).html())]
         }
         let plan = CheckRunner.load(options)
+        let seedList = try self.seedList()
         if !plan.errors.isEmpty {
             for e in plan.errors { printError(e) }
             throw CLIFailure(message: "\(Phrase.plural(plan.errors.count, "error")) in the scenarios; nothing was run", exitCode: ExitStatus.invalidInput)
@@ -180,12 +204,14 @@ struct CheckCommand: AsyncParsableCommand {
             for e in refusals { printError(e) }
             throw CLIFailure(message: "\(refusals.count) runs or outputs refused; nothing was run", exitCode: ExitStatus.invalidInput)
         }
-        let display = CheckProgress(quiet: quiet, terminal: isatty(2) != 0, total: plan.scenarios.count)
-        let checks = await Task.detached { [options] in
-            await CheckRunner.run(plan, options: options, progress: { name, p in display.update(name, p) }) { c, done, total in
+        let runs = seedList.map { plan.expanded(seeds: $0) } ?? plan
+        let display = CheckProgress(quiet: quiet, terminal: isatty(2) != 0, total: runs.scenarios.count, seeds: (seedList?.count ?? 0) > 1)
+        var checks = await Task.detached { [options] in
+            await CheckRunner.run(runs, options: options, progress: { name, p in display.update(name, p) }) { c, done, total in
                 display.finished(c, done: done, total: total)
             }
         }.value
+        if let seedList { checks = CheckRunner.joinSeeds(checks, seeds: seedList) }
         display.clear()
         let elapsed = clock.now - started
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -315,10 +341,12 @@ final class CheckProgress: Sendable {
     private let quiet: Bool
     private let terminal: Bool
     private let total: Int
+    /// Whether each scenario runs at several seeds (`--seeds`): each finished line names its seed.
+    private let seeds: Bool
     private let state = Mutex<(running: [String: RunProgress], done: Int, drawn: Bool)>(([:], 0, false))
 
-    init(quiet: Bool, terminal: Bool, total: Int) {
-        self.quiet = quiet; self.terminal = terminal; self.total = total
+    init(quiet: Bool, terminal: Bool, total: Int, seeds: Bool = false) {
+        self.quiet = quiet; self.terminal = terminal; self.total = total; self.seeds = seeds
     }
 
     func update(_ name: String, _ p: RunProgress) {
@@ -336,7 +364,7 @@ final class CheckProgress: Sendable {
             s.running[c.name] = nil
             s.done = done
             let head = s.drawn ? "\r\u{1B}[K" : ""
-            var text = head + "[\(done)/\(total)] \(c.passed ? "PASS" : "FAIL") \(c.name) (\(String(format: "%.2f", c.wallSeconds))s)\n"
+            var text = head + "[\(done)/\(total)] \(c.passed ? "PASS" : "FAIL") \(c.name)\(seeds ? " seed \(c.seed)" : "") (\(String(format: "%.2f", c.wallSeconds))s)\n"
             if terminal && !s.running.isEmpty { text += line(s) } else { s.drawn = false }
             writeStandardError(text)
         }

@@ -4,6 +4,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import IntervenCheck
 import IntervenCore
 import IntervenLoading
 import IntervenScenario
@@ -28,7 +29,12 @@ struct RunCommand: AsyncParsableCommand {
             beyond --max-scans or the machine's available memory. Progress goes to stderr: a bar \
             on a terminal, a line every 10% otherwise. Exit codes: 2 for a bad scenario, rules \
             file or flag, a refused --out, or a run too large; 3 when the results cannot be \
-            written; 130/143 when interrupted (temporary files are removed).
+            written; 130/143 when interrupted (temporary files are removed). --slice i/N runs \
+            only the agents k with k mod N = i (i from 0; default from JOB_COMPLETION_INDEX/\
+            JOB_COMPLETION_COUNT or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT) and writes \
+            slice.json and part.bin to --out (default Results/<scenario name>-slice-<i>-of-<N>); \
+            `merge` joins the slices into exactly the results of the whole run. A scenario with \
+            an analyst cannot be sliced (exit 2).
             """
     )
 
@@ -59,6 +65,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("activity-filter"), help: ArgumentHelp("Log only some scans: decision=DENY,REQUIRE_APPROVAL, agent=GLOB, group=NAME, from=DURATION, to=DURATION (repeatable; all must hold).", valueName: "KEY=VALUE"))
     var activityFilters: [String] = []
 
+    @Option(help: ArgumentHelp("Run slice i of N of the agents (agent k, in scenario order, belongs to slice k mod N, i from 0); default from JOB_COMPLETION_INDEX/JOB_COMPLETION_COUNT or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT. Join slices with `merge`.", valueName: "i/N"))
+    var slice: String?
+
     @Flag(help: "Print no estimate and no progress on stderr.")
     var quiet = false
 
@@ -74,6 +83,9 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let part: SweepSlice?
+        do { part = try SliceOption.resolve(slice) } catch { throw CLIFailure.invalidInput(error.description) }
+        if let part { return try await runSlice(RunSlice(index: part.index, count: part.count)) }
         var loaded: Scenario
         do {
             loaded = try ScenarioFile.load(path: scenario, rulesPath: rules, overrides: overrides)

@@ -160,16 +160,7 @@ struct SweepCommand: AsyncParsableCommand {
     }
 
     /// `--slice`, else the Kubernetes Indexed Job or Slurm array environment, else none.
-    func sliceOption() throws(SweepInputError) -> SweepSlice? {
-        if let slice { return try SweepSlice.parse(slice, source: "--slice") }
-        let env = ProcessInfo.processInfo.environment
-        for (i, n) in [("JOB_COMPLETION_INDEX", "JOB_COMPLETION_COUNT"), ("SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT")] {
-            if let index = env[i], let count = env[n] {
-                return try SweepSlice.parse("\(index)/\(count)", source: "\(i)=\(index), \(n)=\(count)")
-            }
-        }
-        return nil
-    }
+    func sliceOption() throws(SweepInputError) -> SweepSlice? { try SliceOption.resolve(slice) }
 }
 
 /// Trigger names a sweep can be judged on.

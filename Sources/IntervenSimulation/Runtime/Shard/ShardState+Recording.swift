@@ -96,7 +96,7 @@ extension ShardState {
         // Handed over, not shared: the series is often the largest thing a run holds.
         var series: [ShardTrustRow] = []
         swap(&series, &trust)
-        var result = ShardResult(gateway: .placeholder, incidents: [], trust: series, alerts: [], anomalies: [], refused: refused,
+        var result = ShardResult(agents: .none, incidents: [], trust: series, alerts: [], anomalies: [], refused: refused,
                                  decisions: decisions, approvals: [:], scans: scans)
         result.probeCounts = probeCounts
         result.readings = takenReadings
@@ -138,8 +138,10 @@ extension ShardState {
         result.approvals = approvals
         // The agents' rows are read from the gateway when the results are written; what only
         // deciding more scans needs goes now.
-        swap(&result.gateway, &gateway)
-        result.gateway.retire()
+        var retired = Gateway.placeholder
+        swap(&retired, &gateway)
+        retired.retire()
+        result.agents = .gateway(retired, globals: globals, end: end)
         return result
     }
 }

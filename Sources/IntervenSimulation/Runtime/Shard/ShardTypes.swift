@@ -17,8 +17,8 @@ struct EpochReport: Sendable {
 
 /// What one shard contributes to the run's result.
 struct ShardResult: Sendable {
-    /// The shard's gateway, retired: what its agents' rows are read from.
-    var gateway: Gateway
+    /// The shard's agents' rows: its retired gateway to read them from, or decoded rows.
+    var agents: ShardAgents
     var incidents: [(global: Int32, ordinal: UInt32, record: IncidentRecord)]
     var trust: [ShardTrustRow]
     var alerts: [(global: Int32, ordinal: UInt32, alert: AlertRecord)]
@@ -90,4 +90,53 @@ struct ShardTrustRow {
     var scrutiny: Bool
     var suspended: Bool
     var cause: TrustCause?
+}
+
+/// Where a shard's part keeps its agents' Agents-page rows.
+enum ShardAgents: Sendable {
+    /// The shard's retired gateway (see `Gateway.retire`), the global index of each of its
+    /// agents, and the run's end: rows are made when read.
+    case gateway(Gateway, globals: [Int32], end: SimTime)
+    /// Rows already made (a slice's part read back from its bytes).
+    case rows([(global: Int32, snapshot: AgentSnapshot)])
+
+    static let none = ShardAgents.rows([])
+
+    /// How many agents.
+    var count: Int {
+        switch self {
+        case .rows(let rows): rows.count
+        case .gateway(_, let globals, _): globals.count
+        }
+    }
+
+    /// Every row with its global index, made now.
+    var rows: [(global: Int32, snapshot: AgentSnapshot)] {
+        switch self {
+        case .rows(let rows):
+            return rows
+        case .gateway(let g, let globals, let end):
+            return globals.enumerated().map { local, global in
+                var row = g.snapshot(of: AgentIndex(local), at: end)
+                row.index = global          // the scenario-wide index, not the shard's
+                return (global, row)
+            }
+        }
+    }
+
+    /// The run's rows in scenario order: read when asked from the parts' gateways when the parts
+    /// are the plan's shards in order (a run), made now from every part otherwise (slices).
+    static func rows(of parts: [ShardResult], plan: Plan) -> AgentRows {
+        var gateways: [Gateway] = []
+        var end = SimTime.zero
+        for (k, p) in parts.enumerated() {
+            guard case .gateway(let g, let globals, let e) = p.agents, parts.count == plan.shardCount,
+                  globals.first.map({ Int($0) == k }) ?? true else { break }
+            gateways.append(g); end = e
+        }
+        if gateways.count == parts.count { return AgentRows(shards: gateways, agents: plan.names.count, end: end) }
+        var list = [AgentSnapshot?](repeating: nil, count: plan.names.count)
+        for p in parts { for (g, row) in p.agents.rows { list[Int(g)] = row } }
+        return AgentRows(list.map { $0! })
+    }
 }
