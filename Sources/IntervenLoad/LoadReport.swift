@@ -15,7 +15,10 @@ public struct Comparison: Sendable {
     public var extra: [String] = []
     public var trustCompared = 0
     public var trustDifferences: [String] = []
-    public var agrees: Bool { missing.isEmpty && extra.isEmpty && trustDifferences.isEmpty }
+    /// Matched incidents whose status or resolution at the end differs (the analyst's triage;
+    /// compared only when the whole scenario ran).
+    public var statusDifferences: [String] = []
+    public var agrees: Bool { missing.isEmpty && extra.isEmpty && trustDifferences.isEmpty && statusDifferences.isEmpty }
 }
 
 /// What a load test measured and judged.
@@ -35,6 +38,10 @@ public struct LoadReport: Sendable {
     public var readError: String?
     public var actions: [String]
     var stats: LoadStats.State
+    /// The wall-clock start of the run (the `.hlog` files' start time).
+    var startedAt = Date(timeIntervalSince1970: 0)
+    /// What of the scenario the API cannot reproduce on the target.
+    public var notMirrored: [String] = []
 
     public var sent: Int { stats.sent }
     public var completed: Int { stats.completed }
@@ -88,12 +95,19 @@ public struct LoadReport: Sendable {
             if let first = stats.errorSamples.first { out += "; first: \(first)" }
         }
         out += "\nclosed loop: \(stats.polls) approval polls, \(stats.retriesAfterApproval) retries after approval, \(stats.backoffs) backoffs after denies\n"
+        if stats.analystWork > 0 {
+            out += "analyst: \(stats.analystWork) approvals and incidents taken, \(stats.analystActions) decisions and transitions sent, "
+                + "\(stats.analystRefused) refused by the target (decided, expired or closed meanwhile)\n"
+        }
+        for n in notMirrored { out += "not mirrored: \(n)\n" }
         if let readError { out += "error: \(readError)\n" }
         out += "expectations (\(verdicts.count)):\n"
         for v in verdicts { out += "  \(v.status == .passed ? "PASS" : v.status == .failed ? "FAIL" : "N/J ") \(v.title): \(v.observed)\n" }
         out += "comparison with the simulation: \(comparison.matched) incidents matched, \(comparison.missing.count) missing, \(comparison.extra.count) extra; "
-            + "trust of \(comparison.trustCompared) agents compared, \(comparison.trustDifferences.count) differ\n"
-        for d in (comparison.missing.map { "  missing: " + $0 } + comparison.extra.map { "  extra: " + $0 } + comparison.trustDifferences.map { "  trust: " + $0 }).prefix(20) {
+            + "trust of \(comparison.trustCompared) agents compared, \(comparison.trustDifferences.count) differ"
+            + (endedAt == nil ? "; status of \(comparison.matched - comparison.statusDifferences.count) of \(comparison.matched) matched incidents agrees\n" : "\n")
+        for d in (comparison.missing.map { "  missing: " + $0 } + comparison.extra.map { "  extra: " + $0 } + comparison.trustDifferences.map { "  trust: " + $0 }
+                  + comparison.statusDifferences.map { "  status: " + $0 }).prefix(20) {
             out += d + "\n"
         }
         return out
@@ -124,14 +138,18 @@ public struct LoadReport: Sendable {
             "error_samples": stats.errorSamples,
             "behind_schedule": ["count": behind, "lag": figures(stats.lag)],
             "closed_loop": ["approval_polls": stats.polls, "retries_after_approval": stats.retriesAfterApproval,
-                            "backoffs": stats.backoffs, "arrivals_skipped_while_blocked": stats.skippedWhileBlocked],
+                            "backoffs": stats.backoffs, "arrivals_skipped_while_blocked": stats.skippedWhileBlocked,
+                            "analyst_work": stats.analystWork, "analyst_actions": stats.analystActions,
+                            "analyst_refused": stats.analystRefused],
+            "not_mirrored": notMirrored,
             "operator_actions": actions, "read_error": readError as Any? ?? NSNull(), "exit_code": Int(exitCode),
         ]
         json("load.json", load)
         json("expectations.json", verdicts.map { ["id": $0.id, "location": $0.location, "title": $0.title, "status": $0.status.rawValue, "observed": $0.observed] })
         json("comparison.json", ["incidents_matched": comparison.matched, "incidents_missing": comparison.missing,
                                  "incidents_extra": comparison.extra, "trust_compared": comparison.trustCompared,
-                                 "trust_differences": comparison.trustDifferences, "agrees": comparison.agrees])
+                                 "trust_differences": comparison.trustDifferences, "status_differences": comparison.statusDifferences,
+                                 "agrees": comparison.agrees])
         var junit = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"\(xml(scenario))\" tests=\"\(verdicts.count)\" failures=\"\(verdicts.filter { $0.status == .failed }.count)\" skipped=\"\(verdicts.filter { $0.status == .notJudged }.count)\">\n"
         for v in verdicts {
             junit += "  <testcase classname=\"load.\(xml(scenario))\" name=\"\(xml(v.id))\">"
@@ -154,6 +172,13 @@ public struct LoadReport: Sendable {
         hgrm("latency-scan-naive.hgrm", stats.naiveScans)
         for (k, h) in stats.byEndpoint where k != "scan" { hgrm("latency-\(k).hgrm", h) }
         for (k, h) in stats.byDecision { hgrm("latency-scan-\(k.lowercased()).hgrm", h) }
+        // The same latencies over time: one interval histogram per second in HdrHistogram's log format.
+        for (name, lines) in stats.logs.lines {
+            let what = name == "scan-naive" ? "scan latency from the actual send" : "\(name) latency from the intended send time"
+            let text = IntervalLogs.text(lines, startedAt: startedAt,
+                                         title: "interven-sim load \(scenario): \(what), recorded in microseconds, Interval_Max in milliseconds")
+            files.append(ResultsWriter.File(name: "latency-\(name).hlog", bytes: Array(text.utf8)))
+        }
         return files.sorted { $0.name < $1.name }
     }
 }
@@ -181,6 +206,7 @@ public enum LoadTest {
         let ended = runner.endedAt.load(ordering: .relaxed)
         let endedAt: SimTime? = ended >= 0 ? SimTime(milliseconds: ended) : nil
         let back = await runner.readBack()
+        runner.stats.closeIntervals(atMicros: runner.elapsedMicros())
         await runner.shutdown()
         let stats = runner.stats.snapshot()
         let verdicts = back.error == nil
@@ -193,7 +219,18 @@ public enum LoadTest {
         return LoadReport(scenario: scenario.name, seed: scenario.seed, speed: options.speed, connections: options.connections,
                           wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18,
                           interrupted: interrupted, endedAt: endedAt, verdicts: verdicts, comparison: comparison, incidents: back.incidents,
-                          trust: back.trust, readError: back.error, actions: runner.actionLog.withLock { $0 }, stats: stats)
+                          trust: back.trust, readError: back.error, actions: runner.actionLog.withLock { $0 }, stats: stats,
+                          startedAt: runner.startedAt, notMirrored: notMirrored(scenario))
+    }
+
+    /// What of the scenario the load generator cannot reproduce through the API.
+    static func notMirrored(_ scenario: Scenario) -> [String] {
+        scenario.groups.compactMap { g in
+            guard case .ephemeral = g.key else { return nil }
+            return "group \(g.name) uses ephemeral keys, which the API cannot mint: its agents scan with the live key, so the "
+                + "scope violations the simulation predicts (DENY EPHEMERAL_SCOPE_VIOLATION, ephemeral_scope incidents, their trust) "
+                + "do not happen on the target"
+        }
     }
 
     static func compare(_ sim: RunResult, _ incidents: [LiveIncident], _ trust: [LiveTrust], tolerance: SimDuration,
@@ -204,7 +241,12 @@ public enum LoadTest {
             if let until, i.openedAt > until { continue }
             if let k = unmatched.firstIndex(where: { $0.agent == i.agent && $0.trigger == i.trigger.description
                 && abs($0.openedAt - i.openedAt.milliseconds) <= tolerance.milliseconds }) {
-                unmatched.remove(at: k); c.matched += 1
+                let l = unmatched.remove(at: k); c.matched += 1
+                let resolution = i.resolution.map { "\($0)" }
+                if until == nil, l.status != "\(i.status)" || l.resolution != resolution {
+                    c.statusDifferences.append("\(i.agent) \(i.trigger) at \(i.openedAt): target \(l.status)\(l.resolution.map { " " + $0 } ?? ""), "
+                        + "simulation \(i.status)\(resolution.map { " " + $0 } ?? "")")
+                }
             } else {
                 c.missing.append("\(i.agent) \(i.trigger) at \(i.openedAt)")
             }
