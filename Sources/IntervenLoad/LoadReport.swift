@@ -28,6 +28,8 @@ public struct LoadReport: Sendable {
     public var speed: Double
     public var connections: Int
     public var wallSeconds: Double
+    /// The generator's own CPU time (user and system, all its threads) while it ran the traffic.
+    public var cpuSeconds: Double = 0
     public var interrupted: Bool
     /// The scenario time sending stopped at, when before the scenario's end (a bound or Ctrl-C).
     public var endedAt: SimTime?
@@ -56,6 +58,12 @@ public struct LoadReport: Sendable {
     public func scanLatency(_ p: Double, corrected: Bool = true) -> UInt64 {
         let h = corrected ? stats.allScans : stats.naiveScans
         return h.totalCount == 0 ? 0 : (p >= 100 ? h.max : h.valueAtPercentile(p))
+    }
+
+    /// How many scans took at least `micros`, from the intended (or the actual) send time.
+    public func scans(atLeast micros: UInt64, corrected: Bool = true) -> UInt64 {
+        let h = corrected ? stats.allScans : stats.naiveScans
+        return h.totalCount == 0 || micros > h.max ? 0 : h.count(within: micros...h.max)
     }
 
     /// 0: every judged expectation held, the target answered and agreed; 1: an expectation failed,
@@ -87,6 +95,10 @@ public struct LoadReport: Sendable {
         let rate = wallSeconds > 0 ? Double(completed) / wallSeconds : 0
         out += "throughput: \(fmt(rate)) requests/s; behind schedule: \(behind)"
         if behind > 0 { out += " (lag p99 \(ms(stats.lag.valueAtPercentile(99))) ms, max \(ms(stats.lag.max)) ms)" }
+        if wallSeconds > 0 {
+            out += "\ngenerator CPU: \(String(format: "%.1f", cpuSeconds)) s user+sys in \(String(format: "%.1f", wallSeconds)) s "
+                + "(\(Int((cpuSeconds / wallSeconds * 100).rounded()))% of one core)"
+        }
         out += "\nerrors: \(errors)"
         if errors > 0 {
             out += " (" + stats.errorsByCause.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
@@ -128,7 +140,7 @@ public struct LoadReport: Sendable {
              "p99_ms": msD(h.valueAtPercentile(99)), "p99_9_ms": msD(h.valueAtPercentile(99.9)), "max_ms": msD(h.max)]
         }
         let load: [String: Any] = [
-            "scenario": scenario, "seed": seed, "speed": speed, "connections": connections, "wall_seconds": wallSeconds,
+            "scenario": scenario, "seed": seed, "speed": speed, "connections": connections, "wall_seconds": wallSeconds, "cpu_seconds": cpuSeconds,
             "interrupted": interrupted, "ended_at_scenario_ms": endedAt.map { $0.milliseconds } as Any? ?? NSNull(), "sent": sent, "completed": completed,
             "throughput_per_second": stats.perSecond,
             "latency_by_endpoint": stats.byEndpoint.mapValues(figures), "latency_by_decision": stats.byDecision.mapValues(figures),
@@ -183,6 +195,18 @@ public struct LoadReport: Sendable {
     }
 }
 
+/// User plus system CPU time of this process so far, in seconds.
+func processCPUSeconds() -> Double {
+    var u = rusage()
+    #if os(Linux)
+    let who = __rusage_who_t(RUSAGE_SELF.rawValue)
+    #else
+    let who = RUSAGE_SELF
+    #endif
+    guard getrusage(who, &u) == 0 else { return 0 }
+    return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+}
+
 func ms(_ micros: UInt64) -> String { String(format: "%.2f", Double(micros) / 1000) }
 func msD(_ micros: UInt64) -> Double { (Double(micros) / 10).rounded() / 100 }
 func fmt(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e12 ? String(Int64(x)) : String(format: "%.1f", x) }
@@ -200,7 +224,9 @@ public enum LoadTest {
         let runner = LoadRunner(scenario: scenario, options: options)
         started(runner)
         let clock = ContinuousClock.now
+        let cpu = processCPUSeconds()
         await runner.run()
+        let cpuSeconds = processCPUSeconds() - cpu
         let wall = clock.duration(to: .now)
         let interrupted = runner.stopped
         let ended = runner.endedAt.load(ordering: .relaxed)
@@ -217,7 +243,7 @@ public enum LoadTest {
         let comparison = compare(predicted, back.incidents, back.trust, tolerance: incidentTolerance, trustTolerance: trustTolerance,
                                  until: endedAt)
         return LoadReport(scenario: scenario.name, seed: scenario.seed, speed: options.speed, connections: options.connections,
-                          wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18,
+                          wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18, cpuSeconds: cpuSeconds,
                           interrupted: interrupted, endedAt: endedAt, verdicts: verdicts, comparison: comparison, incidents: back.incidents,
                           trust: back.trust, readError: back.error, actions: runner.actionLog.withLock { $0 }, stats: stats,
                           startedAt: runner.startedAt, notMirrored: notMirrored(scenario))

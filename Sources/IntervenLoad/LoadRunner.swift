@@ -166,7 +166,8 @@ public final class LoadRunner: Sendable {
             var sent = 0
             while let p = heap.pop() {
                 let dueAt = due(p.time)
-                if stopped || sent >= options.maxRequests || dueAt > limitMicros {
+                // The wall-time bound holds also when sends are behind schedule (their due times in the past).
+                if stopped || sent >= options.maxRequests || dueAt > limitMicros || elapsedMicros() > limitMicros {
                     endedAt.store(min(p.time.milliseconds, scenarioNow().milliseconds), ordering: .relaxed); break
                 }
                 let now = elapsedMicros()
