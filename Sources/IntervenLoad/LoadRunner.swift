@@ -7,12 +7,6 @@ import NIOCore
 import NIOHTTP1
 import Synchronization
 
-/// An HTTP answer: status and parsed JSON body (nil when not JSON), or a failure.
-struct Answer: Sendable {
-    var status: Int
-    var json: [String: any Sendable]?
-}
-
 /// Per-agent closed-loop state shared by the scheduler and the request tasks.
 struct AgentLive: Sendable {
     /// Waiting on an approval: no regular traffic until it is decided or times out.
@@ -100,22 +94,21 @@ public final class LoadRunner: Sendable {
         let start = elapsedMicros()
         let intendedAt = intended ?? start
         stats.started(lagMicros: start - intendedAt)
-        var req = HTTPClientRequest(url: options.target + path)
-        req.method = method
-        req.headers.add(name: "Authorization", value: "Bearer \(key)")
-        if let actor { req.headers.add(name: "X-Interven-Actor", value: actor) }
-        if let body {
-            req.headers.add(name: "Content-Type", value: "application/json")
-            req.body = .bytes(ByteBuffer(string: body))
-        }
+        var headers = HTTPHeaders()
+        headers.add(name: "Authorization", value: "Bearer \(key)")
+        if let actor { headers.add(name: "X-Interven-Actor", value: actor) }
+        if body != nil { headers.add(name: "Content-Type", value: "application/json") }
         var answer: Answer? = nil
         var failure: (FailureCause, Int?, String)? = nil
         do {
-            let r = try await client.execute(req, timeout: .milliseconds(Int64(options.requestTimeout * 1000)))
-            let bytes = try await r.body.collect(upTo: 16 << 20)
+            // The future-based API: the async one spawns a task and an actor call per request
+            // (its cancellation handler), a cost that showed in profiles of the generator.
+            let request = try HTTPClient.Request(url: options.target + path, method: method, headers: headers,
+                                                 body: body.map { .byteBuffer(ByteBuffer(string: $0)) })
+            let r = try await client.execute(request: request, eventLoop: .indifferent,
+                                             deadline: .now() + .milliseconds(Int64(options.requestTimeout * 1000))).get()
             let status = Int(r.status.code)
-            let json = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any]
-            answer = Answer(status: status, json: json.map(sendable))
+            answer = Answer(status: status, body: r.body.map { Array($0.readableBytesView) } ?? [])
             if status >= 500 { failure = (.status5xx, status, "\(endpoint): HTTP \(status)") }
             // A 409 of an operator or analyst action is the gateway refusing it (reported with it); a
             // trace not yet stored (404, answered before its commit) is asked again at the next scan.
@@ -124,7 +117,7 @@ public final class LoadRunner: Sendable {
             failure = (Self.cause(of: error), nil, "\(endpoint): \(error)")
         }
         let end = elapsedMicros()
-        let decision = endpoint == "scan" ? answer?.json?["decision"] as? String : nil
+        let decision = endpoint == "scan" ? answer?.string("decision") : nil
         stats.finished(endpoint: endpoint, decision: decision, corrected: end - intendedAt, naive: end - start,
                        second: Int(end / 1_000_000), failure: failure)
         return answer
@@ -239,9 +232,9 @@ public final class LoadRunner: Sendable {
             }
         }
         guard let answer = await call(.POST, "/v1/scan", key: options.key(for: req.agent), body: req.json, endpoint: "scan",
-                                      intended: intended), answer.status == 200, let json = answer.json else { return }
-        let decision = json["decision"] as? String ?? ""
-        if let trace = json["trace_id"] as? String {
+                                      intended: intended), answer.status == 200 else { return }
+        let decision = answer.string("decision") ?? ""
+        if let trace = answer.string("trace_id") {
             if a >= 0 {
                 live.withLock { s in
                     s[a].traces.append(trace)
@@ -253,8 +246,9 @@ public final class LoadRunner: Sendable {
         guard a >= 0 else { return }
         switch decision {
         case "REQUIRE_APPROVAL":
-            live.withLock { $0[a].consecutiveDenies = 0; $0[a].lastApproval = json["approval_id"] as? String }
-            guard let approval = json["approval_id"] as? String else { return }
+            let approval = answer.string("approval_id")
+            live.withLock { $0[a].consecutiveDenies = 0; $0[a].lastApproval = approval }
+            guard let approval else { return }
             analystTakes(AnalystWork(kind: .approval, time: at, agent: Int32(a), ordinal: 0, label: label), id: approval)
             guard behavior.retryAfterApproval else { return }
             live.withLock { $0[a].blocked = true }
@@ -285,7 +279,7 @@ public final class LoadRunner: Sendable {
             stats.note { $0.polls += 1 }
             guard let answer = await call(.GET, "/v1/approvals/\(id)/status", key: options.key(for: req.agent), body: nil,
                                           endpoint: "approval_status") else { continue }
-            let status = answer.json?["status"] as? String ?? ""
+            let status = answer.string("status") ?? ""
             if status == "pending" { continue }
             live.withLock { $0[a].blocked = false }
             if status == "approved" && !stopped && !Task.isCancelled {
