@@ -241,7 +241,13 @@ public final class LoadRunner: Sendable {
                     if s[a].traces.count > 64 { s[a].traces.removeFirst() }
                 }
             }
-            await measureOffset(trace: trace, key: options.key(for: req.agent), sentAt: intended)
+            // Once, beside the closed loop (not before it: a slow trace read must not delay the
+            // agent's polls); the loops are awaited before the target is read back.
+            if gatewayOffset.withLock({ $0 == nil }), !measuring.load(ordering: .relaxed) {
+                let key = options.key(for: req.agent)
+                let t = Task { await self.measureOffset(trace: trace, key: key, sentAt: intended) }
+                loops.withLock { $0.append(t) }
+            }
         }
         guard a >= 0 else { return }
         switch decision {

@@ -106,12 +106,14 @@ struct LoadTests {
         #expect(report.text.contains("analyst: \(n) approvals and incidents taken, \(2 * n) decisions and transitions sent, 0 refused"))
     }
 
+    // The scan at 1 min leaves 7 min (7 s of wall time) for its answer, the analyst's 30 s and the
+    // polls, even on a machine busy with the whole test suite.
     @Test func approvalsArePolledAndRetried() async throws {
         let s = try scenario("""
             name: load-approvals
             description: a load test fixture
             seed: 5
-            duration: 3m
+            duration: 8m
             analyst: {headcount: 1, response_time: 30s, accuracy: 1.0}
             agents:
               - {group: merge, name: merger-1, runtime: cursor, arrivals: {constant: 0.01/h}, mix: [{op: github.list_prs}]}
