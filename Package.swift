@@ -94,8 +94,11 @@ let package = Package(
                 dependencies: ["IntervenCore", "IntervenScenario", "IntervenSimulation", "IntervenResults",
                                "IntervenCheck",
                                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                               .product(name: "Histogram", package: "hdrhistogram-swift")],
+                               .product(name: "Histogram", package: "hdrhistogram-swift"), "CZlib"],
                 swiftSettings: strict),
+        // zlib, for HdrHistogram's compressed encoding in the load generator's interval logs
+        // (Debian: zlib1g-dev).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // jemalloc, linked into the executable only (Debian: libjemalloc-dev), unless
         // INTERVEN_ALLOCATOR=system.
         .systemLibrary(
@@ -145,7 +148,8 @@ let package = Package(
                                                                 .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "IntervenLoadTests", dependencies: ["IntervenLoad", "IntervenServer", "IntervenCore",
                                                               "IntervenScenario", "IntervenLoading", "IntervenTesting",
-                                                              .product(name: "Hummingbird", package: "hummingbird")]),
+                                                              .product(name: "Hummingbird", package: "hummingbird"),
+                                                              .product(name: "Histogram", package: "hdrhistogram-swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

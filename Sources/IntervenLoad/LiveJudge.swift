@@ -51,7 +51,7 @@ extension LoadRunner {
             for case let r as [String: any Sendable] in rows {
                 let opened = (r["opened_at"] as? String).flatMap(ISOTime.parse).map { $0 - offset } ?? 0
                 let traces = (r["trace_ids"] as? [any Sendable])?.count ?? Int((r["trace_count"] as? Double) ?? 0)
-                incidents.append(LiveIncident(id: r["id"] as? String ?? "", agent: r["agent_id"] as? String ?? "",
+                incidents.append(LiveIncident(id: (r["incident_id"] ?? r["id"]) as? String ?? "", agent: r["agent_id"] as? String ?? "",
                                               trigger: r["trigger"] as? String ?? "", severity: r["severity"] as? String ?? "",
                                               status: r["status"] as? String ?? "", resolution: r["resolution"] as? String,
                                               openedAt: opened, traces: traces))

@@ -2,15 +2,10 @@ import AsyncHTTPClient
 import Foundation
 import IntervenCore
 public import IntervenScenario
+import IntervenSimulation
 import NIOCore
 import NIOHTTP1
 import Synchronization
-
-/// An HTTP answer: status and parsed JSON body (nil when not JSON), or a failure.
-struct Answer: Sendable {
-    var status: Int
-    var json: [String: any Sendable]?
-}
 
 /// Per-agent closed-loop state shared by the scheduler and the request tasks.
 struct AgentLive: Sendable {
@@ -23,6 +18,10 @@ struct AgentLive: Sendable {
     var lastApproval: String?
     /// The newest trace ids, for manual incidents.
     var traces: [String] = []
+    /// The planned scenario times of the newest scans sent, for the analyst's incident times.
+    var sent: [SimTime] = []
+    /// The agent's ground truth at its newest scan (phases change it), for the analyst.
+    var label: GroundTruth = .benign
 }
 
 /// Drives a live gateway with a scenario's traffic (see README, "Load-testing a live gateway").
@@ -37,11 +36,17 @@ public final class LoadRunner: Sendable {
     /// stop), or -1.
     let endedAt = Atomic<Int64>(-1)
     let origin = ContinuousClock.now
+    /// The wall-clock start, for the `.hlog` files' start time.
+    let startedAt = Date()
     /// Gateway time minus scenario time (ms), measured from the first scan's trace.
     let gatewayOffset = Mutex<Int64?>(nil)
     let measuring = Atomic<Bool>(false)
     let loops = Mutex<[Task<Void, Never>]>([])
     let actionLog = Mutex<[String]>([])
+    /// The analyst, when the scenario has one.
+    let desk: Mutex<LiveDesk?>
+    /// Global agent index by name (scenario order, as the simulation numbers agents).
+    let agentIndex: [String: Int]
 
     public init(scenario: Scenario, options: LoadOptions) {
         self.scenario = scenario
@@ -50,8 +55,20 @@ public final class LoadRunner: Sendable {
         config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, options.connections))
         config.timeout = .init(connect: .seconds(2), read: .milliseconds(Int64(options.requestTimeout * 1000)))
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
-        let count = scenario.groups.reduce(0) { $0 + $1.agentNames.count }
-        live = Mutex([AgentLive](repeating: AgentLive(), count: count))
+        var states: [AgentLive] = []
+        var index: [String: Int] = [:]
+        for g in scenario.groups {
+            for name in g.agentNames {
+                index[name] = states.count
+                var s = AgentLive(); s.label = g.label
+                states.append(s)
+            }
+        }
+        live = Mutex(states)
+        agentIndex = index
+        desk = Mutex(scenario.analyst.map {
+            LiveDesk(desk: AnalystDesk(model: $0, seed: scenario.seed, approvalTTLs: AnalystDesk.approvalTTLs(of: scenario)))
+        })
     }
 
     /// Stops sending: in-flight requests finish, what was measured is kept.
@@ -77,31 +94,30 @@ public final class LoadRunner: Sendable {
         let start = elapsedMicros()
         let intendedAt = intended ?? start
         stats.started(lagMicros: start - intendedAt)
-        var req = HTTPClientRequest(url: options.target + path)
-        req.method = method
-        req.headers.add(name: "Authorization", value: "Bearer \(key)")
-        if let actor { req.headers.add(name: "X-Interven-Actor", value: actor) }
-        if let body {
-            req.headers.add(name: "Content-Type", value: "application/json")
-            req.body = .bytes(ByteBuffer(string: body))
-        }
+        var headers = HTTPHeaders()
+        headers.add(name: "Authorization", value: "Bearer \(key)")
+        if let actor { headers.add(name: "X-Interven-Actor", value: actor) }
+        if body != nil { headers.add(name: "Content-Type", value: "application/json") }
         var answer: Answer? = nil
         var failure: (FailureCause, Int?, String)? = nil
         do {
-            let r = try await client.execute(req, timeout: .milliseconds(Int64(options.requestTimeout * 1000)))
-            let bytes = try await r.body.collect(upTo: 16 << 20)
+            // The future-based API: the async one spawns a task and an actor call per request
+            // (its cancellation handler), a cost that showed in profiles of the generator.
+            let request = try HTTPClient.Request(url: options.target + path, method: method, headers: headers,
+                                                 body: body.map { .byteBuffer(ByteBuffer(string: $0)) })
+            let r = try await client.execute(request: request, eventLoop: .indifferent,
+                                             deadline: .now() + .milliseconds(Int64(options.requestTimeout * 1000))).get()
             let status = Int(r.status.code)
-            let json = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any]
-            answer = Answer(status: status, json: json.map(sendable))
+            answer = Answer(status: status, body: r.body.map { Array($0.readableBytesView) } ?? [])
             if status >= 500 { failure = (.status5xx, status, "\(endpoint): HTTP \(status)") }
-            // A 409 of an operator action is the gateway refusing it (reported with the action); a
+            // A 409 of an operator or analyst action is the gateway refusing it (reported with it); a
             // trace not yet stored (404, answered before its commit) is asked again at the next scan.
-            else if status >= 400 && !(status == 409 && endpoint == "operator") && !(status == 404 && endpoint == "trace") { failure = (.status4xx, status, "\(endpoint): HTTP \(status)") }
+            else if status >= 400 && !(status == 409 && (endpoint == "operator" || endpoint == "analyst")) && !(status == 404 && endpoint == "trace") { failure = (.status4xx, status, "\(endpoint): HTTP \(status)") }
         } catch {
             failure = (Self.cause(of: error), nil, "\(endpoint): \(error)")
         }
         let end = elapsedMicros()
-        let decision = endpoint == "scan" ? answer?.json?["decision"] as? String : nil
+        let decision = endpoint == "scan" ? answer?.string("decision") : nil
         stats.finished(endpoint: endpoint, decision: decision, corrected: end - intendedAt, naive: end - start,
                        second: Int(end / 1_000_000), failure: failure)
         return answer
@@ -133,13 +149,18 @@ public final class LoadRunner: Sendable {
             }
         }
         let progress: Task<Void, Never>? = options.progress ? Task { await self.progressLine() } : nil
+        if scenario.analyst?.triagesIncidents == true {
+            let watcher = Task { await self.watchIncidents() }
+            loops.withLock { $0.append(watcher) }
+        }
         let limitMicros = Int64(options.maxWallSeconds * 1_000_000)
         await withTaskGroup(of: Void.self) { group in
             var inFlight = 0
             var sent = 0
             while let p = heap.pop() {
                 let dueAt = due(p.time)
-                if stopped || sent >= options.maxRequests || dueAt > limitMicros {
+                // The wall-time bound holds also when sends are behind schedule (their due times in the past).
+                if stopped || sent >= options.maxRequests || dueAt > limitMicros || elapsedMicros() > limitMicros {
                     endedAt.store(min(p.time.milliseconds, scenarioNow().milliseconds), ordering: .relaxed); break
                 }
                 let now = elapsedMicros()
@@ -157,7 +178,8 @@ public final class LoadRunner: Sendable {
                         // The simulation still draws the scan it would have sent; keep the stream aligned.
                     } else if let req = traffic.nextScan(a) {
                         let behavior = traffic.agents[a].behavior, label = traffic.agents[a].label
-                        group.addTask { await self.scan(req, agent: a, behavior: behavior, label: label, intended: dueAt) }
+                        let at = p.time
+                        group.addTask { await self.scan(req, agent: a, behavior: behavior, label: label, at: at, intended: dueAt) }
                         inFlight += 1; sent += 1
                     }
                     if let t = traffic.nextArrival(a, from: p.time, first: false) {
@@ -167,7 +189,8 @@ public final class LoadRunner: Sendable {
                     let a = Int(p.agent)
                     let behavior = a >= 0 ? traffic.agents[a].behavior : Behavior()
                     let label = a >= 0 ? traffic.agents[a].label : .benign
-                    group.addTask { await self.scan(req, agent: a, behavior: behavior, label: label, intended: dueAt) }
+                    let at = p.time
+                    group.addTask { await self.scan(req, agent: a, behavior: behavior, label: label, at: at, intended: dueAt) }
                     inFlight += 1; sent += 1
                 case .action(let k):
                     let e = scenario.timeline[k]
@@ -199,23 +222,40 @@ public final class LoadRunner: Sendable {
     /// Shuts the HTTP client down.
     public func shutdown() async { try? await client.shutdown() }
 
-    func scan(_ req: ScanRequest, agent a: Int, behavior: Behavior, label: GroundTruth, intended: Int64) async {
+    /// One scan planned at scenario time `at` (due at `intended` µs), and the closed loop after its answer.
+    func scan(_ req: ScanRequest, agent a: Int, behavior: Behavior, label: GroundTruth, at: SimTime, intended: Int64) async {
+        if a >= 0, scenario.analyst != nil {
+            // Before sending: the target may open an incident (and the watcher see it) before the answer is back.
+            live.withLock { s in
+                s[a].sent.append(at); s[a].label = label
+                if s[a].sent.count > 64 { s[a].sent.removeFirst() }
+            }
+        }
         guard let answer = await call(.POST, "/v1/scan", key: options.key(for: req.agent), body: req.json, endpoint: "scan",
-                                      intended: intended), answer.status == 200, let json = answer.json else { return }
-        let decision = json["decision"] as? String ?? ""
-        if let trace = json["trace_id"] as? String {
-            if a >= 0 { live.withLock { $0[a].traces.append(trace); if $0[a].traces.count > 64 { $0[a].traces.removeFirst() } } }
-            await measureOffset(trace: trace, key: options.key(for: req.agent), sentAt: intended)
+                                      intended: intended), answer.status == 200 else { return }
+        let decision = answer.string("decision") ?? ""
+        if let trace = answer.string("trace_id") {
+            if a >= 0 {
+                live.withLock { s in
+                    s[a].traces.append(trace)
+                    if s[a].traces.count > 64 { s[a].traces.removeFirst() }
+                }
+            }
+            // Once, beside the closed loop (not before it: a slow trace read must not delay the
+            // agent's polls); the loops are awaited before the target is read back.
+            if gatewayOffset.withLock({ $0 == nil }), !measuring.load(ordering: .relaxed) {
+                let key = options.key(for: req.agent)
+                let t = Task { await self.measureOffset(trace: trace, key: key, sentAt: intended) }
+                loops.withLock { $0.append(t) }
+            }
         }
         guard a >= 0 else { return }
         switch decision {
         case "REQUIRE_APPROVAL":
-            live.withLock { $0[a].consecutiveDenies = 0; $0[a].lastApproval = json["approval_id"] as? String }
-            guard let approval = json["approval_id"] as? String else { return }
-            if let analyst = scenario.analyst, analyst.decidesApprovals {
-                let t = Task { await self.analystDecides(approval, label: label, analyst: analyst, key: self.options.key(for: req.agent)) }
-                loops.withLock { $0.append(t) }
-            }
+            let approval = answer.string("approval_id")
+            live.withLock { $0[a].consecutiveDenies = 0; $0[a].lastApproval = approval }
+            guard let approval else { return }
+            analystTakes(AnalystWork(kind: .approval, time: at, agent: Int32(a), ordinal: 0, label: label), id: approval)
             guard behavior.retryAfterApproval else { return }
             live.withLock { $0[a].blocked = true }
             let t = Task { await self.waitForApproval(approval, req: req, agent: a, behavior: behavior, label: label) }
@@ -245,29 +285,16 @@ public final class LoadRunner: Sendable {
             stats.note { $0.polls += 1 }
             guard let answer = await call(.GET, "/v1/approvals/\(id)/status", key: options.key(for: req.agent), body: nil,
                                           endpoint: "approval_status") else { continue }
-            let status = answer.json?["status"] as? String ?? ""
+            let status = answer.string("status") ?? ""
             if status == "pending" { continue }
             live.withLock { $0[a].blocked = false }
             if status == "approved" && !stopped && !Task.isCancelled {
                 stats.note { $0.retriesAfterApproval += 1 }
-                await scan(req, agent: a, behavior: behavior, label: label, intended: elapsedMicros())
+                await scan(req, agent: a, behavior: behavior, label: label, at: scenarioNow(), intended: elapsedMicros())
             }
             return
         }
         live.withLock { $0[a].blocked = false }
-    }
-
-    /// The analyst, simply: after a response time drawn from the scenario's model (scaled), decides
-    /// as the agent's ground truth says with the model's accuracy.
-    func analystDecides(_ id: String, label: GroundTruth, analyst: AnalystModel, key: String) async {
-        var rng = RandomStream(seed: scenario.seed, stream: stableHash("analyst/\(id)"))
-        let delay = analyst.responseTime.draw(&rng)
-        try? await Task.sleep(for: .microseconds(max(0, due(SimTime.zero + delay))))
-        guard !stopped, !Task.isCancelled else { return }
-        let right = rng.nextUnit() < analyst.accuracy.doubleValue
-        let approve = (label == .benign) == right
-        _ = await call(.POST, "/v1/approvals/\(id)/decision", key: key, body: "{\"approve\": \(approve)}", endpoint: "operator",
-                       actor: "analyst")
     }
 
     /// Learns gateway time minus scenario time from the first scan's trace.

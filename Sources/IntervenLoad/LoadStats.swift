@@ -36,6 +36,12 @@ final class LoadStats: Sendable {
         var backoffs = 0
         var skippedWhileBlocked = 0
         var operatorActions: [String] = []
+        /// Approvals and incidents handed to the analyst, its decisions sent, and those the target refused (409).
+        var analystWork = 0
+        var analystActions = 0
+        var analystRefused = 0
+        /// Per-second interval histograms of every latency, for the `.hlog` files.
+        var logs = IntervalLogs()
     }
 
     let state = Mutex(State())
@@ -53,13 +59,19 @@ final class LoadStats: Sendable {
             s.completed += 1
             let c = UInt64(max(1, corrected)), n = UInt64(max(1, naive))
             _ = s.byEndpoint[endpoint, default: newLatency()].record(c)
+            let t = max(0, second)
             if endpoint == "scan" {
                 _ = s.allScans.record(c)
                 _ = s.naiveScans.record(n)
+                s.logs.record("scan", c, second: t)
+                s.logs.record("scan-naive", n, second: t)
+            } else {
+                s.logs.record(endpoint, c, second: t)
             }
             if let d = decision {
                 _ = s.byDecision[d, default: newLatency()].record(c)
                 s.decisions[d, default: 0] += 1
+                s.logs.record("scan-" + d.lowercased(), c, second: t)
             }
             if second >= 0 {
                 while s.perSecond.count <= second { s.perSecond.append(0) }
@@ -71,6 +83,11 @@ final class LoadStats: Sendable {
                 if s.errorSamples.count < 10 { s.errorSamples.append(message) }
             }
         }
+    }
+
+    /// Ends the last interval of the logs at `micros` after the start.
+    func closeIntervals(atMicros micros: Int64) {
+        state.withLock { s in s.logs.close(length: max(0.001, Double(micros) / 1e6 - Double(s.logs.second))) }
     }
 
     func note(_ body: (inout State) -> Void) { state.withLock { body(&$0) } }

@@ -82,7 +82,7 @@ extension LoadRunner {
               let rows = answer.json?["incidents"] as? [any Sendable] else { return nil }
         for case let row as [String: any Sendable] in rows {
             if let t = sel.trigger, row["trigger"] as? String != t.description { continue }
-            if let id = row["id"] as? String { return id }
+            if let id = (row["incident_id"] ?? row["id"]) as? String { return id }
         }
         return nil
     }

@@ -39,23 +39,49 @@ public struct ScanRequest: Sendable, Equatable {
         // The catalogue's own URL shape: the classifier reads the tool from the host (or the
         // path for hosts it does not know) and the operation from a path segment.
         let url = "https://\(host)/\(t.tool)/\(t.operation)"
-        var members: [(String, String)] = [("operation", quote(t.operation)), ("variant", "\(variant)")]
-        if let p = t.principal { members.append(("principal", quote(p))) }
-        if t.dataClasses.contains(.secrets) { members.append(("password", quote("hunter2"))) }
-        if t.dataClasses.contains(.pii) { members.append(("email", quote("jane.doe@example.com"))) }
-        if t.dataClasses.contains(.phi) { members.append(("note", quote("patient diagnosis follow-up"))) }
-        if t.dataClasses.contains(.internal) { members.append(("label", quote("confidential"))) }
-        var body = "{" + members.map { "\(quote($0.0)): \($0.1)" }.joined(separator: ", ")
+        var body = "{\"operation\": "
+        body.reserveCapacity(256)
+        body += quote(t.operation)
+        body += ", \"variant\": "
+        body += String(variant)
+        if let p = t.principal { body += ", \"principal\": " + quote(p) }
+        if t.dataClasses.contains(.secrets) { body += ", \"password\": \"hunter2\"" }
+        if t.dataClasses.contains(.pii) { body += ", \"email\": \"jane.doe@example.com\"" }
+        if t.dataClasses.contains(.phi) { body += ", \"note\": \"patient diagnosis follow-up\"" }
+        if t.dataClasses.contains(.internal) { body += ", \"label\": \"confidential\"" }
         let pad = t.bodyBytes - body.utf8.count - 14
-        if pad > 0 { body += ", \"padding\": \"" + String(repeating: "x", count: min(pad, 200_000)) + "\"" }
+        if pad > 0 { body += ", \"padding\": \"" + padding(min(pad, 200_000)) + "\"" }
         body += "}"
-        let json = "{\"method\": \(quote(method)), \"url\": \(quote(url)), \"body\": \(body), \"agent_id\": \(quote(agent)), "
-            + "\"agent_name\": \(quote(agent)), \"runtime_type\": \(quote(runtime.description))}"
+        let name = quote(agent)
+        var json = "{\"method\": \""
+        json.reserveCapacity(body.utf8.count + url.utf8.count + 2 * name.utf8.count + 100)
+        json += method
+        json += "\", \"url\": "
+        json += quote(url)
+        json += ", \"body\": "
+        json += body
+        json += ", \"agent_id\": "
+        json += name
+        json += ", \"agent_name\": "
+        json += name
+        json += ", \"runtime_type\": "
+        json += quote(runtime.description)
+        json += "}"
         return ScanRequest(agent: agent, method: method, url: url, json: json)
+    }
+
+    /// `n` letters x, written at once (not appended one by one).
+    static func padding(_ n: Int) -> String {
+        String(unsafeUninitializedCapacity: n) { buffer in
+            buffer.initialize(repeating: UInt8(ascii: "x"))
+            return n
+        }
     }
 
     /// A JSON string literal.
     static func quote(_ s: String) -> String {
+        // Most names need no escape: quoted as they are.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) { return "\"" + s + "\"" }
         var out = "\""
         for c in s.unicodeScalars {
             switch c {

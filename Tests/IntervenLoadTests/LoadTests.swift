@@ -64,9 +64,10 @@ let repeatedDeny = """
 
 @Suite("Load against a live gateway", .serialized)
 struct LoadTests {
+    // At 150x the 5-minute matching tolerance is 2 s of wall time: room for a loaded machine.
     @Test func timelineScenarioPassesAndAgreesWithTheSimulation() async throws {
         let s = try scenario(repeatedDeny)
-        let report = try await withServe(speed: 300) { url in await LoadTest.run(scenario: s, options: options(url, speed: 300)) }
+        let report = try await withServe(speed: 150) { url in await LoadTest.run(scenario: s, options: options(url, speed: 150)) }
         #expect(report.errors == 0)
         #expect(report.scanCount == 8)
         #expect(report.verdicts.map(\.status) == [.passed, .passed, .notJudged])
@@ -78,15 +79,41 @@ struct LoadTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try LoadTest.write(report, to: dir)
         let names = try FileManager.default.contentsOfDirectory(atPath: dir)
-        for f in ["load.json", "expectations.json", "comparison.json", "junit.xml", "latency-scan.hgrm"] { #expect(names.contains(f)) }
+        for f in ["load.json", "expectations.json", "comparison.json", "junit.xml", "latency-scan.hgrm", "latency-scan.hlog",
+                  "latency-scan-naive.hlog", "latency-scan-deny.hlog"] { #expect(names.contains(f)) }
+        // The interval log holds every scan once, in intervals that follow each other.
+        let log = try HdrLogReader.read(try String(contentsOfFile: dir + "/latency-scan.hlog", encoding: .utf8))
+        #expect(log.startTime != nil)
+        #expect(log.intervals.reduce(0) { $0 + $1.histogram.totalCount } == 8)
+        #expect(zip(log.intervals, log.intervals.dropFirst()).allSatisfy { $0.start + $0.length <= $1.start + 0.0005 })
     }
 
+    @Test func theAnalystTriagesIncidentsThroughTheAPIAsTheSimulationDoes() async throws {
+        // The repeated-deny fixture with an analyst who triages: the leaker's incident is marked
+        // investigating, then closed with the resolution the simulation's analyst draws.
+        // (Accuracy 1: the verdict does not depend on the draw, which a late scan on a loaded machine could move.)
+        let s = try scenario(repeatedDeny.replacingOccurrences(of: "agents:\n", with: "analyst: {headcount: 1, response_time: 2m, accuracy: 1.0}\nagents:\n"))
+        #expect(s.analyst?.triagesIncidents == true)
+        let report = try await withServe(speed: 150) { url in await LoadTest.run(scenario: s, options: options(url, speed: 150)) }
+        #expect(report.errors == 0)
+        let incident = try #require(report.incidents.first { $0.agent == "at-1" && $0.trigger == "repeated_deny" })
+        #expect(incident.status == "closed")
+        #expect(incident.resolution != nil)
+        #expect(report.comparison.matched >= 1)
+        #expect(report.comparison.statusDifferences.isEmpty, "\(report.comparison.statusDifferences)")
+        // Each matched incident taken once, marked investigating then closed: two transitions each.
+        let n = report.comparison.matched
+        #expect(report.text.contains("analyst: \(n) approvals and incidents taken, \(2 * n) decisions and transitions sent, 0 refused"))
+    }
+
+    // The scan at 1 min leaves 7 min (7 s of wall time) for its answer, the analyst's 30 s and the
+    // polls, even on a machine busy with the whole test suite.
     @Test func approvalsArePolledAndRetried() async throws {
         let s = try scenario("""
             name: load-approvals
             description: a load test fixture
             seed: 5
-            duration: 3m
+            duration: 8m
             analyst: {headcount: 1, response_time: 30s, accuracy: 1.0}
             agents:
               - {group: merge, name: merger-1, runtime: cursor, arrivals: {constant: 0.01/h}, mix: [{op: github.list_prs}]}

@@ -1,19 +1,23 @@
-import IntervenCore
-import IntervenScenario
+package import IntervenCore
+package import IntervenScenario
 
 /// A piece of work for the analyst: a new approval or a new incident, with the ground truth
 /// of its agent when it appeared.
-struct AnalystWork: Sendable {
-    enum Kind: UInt8, Sendable { case approval, incident }
-    var kind: Kind
-    var time: SimTime
-    var agent: Int32
+package struct AnalystWork: Sendable {
+    package enum Kind: UInt8, Sendable { case approval, incident }
+    package var kind: Kind
+    package var time: SimTime
+    package var agent: Int32
     /// The approval's or incident's per-agent ordinal.
-    var ordinal: UInt32
-    var label: GroundTruth
+    package var ordinal: UInt32
+    package var label: GroundTruth
     /// The incident's trigger (0 for an approval): with the agent and the time, what identifies
     /// the work across runs whose other work differs.
-    var trigger: UInt8 = 0
+    package var trigger: UInt8 = 0
+
+    package init(kind: Kind, time: SimTime, agent: Int32, ordinal: UInt32, label: GroundTruth, trigger: UInt8 = 0) {
+        self.kind = kind; self.time = time; self.agent = agent; self.ordinal = ordinal; self.label = label; self.trigger = trigger
+    }
 
     /// Canonical order: the same whatever shard reported it.
     static func before(_ a: AnalystWork, _ b: AnalystWork) -> Bool {
@@ -22,16 +26,16 @@ struct AnalystWork: Sendable {
 }
 
 /// What the analyst does, delivered to the agent's shard at `time`.
-struct AnalystDecision: Sendable {
-    enum Action: Sendable {
+package struct AnalystDecision: Sendable {
+    package enum Action: Sendable {
         case decideApproval(approve: Bool)
         case investigate
         case close(Resolution)
     }
-    var time: SimTime
-    var agent: Int32
-    var ordinal: UInt32
-    var action: Action
+    package var time: SimTime
+    package var agent: Int32
+    package var ordinal: UInt32
+    package var action: Action
 }
 
 /// The simulated analyst team (docs/behaviour.md §14): a FIFO queue worked by `headcount` analysts, deciding
@@ -43,7 +47,7 @@ struct AnalystDecision: Sendable {
 /// not its position in any sequence. A rule change that adds or removes other work, even of the
 /// same agent, does not change the verdict or the response time drawn for an unchanged approval
 /// or incident (only when it is worked, if the queue moved).
-struct AnalystDesk {
+package struct AnalystDesk: Sendable {
     let model: AnalystModel
     /// The pending TTL in force from each time on (an approval's expiry is fixed when it is created).
     let approvalTTLs: [(from: SimTime, ttl: SimDuration)]
@@ -51,7 +55,14 @@ struct AnalystDesk {
     /// When each analyst is next free.
     private var freeAt: [SimTime]
 
-    init(model: AnalystModel, seed: UInt64, approvalTTLs: [(from: SimTime, ttl: SimDuration)]) {
+    /// The pending TTL in force over time: the rules' then every timeline rules change's.
+    package static func approvalTTLs(of scenario: Scenario) -> [(from: SimTime, ttl: SimDuration)] {
+        var ttls: [(from: SimTime, ttl: SimDuration)] = [(.zero, scenario.rules.approvals.pendingTTL)]
+        for e in scenario.timeline { if case .setRules(let r, _) = e.action { ttls.append((SimTime.zero + e.at, r.approvals.pendingTTL)) } }
+        return ttls
+    }
+
+    package init(model: AnalystModel, seed: UInt64, approvalTTLs: [(from: SimTime, ttl: SimDuration)]) {
         self.model = model
         self.approvalTTLs = approvalTTLs
         self.seed = seed
@@ -60,10 +71,10 @@ struct AnalystDesk {
 
     /// The soonest any decision can follow the work that caused it: half the shortest response
     /// (an incident is marked investigating halfway through its triage).
-    var minimumDelay: SimDuration { SimDuration(milliseconds: model.responseTime.minimum.milliseconds / 2) }
+    package var minimumDelay: SimDuration { SimDuration(milliseconds: model.responseTime.minimum.milliseconds / 2) }
 
     /// Assigns new work (in canonical order) and returns the resulting decisions.
-    mutating func assign(_ work: [AnalystWork]) -> [AnalystDecision] {
+    package mutating func assign(_ work: [AnalystWork]) -> [AnalystDecision] {
         var out: [AnalystDecision] = []
         for w in work.sorted(by: AnalystWork.before) {
             if w.kind == .approval && !model.decidesApprovals { continue }

@@ -31,8 +31,7 @@ struct Coordinator {
         latency = max(1, scenario.effectLatency.milliseconds)
         end = SimTime.zero + scenario.duration
         // The pending TTL in force over time (timeline rules changes can move it).
-        var ttls: [(from: SimTime, ttl: SimDuration)] = [(.zero, scenario.rules.approvals.pendingTTL)]
-        for e in scenario.timeline { if case .setRules(let r, _) = e.action { ttls.append((SimTime.zero + e.at, r.approvals.pendingTTL)) } }
+        let ttls = AnalystDesk.approvalTTLs(of: scenario)
         analyst = scenario.analyst.map { AnalystDesk(model: $0, seed: scenario.seed, approvalTTLs: ttls) }
         deliveries = Array(repeating: [], count: plan.shardCount)
         next = firstEvents.compactMap { $0 }.min()

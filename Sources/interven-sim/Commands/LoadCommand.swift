@@ -16,8 +16,10 @@ struct LoadCommand: AsyncParsableCommand {
         discussion: """
             Every agent of the scenario sends its scans at their scenario times (divided by \
             --speed) to POST /v1/scan of --target, waits on approvals and retries like the SDK, \
-            and timeline operator actions go to the operator endpoints. Latency is measured from \
-            each request's intended send time (coordinated omission corrected). Afterwards the \
+            and timeline operator actions go to the operator endpoints; the scenario's analyst \
+            decides approvals and triages incidents through the API as the simulation's does. \
+            Latency is measured from each request's intended send time (coordinated omission \
+            corrected), written as .hgrm percentiles and .hlog interval logs. Afterwards the \
             target's incidents and trust states are read back, the expect: section is judged \
             (what the API cannot show is reported as not judged) and compared with the \
             simulation of the same scenario and seed. Only loopback targets unless --allow-host \
