@@ -1,112 +1,13 @@
 public import IntervenCore
 import IntervenScenario
 import IntervenResults
-import IntervenLoading
 import IntervenSimulation
-import Yams
 
 /// Why a stored baseline could not be read.
 public struct BaselineError: Error, CustomStringConvertible, Sendable {
     public var path: String
     public var reason: String
     public var description: String { "\(path): \(reason)" }
-}
-
-extension Baseline {
-    /// Reads a baseline written by `json` (exact: scores and times are parsed from their text).
-    public static func parse(_ text: String, path: String) throws(BaselineError) -> Baseline {
-        func bad(_ why: String) -> BaselineError { BaselineError(path: path, reason: "not a baseline file (\(why)); rewrite it with --update-baseline") }
-        let root: Node
-        do {
-            do { try YAMLGuard.check(text, source: path) } catch { throw bad(error.message) }
-            guard let n = try Yams.compose(yaml: text) else { throw bad("empty") }
-            root = n
-        } catch let e as BaselineError { throw e } catch { throw bad("invalid JSON") }
-        func str(_ n: Node?, _ what: String) throws(BaselineError) -> String {
-            guard let s = n?.scalar?.string else { throw bad("missing \(what)") }
-            return s
-        }
-        func int(_ n: Node?, _ what: String) throws(BaselineError) -> Int64 {
-            guard let v = Int64(try str(n, what)) else { throw bad("\(what) is not a whole number") }
-            return v
-        }
-        func count(_ n: Node?, _ what: String) throws(BaselineError) -> UInt64 {
-            guard let v = UInt64(try str(n, what)) else { throw bad("\(what) is not a whole number from 0 to 18446744073709551615") }
-            return v
-        }
-        // Times and decision counts are bounded as a run bounds them, so comparing them cannot overflow.
-        func time(_ n: Node?, _ what: String) throws(BaselineError) -> Int64 {
-            let v = try int(n, what)
-            guard v >= 0, v <= 400 * 86_400_000 else { throw bad("\(what) is not a time within a run") }
-            return v
-        }
-        func decisionCount(_ n: Node?) throws(BaselineError) -> UInt64 {
-            let v = try count(n, "decisions")
-            guard v <= 1_000_000_000_000 else { throw bad("decisions is larger than a run can make") }
-            return v
-        }
-        func score(_ n: Node?, _ what: String) throws(BaselineError) -> Score {
-            guard let s = Score.parse(try str(n, what)) else { throw bad("\(what) is not a score") }
-            return s
-        }
-        func scores(_ n: Node?, _ what: String) throws(BaselineError) -> [Score] {
-            guard let seq = n?.sequence else { throw bad("missing \(what)") }
-            var out: [Score] = []
-            for item in seq { out.append(try score(item, what)) }
-            return out
-        }
-        func optional(_ n: Node?) -> String? { n.flatMap { $0.scalar?.string == "null" ? nil : $0.scalar?.string } }
-        guard let m = root.mapping else { throw bad("not an object") }
-        let version = try int(m["format"], "format")
-        guard version == 1 || version == Int64(format) else { throw bad("format \(version) is not 1 or \(format)") }
-        var b = Baseline(scenario: try str(m["scenario"], "scenario"), seed: try count(m["seed"], "seed"),
-                         fingerprint: try str(m["fingerprint"], "fingerprint"), scans: try count(m["scans"], "scans"),
-                         initialTrust: try score(m["initial_trust"], "initial_trust"),
-                         checkpoints: [], incidents: [], groups: [], agents: [])
-        if version >= 2 {
-            b.toolVersion = try str(m["tool_version"], "tool_version")
-            b.rulesDigest = try str(m["rules_digest"], "rules_digest")
-            if let x = m["metrics"]?.mapping {
-            guard let d = x["detection"]?.mapping,
-                  let byTrigger = x["incidents_by_trigger"]?.mapping, let decisions = x["decisions"]?.mapping else { throw bad("incomplete metrics") }
-            func optionalInt(_ n: Node?, _ what: String) throws(BaselineError) -> Int64? {
-                n?.scalar?.string == "null" ? nil : try int(n, what)
-            }
-            var counts: [Int] = []
-            for t in TriggerKind.allCases { counts.append(Int(try int(byTrigger[t.description], "incidents_by_trigger.\(t)"))) }
-            var mix: [UInt64] = []
-            for dc in Decision.allCases { mix.append(UInt64(try int(decisions[dc.description], "decisions.\(dc)"))) }
-            b.metrics = Metrics(malicious: Int(try int(d["malicious"], "malicious")), detected: Int(try int(d["detected"], "detected")),
-                                incidents: Int(try int(d["incidents"], "incidents")),
-                                falsePositives: Int(try int(d["false_positives"], "false_positives")),
-                                rate: try score(d["rate"], "rate"), falsePositiveRatio: try score(d["false_positive_ratio"], "false_positive_ratio"),
-                                p50: try optionalInt(d["time_to_detect_p50_ms"], "time_to_detect_p50_ms"),
-                                p95: try optionalInt(d["time_to_detect_p95_ms"], "time_to_detect_p95_ms"),
-                                incidentsByTrigger: counts, decisions: mix)
-            }
-        }
-        for c in m["checkpoints"]?.sequence ?? [] { b.checkpoints.append(try time(c, "checkpoint")) }
-        for i in m["incidents"]?.sequence ?? [] {
-            guard let x = i.mapping else { throw bad("an incident is not an object") }
-            b.incidents.append(IncidentLine(agent: try str(x["agent"], "agent"), trigger: try str(x["trigger"], "trigger"),
-                                            key: optional(x["key"]), severity: try str(x["severity"], "severity"),
-                                            openedAt: try time(x["opened_at"], "opened_at"), status: try str(x["status"], "status"),
-                                            resolution: optional(x["resolution"])))
-        }
-        for g in m["groups"]?.sequence ?? [] {
-            guard let x = g.mapping else { throw bad("a group is not an object") }
-            var decisions: [UInt64] = []
-            for d in x["decisions"]?.sequence ?? [] { decisions.append(try decisionCount(d)) }
-            b.groups.append(GroupLine(group: try str(x["group"], "group"), agents: Int(clamping: try count(x["agents"], "agents")),
-                                      decisions: decisions, trustMean: try scores(x["trust_mean"], "trust_mean"),
-                                      trustMin: try scores(x["trust_min"], "trust_min")))
-        }
-        for a in m["agents"]?.sequence ?? [] {
-            guard let x = a.mapping else { throw bad("an agent is not an object") }
-            b.agents.append(AgentLine(agent: try str(x["agent"], "agent"), trust: try scores(x["trust"], "trust")))
-        }
-        return b
-    }
 }
 
 /// How far a run may drift from its baseline before it counts as a change.
