@@ -1,6 +1,7 @@
 import Foundation
 public import IntervenCore
 import GRDB
+import GRDBSQLite
 import Synchronization
 public import ServiceLifecycle
 
@@ -222,21 +223,60 @@ public final class EventLog: Service, Sendable {
     }
 
     private func write(_ batch: [(Int64, LogEntry)]) async throws {
-        let rows: [(Int64, LogEntry, String, String?)] = batch.map { seq, e in
-            (seq, e, e.event.json.text, e.trace.map { TraceRecord.json($0, tenantTime: e.time).text })
+        // The JSON texts are rendered before the write transaction, off the writer's queue.
+        let rows: [(Int64, LogEntry, [UInt8], [UInt8]?)] = batch.map { seq, e in
+            (seq, e, e.event.json.bytes, e.trace.map { TraceRecord.json($0, tenantTime: e.time).bytes })
         }
         try await pool.write { db in
             let ins = try db.cachedStatement(sql: "INSERT INTO events (seq, tenant, time, wall, kind, payload) VALUES (?, ?, ?, ?, ?, ?)")
             let tr = try db.cachedStatement(sql: "INSERT OR REPLACE INTO traces (tenant, trace, slot, agent, time, record) VALUES (?, ?, ?, ?, ?, ?)")
             for (seq, e, payload, record) in rows {
-                try ins.execute(arguments: [seq, e.tenant, e.time.milliseconds, e.wallMillis, e.event.kind, payload])
+                // Bound directly: GRDB's argument arrays cost an allocation per value.
+                try Self.insert(db, ins) { b in
+                    b.int(1, seq); b.text(2, e.tenant); b.int(3, e.time.milliseconds); b.int(4, e.wallMillis)
+                    b.text(5, e.event.kind); b.text(6, payload)
+                }
                 if let t = e.trace, let record {
-                    try tr.execute(arguments: [e.tenant, TraceIDs.uuid(t.trace), t.slot, t.agent, e.time.milliseconds, record])
+                    try Self.insert(db, tr) { b in
+                        b.text(1, e.tenant); b.text(2, TraceIDs.uuid(t.trace)); b.text(3, t.slot); b.text(4, t.agent)
+                        b.int(5, e.time.milliseconds); b.text(6, record)
+                    }
                 }
                 if let slot = e.deleteSlot {
                     try db.execute(sql: "DELETE FROM traces WHERE tenant = ? AND slot = ?", arguments: [e.tenant, slot])
                 }
             }
+        }
+    }
+
+    /// Binds a statement's parameters, runs it once and resets it.
+    private static func insert(_ db: Database, _ statement: Statement, _ bind: (Binder) -> Void) throws {
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        bind(Binder(handle: handle))
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE else {
+            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+            sqlite3_reset(handle)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+        }
+        sqlite3_reset(handle)
+    }
+
+    /// Binds parameters of a prepared statement (1-based), copying texts.
+    private struct Binder {
+        let handle: SQLiteStatement
+        private static var transient: sqlite3_destructor_type { unsafeBitCast(-1, to: sqlite3_destructor_type.self) }
+        func int(_ i: Int32, _ v: Int64) { sqlite3_bind_int64(handle, i, v) }
+        func text(_ i: Int32, _ s: String) {
+            var s = s
+            s.withUTF8 { bind(i, $0) }
+        }
+        func text(_ i: Int32, _ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { bind(i, $0) } }
+        private func bind(_ i: Int32, _ u: UnsafeBufferPointer<UInt8>) {
+            guard let base = u.baseAddress, !u.isEmpty else { sqlite3_bind_text(handle, i, "", 0, nil); return }
+            _ = base.withMemoryRebound(to: CChar.self, capacity: u.count) { sqlite3_bind_text(handle, i, $0, Int32(u.count), Self.transient) }
         }
     }
 }

@@ -51,6 +51,8 @@ public final class GatewayServer: Sendable {
     let clock: any GatewayClock
     let times: Timestamps
     let limiter = RateLimiter()
+    let knownTokens = KnownTokens()
+    let traceNumbers = TraceNumbers()
     public let options: ServerOptions
     /// Events replayed at start-up.
     public let replayed: Int
@@ -139,7 +141,7 @@ public final class GatewayServer: Sendable {
 
     /// Applies an event on its agent's shard and waits for it to be durable (unless acknowledging early).
     func apply(_ tenant: Tenant, _ event: GatewayEvent, request: JSON? = nil) async throws -> EventEffects {
-        let (effects, seq) = try await tenant.shard(for: event.agentKey).apply(event, request: request)
+        let (effects, seq) = try tenant.shard(for: event.agentKey).apply(event, request: request)
         if seq > 0 && !options.ackBeforeDurable { try await log.waitDurable(seq) }
         return effects
     }
@@ -147,7 +149,7 @@ public final class GatewayServer: Sendable {
     /// Runs a read on every shard of a tenant, in shard order.
     func readAll<T: Sendable>(_ tenant: Tenant, _ body: @Sendable (inout ShardState, SimTime) throws(ServerError) -> T) async throws -> [T] {
         var out: [T] = []
-        for s in tenant.shards { out.append(try await s.read(body)) }
+        for s in tenant.shards { out.append(try s.read(body)) }
         return out
     }
 
