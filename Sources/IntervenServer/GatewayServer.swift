@@ -156,8 +156,10 @@ public final class GatewayServer: Sendable {
     /// Sets the gauges from every shard and renders `/metrics`.
     func metricsText() async -> String {
         var open = 0, scrutiny = 0, suspended = 0
+        var held = HeldCounts()
         for id in tenantOrder {
             guard let t = tenants[id] else { continue }
+            for h in (try? await readAll(t) { s, _ in s.held }) ?? [] { held = held + h }
             let counts = (try? await readAll(t) { s, now -> (Int, Int, Int) in
                 var o = 0, sc = 0, su = 0
                 for inc in s.visibleIncidents where inc.status != .closed { o += 1 }
@@ -170,6 +172,7 @@ public final class GatewayServer: Sendable {
             for c in counts { open += c.0; scrutiny += c.1; suspended += c.2 }
         }
         metrics.setGauges(open: open, scrutiny: scrutiny, suspended: suspended)
+        metrics.setHeld(held)
         return metrics.text()
     }
 }
