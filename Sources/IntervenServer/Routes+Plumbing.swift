@@ -43,14 +43,23 @@ extension GatewayServer {
 
     func authenticate(_ req: Request) throws(ServerError) -> KeyEntry {
         guard let auth = req.headers[.authorization] else { throw ServerError.unauthorized }
-        let parts = auth.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw ServerError.unauthorized }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        let token = try Self.bearerToken(auth)
         guard token.hasPrefix("iv_live_") else { throw ServerError.unauthorized }
         if let entry = knownTokens.entry(token) { return entry }
         guard let entry = keys[KeyHash.sha256(token)] else { throw ServerError.unauthorized }
         knownTokens.remember(token, entry)
         return entry
+    }
+
+    /// The token of `Bearer <token>` (scheme case-insensitive, blanks around the token ignored).
+    static func bearerToken(_ auth: String) throws(ServerError) -> String {
+        let u = auth.utf8
+        guard let space = u.firstIndex(of: UInt8(ascii: " ")),
+              String(auth[..<space]).lowercased() == "bearer" else { throw ServerError.unauthorized }
+        var rest = auth[auth.index(after: space)...]
+        while let f = rest.first, f == " " || f == "\t" { rest.removeFirst() }
+        while let l = rest.last, l == " " || l == "\t" { rest.removeLast() }
+        return String(rest)
     }
 
     /// The request body, at most `maxBodyBytes` (413 with the size otherwise).
