@@ -16,7 +16,7 @@ BENCH_ARGS ?=
 FUZZ_SECONDS ?= 180
 FUZZ_SEED    ?=
 
-.PHONY: run test check allocations baseline deps test-deps build release bench bench-system-alloc bench-core serve bench-serve api-check fuzz clean
+.PHONY: run test check allocations baseline deps test-deps build release bench bench-system-alloc bench-core serve bench-serve api-check api-test fuzz clean
 
 ## deps: install system packages the build needs (jemalloc and zlib via pkg-config).
 deps:
@@ -62,13 +62,24 @@ run: release
 ## test: the whole suite (unit tests and end-to-end tests of the built binary; the release
 ##       binary runs the whole load scenario at several shard counts), then every shipped
 ##       scenario checked against its expectations and the committed baselines, then the
-##       allocation budget.
+##       allocation budget, then the API checks (api-test).
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) build -c release --product interven-sim
 	INTERVEN_SIM_RELEASE_BIN=$(CURDIR)/$(BIN) $(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory allocations
+	$(MAKE) --no-print-directory api-test
+
+## api-test: openapi.yaml validated (openapi-spec-validator), then schemathesis's stateless
+##           phases against a fresh release server: at most API_EXAMPLES generated cases per
+##           operation with a fixed seed (about a minute). Both tools are installed from PyPI into
+##           .build/api-venv when missing; skipped with a message when that is impossible.
+API_EXAMPLES ?= 100
+api-test: release
+	@python3 -c 'import ensurepip, venv' 2>/dev/null || { echo "==> installing python3-venv (apt-get) for the API checks"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null || true; }
+	scripts/api-check.sh --examples $(API_EXAMPLES) --skip-if-unavailable $(BIN)
 
 ## check: the shipped scenario library against its expectations and Results/baseline/ (release).
 ##        CHECK_ARGS adds options, e.g. CHECK_ARGS="--summary summary.md --baseline-mode warn".
@@ -125,7 +136,7 @@ bench-serve: release
 ##            server (debug build) for 60 s; both installed from PyPI into .build/api-venv when missing.
 api-check: deps
 	$(SWIFT) build --product interven-sim
-	scripts/api-check.sh .build/debug/interven-sim 60
+	scripts/api-check.sh --seconds 60 .build/debug/interven-sim
 
 clean:
 	rm -rf .build

@@ -1,5 +1,5 @@
--- wrk script for `interven-sim serve`: POST /v1/scan with a mix of realistic calls over 1,000
--- agents. Environment: INTERVEN_KEY (the API key), RATE (optional: total scans per second over
+-- wrk script for `interven-sim serve`: POST /v1/scan with a mix of realistic calls over
+-- agents (250 per wrk thread: 500 with -t2). Environment: INTERVEN_KEY (the API key), RATE (optional: total scans per second over
 -- all connections, paced with wrk's delay(); absent: as fast as possible), CONNECTIONS (the -c
 -- given to wrk, needed with RATE).
 local key = os.getenv("INTERVEN_KEY") or ""

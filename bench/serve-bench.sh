@@ -2,35 +2,42 @@
 # The serve benchmark (not a test): starts `interven-sim serve` (release) on a loopback port with
 # a fresh database, drives POST /v1/scan with wrk and bench/scan.lua at full speed, reads the
 # scan count back from /metrics, then runs again paced at half the measured rate for the latency
-# percentiles. Usage: bench/serve-bench.sh [BIN] [SECONDS] [CONNECTIONS]
+# percentiles. Usage: bench/serve-bench.sh [BIN] [SECONDS] [CONNECTIONS] [SERVE OPTIONS...]
 set -eu
 BIN=${1:-.build/release/interven-sim}
 SECS=${2:-20}
 CONN=${3:-64}
-DIR=$(mktemp -d)
+[ $# -gt 3 ] && shift 3 || shift $#
 KEY=iv_live_bench0000000000000000000000001
-cleanup() { [ -n "${PID:-}" ] && kill -TERM "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; rm -rf "$DIR"; }
-trap cleanup EXIT INT TERM
-cat > "$DIR/config.yaml" <<YAML
-tenants:
-  - id: bench
-    keys:
-      - name: bench
-        sha256: $("$BIN" serve --hash-key "$KEY")
-        agent: bench-default
-YAML
-"$BIN" serve --config "$DIR/config.yaml" --db "$DIR/gateway.sqlite" --port 0 --log-level warning 2> "$DIR/stderr" &
-PID=$!
-for _ in $(seq 1 100); do grep -q "listening on" "$DIR/stderr" 2>/dev/null && break; sleep 0.1; done
-URL=$(sed -n 's/^listening on \(http[^ ]*\).*/\1/p' "$DIR/stderr" | head -1)
-[ -n "$URL" ] || { cat "$DIR/stderr" >&2; exit 1; }
+. "$(dirname "$0")/../scripts/serve-lib.sh"
+serve_start "$BIN" bench "$KEY" bench-default "$@"
+URL=$SERVE_URL
 scans() { curl -s "$URL/metrics" | awk '/^interven_scans_total/ { s += $2 } END { printf "%d\n", s }'; }
+# /metrics counts every scan answered; wrk counts the responses it read before its time was up,
+# so /metrics may count up to one more scan per connection (the requests in flight at the end).
+agreement() {
+  DONE=$(awk '/requests in/ { print $1 }' "$1")
+  BAD=$(awk '/Non-2xx/ { print $NF }' "$1")
+  echo "/metrics: $2 scans counted during the run; wrk: $DONE requests completed, ${BAD:-0} not 2xx"
+  if [ "$2" -lt "$DONE" ] || [ "$2" -gt $((DONE + CONN)) ]; then
+    echo "==> /metrics and wrk DISAGREE (expected $DONE to $((DONE + CONN)))"
+  else
+    echo "==> /metrics agrees with wrk (the $(($2 - DONE)) more were in flight when wrk stopped; at most $CONN)"
+  fi
+}
+echo "==> load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "==> full speed: wrk -t2 -c$CONN -d${SECS}s --latency -s bench/scan.lua $URL"
 BEFORE=$(scans)
-INTERVEN_KEY=$KEY wrk -t2 -c"$CONN" -d"${SECS}s" --latency -s bench/scan.lua "$URL" | tee "$DIR/full.txt"
+INTERVEN_KEY=$KEY wrk -t2 -c"$CONN" -d"${SECS}s" --latency -s bench/scan.lua "$URL" | tee "$SERVE_DIR/full.txt"
+sleep 1
 AFTER=$(scans)
-echo "/metrics: $((AFTER - BEFORE)) scans counted during the run"
-RPS=$(awk '/^Requests\/sec/ { printf "%d", $2 }' "$DIR/full.txt")
+agreement "$SERVE_DIR/full.txt" $((AFTER - BEFORE))
+RPS=$(awk '/^Requests\/sec/ { printf "%d", $2 }' "$SERVE_DIR/full.txt")
 HALF=$((RPS / 2))
 echo "==> paced at half that rate: RATE=$HALF wrk -t2 -c$CONN -d${SECS}s --latency -s bench/scan.lua $URL"
-INTERVEN_KEY=$KEY RATE=$HALF CONNECTIONS=$CONN wrk -t2 -c"$CONN" -d"${SECS}s" --latency -s bench/scan.lua "$URL"
+BEFORE=$(scans)
+INTERVEN_KEY=$KEY RATE=$HALF CONNECTIONS=$CONN wrk -t2 -c"$CONN" -d"${SECS}s" --latency -s bench/scan.lua "$URL" | tee "$SERVE_DIR/paced.txt"
+sleep 1
+AFTER=$(scans)
+agreement "$SERVE_DIR/paced.txt" $((AFTER - BEFORE))
+echo "==> load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -276,7 +276,7 @@ struct ParsedURL {
 
     init(_ url: String) {
         var rest = Substring(url)
-        if let r = rest.range(of: "://") {
+        if let r = Self.schemeSeparator(rest) {
             scheme = rest[..<r.lowerBound].lowercased()
             rest = rest[r.upperBound...]
         }
@@ -298,5 +298,22 @@ struct ParsedURL {
         }
         path = String(rest)
         segments = path.split(separator: "/").map(String.init)
+    }
+
+    /// The first `://` (found on the UTF-8 bytes, without Foundation).
+    static func schemeSeparator(_ s: Substring) -> Range<Substring.Index>? {
+        let u = s.utf8
+        var i = u.startIndex
+        while i != u.endIndex {
+            if u[i] == UInt8(ascii: ":") {
+                let j = u.index(after: i)
+                if j != u.endIndex, u[j] == UInt8(ascii: "/") {
+                    let k = u.index(after: j)
+                    if k != u.endIndex, u[k] == UInt8(ascii: "/") { return i..<u.index(after: k) }
+                }
+            }
+            i = u.index(after: i)
+        }
+        return nil
     }
 }

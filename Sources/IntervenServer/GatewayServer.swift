@@ -51,6 +51,8 @@ public final class GatewayServer: Sendable {
     let clock: any GatewayClock
     let times: Timestamps
     let limiter = RateLimiter()
+    let knownTokens = KnownTokens()
+    let traceNumbers = TraceNumbers()
     public let options: ServerOptions
     /// Events replayed at start-up.
     public let replayed: Int
@@ -139,7 +141,7 @@ public final class GatewayServer: Sendable {
 
     /// Applies an event on its agent's shard and waits for it to be durable (unless acknowledging early).
     func apply(_ tenant: Tenant, _ event: GatewayEvent, request: JSON? = nil) async throws -> EventEffects {
-        let (effects, seq) = try await tenant.shard(for: event.agentKey).apply(event, request: request)
+        let (effects, seq) = try tenant.shard(for: event.agentKey).apply(event, request: request)
         if seq > 0 && !options.ackBeforeDurable { try await log.waitDurable(seq) }
         return effects
     }
@@ -147,15 +149,17 @@ public final class GatewayServer: Sendable {
     /// Runs a read on every shard of a tenant, in shard order.
     func readAll<T: Sendable>(_ tenant: Tenant, _ body: @Sendable (inout ShardState, SimTime) throws(ServerError) -> T) async throws -> [T] {
         var out: [T] = []
-        for s in tenant.shards { out.append(try await s.read(body)) }
+        for s in tenant.shards { out.append(try s.read(body)) }
         return out
     }
 
     /// Sets the gauges from every shard and renders `/metrics`.
     func metricsText() async -> String {
         var open = 0, scrutiny = 0, suspended = 0
+        var held = HeldCounts()
         for id in tenantOrder {
             guard let t = tenants[id] else { continue }
+            for h in (try? await readAll(t) { s, _ in s.held }) ?? [] { held = held + h }
             let counts = (try? await readAll(t) { s, now -> (Int, Int, Int) in
                 var o = 0, sc = 0, su = 0
                 for inc in s.visibleIncidents where inc.status != .closed { o += 1 }
@@ -168,6 +172,7 @@ public final class GatewayServer: Sendable {
             for c in counts { open += c.0; scrutiny += c.1; suspended += c.2 }
         }
         metrics.setGauges(open: open, scrutiny: scrutiny, suspended: suspended)
+        metrics.setHeld(held)
         return metrics.text()
     }
 }

@@ -89,7 +89,7 @@ extension GatewayServer {
 
     func agentState(_ tenant: Tenant, _ agent: String) async throws -> JSON {
         let rules = tenant.rules
-        guard let row = try await tenant.shard(for: agent).read({ s, now in s.snapshot(of: agent, at: now) }) else {
+        guard let row = try tenant.shard(for: agent).read({ s, now in s.snapshot(of: agent, at: now) }) else {
             throw ServerError.notFound("no agent '\(agent)'")
         }
         return .object(trustJSON(row.0, row.1, rules))

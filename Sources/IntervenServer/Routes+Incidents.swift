@@ -46,7 +46,7 @@ extension GatewayServer {
 
     func findIncident(_ tenant: Tenant, _ id: String) async throws -> (JSON, String) {
         for shard in tenant.shards {
-            let found = try await shard.read { s, _ -> (JSON, String)? in
+            let found = try shard.read { s, _ -> (JSON, String)? in
                 guard let inc = s.incident(id) else { return nil }
                 return (self.incidentJSON(inc, s, detail: true), s.info(inc.agent).key)
             }

@@ -15,7 +15,7 @@ extension GatewayServer {
             if k == "Retry-After" { headers[.retryAfter] = v }
             if k == "Allow" { headers[.allow] = v }
         }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.text)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: value.bytes)))
     }
 
     static func error(_ e: ServerError) -> Response {
@@ -43,11 +43,23 @@ extension GatewayServer {
 
     func authenticate(_ req: Request) throws(ServerError) -> KeyEntry {
         guard let auth = req.headers[.authorization] else { throw ServerError.unauthorized }
-        let parts = auth.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw ServerError.unauthorized }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        guard token.hasPrefix("iv_live_"), let entry = keys[KeyHash.sha256(token)] else { throw ServerError.unauthorized }
+        let token = try Self.bearerToken(auth)
+        guard token.hasPrefix("iv_live_") else { throw ServerError.unauthorized }
+        if let entry = knownTokens.entry(token) { return entry }
+        guard let entry = keys[KeyHash.sha256(token)] else { throw ServerError.unauthorized }
+        knownTokens.remember(token, entry)
         return entry
+    }
+
+    /// The token of `Bearer <token>` (scheme case-insensitive, blanks around the token ignored).
+    static func bearerToken(_ auth: String) throws(ServerError) -> String {
+        let u = auth.utf8
+        guard let space = u.firstIndex(of: UInt8(ascii: " ")),
+              String(auth[..<space]).lowercased() == "bearer" else { throw ServerError.unauthorized }
+        var rest = auth[auth.index(after: space)...]
+        while let f = rest.first, f == " " || f == "\t" { rest.removeFirst() }
+        while let l = rest.last, l == " " || l == "\t" { rest.removeLast() }
+        return String(rest)
     }
 
     /// The request body, at most `maxBodyBytes` (413 with the size otherwise).
@@ -88,7 +100,8 @@ extension GatewayServer {
     static func optionalString(_ body: JSON, _ field: String, maxLength: Int = 1024) throws(ServerError) -> String? {
         guard let v = body[field], v != .null else { return nil }
         guard let s = v.stringValue else { throw ServerError.badRequest("\(field): expected a string; found \(v.typeName)", field: field) }
-        guard s.count <= maxLength else { throw ServerError.badRequest("\(field): longer than \(maxLength) characters", field: field) }
+        // A string has at most as many characters as UTF-8 bytes: count characters only when needed.
+        guard s.utf8.count <= maxLength || s.count <= maxLength else { throw ServerError.badRequest("\(field): longer than \(maxLength) characters", field: field) }
         return s
     }
 

@@ -42,8 +42,7 @@ extension GatewayServer {
         case .some(let v): v.text
         }
         let c = Classifier.classify(method: method, url: url, body: payload, bodyText: bodyText)
-        var g = SystemRandomNumberGenerator()
-        let trace = TraceIDs.random(using: &g)
+        let trace = traceNumbers.next()
         let useDefault = agentID == nil
         let record = ScanRecord(agentKey: agentID ?? key.key.agentID,
                                 agentName: agentName ?? (useDefault ? key.key.agentName : nil),
@@ -67,7 +66,7 @@ extension GatewayServer {
     /// Finds an approval's shard and agent; 404 when no shard of the tenant knows it.
     func findApproval(_ tenant: Tenant, _ id: String) async throws -> (status: ApprovalStatus, agent: String, approval: Approval) {
         for shard in tenant.shards {
-            let found = try await shard.read { s, now -> (ApprovalStatus, String, Approval)? in
+            let found = try shard.read { s, now -> (ApprovalStatus, String, Approval)? in
                 guard let a = s.approval(id) else { return nil }
                 let status: ApprovalStatus = a.status == .pending && now > a.expiresAt ? .expired : a.status
                 return (status, s.info(a.id.agent).key, a)
@@ -109,7 +108,7 @@ extension GatewayServer {
             throw ServerError(500, "INTERNAL", "stored trace \(id) is unreadable")
         }
         let number = TraceIDs.number(id.lowercased()) ?? 0
-        let linked = try await key.tenant.shard(for: t.agent).read { s, _ in s.incidents(linking: number) }
+        let linked = try key.tenant.shard(for: t.agent).read { s, _ in s.incidents(linking: number) }
         members.removeAll { $0.0 == "time_ms" }
         members.insert(("time", .string(times.iso(t.time))), at: 1)
         members.append(("incident_ids", .array(linked.map { .string($0) })))

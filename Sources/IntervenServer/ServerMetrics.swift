@@ -11,6 +11,7 @@ public final class ServerMetrics: Sendable {
     let openIncidents: Prometheus.Gauge
     let inScrutiny: Prometheus.Gauge
     let suspended: Prometheus.Gauge
+    let held: [Prometheus.Gauge]
 
     public init() {
         let r = registry
@@ -37,6 +38,11 @@ public final class ServerMetrics: Sendable {
                                                                   helpText: "Agents in scrutiny (trust below the threshold, or pinned)."), labels: [])
         suspended = r.makeGauge(descriptor: MetricNameDescriptor(namespace: "interven", metricName: "agents_suspended", unitName: "",
                                                                  helpText: "Suspended agents."), labels: [])
+        held = ["agent_slots", "live_agents", "incidents", "approvals", "anomalies"].map {
+            r.makeGauge(descriptor: MetricNameDescriptor(namespace: "interven", metricName: "held", unitName: "",
+                                                         helpText: "What the shards hold in memory: agent slots (live agents, and deleted agents' emptied slots waiting for a new agent), live agents, incidents, approvals, anomaly signals."),
+                        labels: [("kind", $0)])
+        }
     }
 
     func record(_ e: EventEffects) {
@@ -51,6 +57,10 @@ public final class ServerMetrics: Sendable {
         openIncidents.set(to: Double(open))
         inScrutiny.set(to: Double(scrutiny))
         suspended.set(to: Double(s))
+    }
+
+    func setHeld(_ h: HeldCounts) {
+        for (g, v) in zip(held, [h.agentSlots, h.liveAgents, h.incidents, h.approvals, h.anomalies]) { g.set(to: Double(v)) }
     }
 
     public func text() -> String { registry.emitToString() }

@@ -1,14 +1,27 @@
 public import IntervenCore
 
-/// One agent slot of a shard: the external agent id, display name and runtime. A deleted agent
-/// keeps its slot (the core cannot remove agents) but is hidden; a later scan with the same id
-/// starts a new slot.
+/// One agent slot of a shard: the external agent id, display name and runtime. A deleted agent's
+/// state is dropped (core and server side) and its index waits, blank and hidden, for the next
+/// new agent; a later scan with the same id starts a new agent (a new `slot` name).
 public struct AgentInfo: Sendable {
     public var key: String
     public var name: String
     public var runtime: Runtime
     public var slot: String
     public var deleted = false
+}
+
+/// What a shard (or a server) holds in memory, for `/metrics`.
+public struct HeldCounts: Sendable, Equatable {
+    public var agentSlots = 0
+    public var liveAgents = 0
+    public var incidents = 0
+    public var approvals = 0
+    public var anomalies = 0
+    static func + (a: HeldCounts, b: HeldCounts) -> HeldCounts {
+        HeldCounts(agentSlots: a.agentSlots + b.agentSlots, liveAgents: a.liveAgents + b.liveAgents, incidents: a.incidents + b.incidents,
+                   approvals: a.approvals + b.approvals, anomalies: a.anomalies + b.anomalies)
+    }
 }
 
 /// What a scan was answered.
@@ -101,7 +114,8 @@ public struct ShardState: Sendable {
         let slot = gen == 0 ? s.agentKey : "\(s.agentKey)#\(gen)"
         let runtime = s.runtime ?? .custom
         let a = gateway.addAgent(name: slot, runtime: runtime)
-        agents.append(AgentInfo(key: s.agentKey, name: s.agentName ?? s.agentKey, runtime: runtime, slot: slot))
+        let info = AgentInfo(key: s.agentKey, name: s.agentName ?? s.agentKey, runtime: runtime, slot: slot)
+        if Int(a) < agents.count { agents[Int(a)] = info } else { agents.append(info) }
         live[s.agentKey] = a
         return a
     }
@@ -134,8 +148,7 @@ public struct ShardState: Sendable {
             case .resetTrust(let key, _):
                 try gateway.resetTrust(try require(key), at: time)
             case .deleteAgent(let key, _):
-                let a = try require(key)
-                agents[Int(a)].deleted = true
+                forget(try require(key))
                 live[key] = nil
             case .decideApproval(let key, let uuid, let approve, let actor):
                 guard let id = approvals[uuid], live[key] == id.agent else { throw ServerError.notFound("no approval \(uuid)") }
@@ -160,6 +173,26 @@ public struct ShardState: Sendable {
         }
         registerNewIncidents(&effects)
         return effects
+    }
+
+    /// Drops a deleted agent's state: its approvals and incidents (here and in the core), trust,
+    /// counters and telemetry. Its index is blanked and taken by the next new agent. Only the
+    /// count of earlier agents with its id stays (`generations`, so a new agent with the same id
+    /// gets a new slot name and new approval and incident ids).
+    private mutating func forget(_ a: AgentIndex) {
+        approvals = approvals.filter { $0.value.agent != a }
+        incidentsByUUID = incidentsByUUID.filter { $0.value.agent != a }
+        incidentUUIDs = incidentUUIDs.filter { $0.key.agent != a }
+        gateway.removeAgent(a)
+        knownIncidents = gateway.desk.incidents.count
+        agents[Int(a)] = AgentInfo(key: "", name: "", runtime: .custom, slot: "", deleted: true)
+    }
+
+    /// What the shard holds in memory: agent slots (live, and deleted ones waiting for a new
+    /// agent), incidents, approvals and anomaly signals.
+    public var held: HeldCounts {
+        HeldCounts(agentSlots: agents.count, liveAgents: live.count, incidents: gateway.desk.incidents.count,
+                   approvals: approvals.count, anomalies: gateway.anomalies.count)
     }
 
     private mutating func registerNewIncidents(_ effects: inout EventEffects) {

@@ -28,6 +28,15 @@ final class RateLimiter: Sendable {
     }
 }
 
+/// API keys already checked against the configured hashes, so a key is hashed once rather than on
+/// every request. Only keys that matched a configured hash are kept (at most one per configured
+/// key), so the table cannot grow with requests.
+final class KnownTokens: Sendable {
+    private let entries = Mutex<[String: KeyEntry]>([:])
+    func entry(_ token: String) -> KeyEntry? { entries.withLock { $0[token] } }
+    func remember(_ token: String, _ entry: KeyEntry) { entries.withLock { $0[token] = entry } }
+}
+
 /// Timestamps: gateway milliseconds shown as UTC ISO 8601 from the database's epoch.
 struct Timestamps: Sendable {
     let epochWall: Int64

@@ -39,12 +39,16 @@ struct RestartTests {
             #expect(try await api.call(.post, "/v1/incidents/\(inc)/notes", body: #"{"text":"on it"}"#).status == 201)
             _ = try await api.scan(scanBody(method: "GET", url: "https://api.github.com/repos/x/y/pulls"), key: TestKeys.globex)
             #expect(try await api.call(.delete, "/api/telemetry/agents/r-2").status == 204)
+            // New agents take deleted agents' emptied slots; replay must reuse them the same way.
+            clock.set(SimTime(milliseconds: 300_000))
+            _ = try await api.scan(scanBody(method: "PUT", url: "https://api.github.com/repos/x/y/pulls/1/merge", agent: "r-2"))
+            _ = try await api.scan(scanBody(url: "https://slack.com/api/chat.postMessage", body: #"{"text":"AKIAIOSFODNN7EXAMPLE"}"#, agent: "r-3"))
             clock.set(SimTime(milliseconds: 3 * 3_600_000))
             return try await Self.observe(api)
         }
         // Reopen with another shard count: agents are routed by id, so the state is the same.
         let second = try TestServer(dbPath: path, shards: 3, clock: clock)
-        #expect(second.server.replayed == 19)
+        #expect(second.server.replayed == 21)
         let after = try await second.server.application().test(.router) { client in try await Self.observe(APIClient(client: client)) }
         #expect(after == before)
     }

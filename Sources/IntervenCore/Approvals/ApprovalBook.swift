@@ -190,6 +190,37 @@ struct ApprovalBook: Sendable {
         sweep = 0
     }
 
+    /// Drops every approval and grant window of a removed agent (its ordinals go on, so ids stay
+    /// unique should the index take a new agent).
+    mutating func remove(agent: AgentIndex) {
+        let a = Int(agent)
+        var i = grantHead[a]
+        while i >= 0 {
+            let next = grantEntries[Int(i)].next
+            grantEntries[Int(i)].next = freeGrant
+            freeGrant = i
+            i = next
+        }
+        grantHead[a] = -1
+        guard newestOfAgent[a] >= 0 else { return }
+        var kept: [Approval] = []
+        kept.reserveCapacity(approvals.count)
+        var keptBeforeSweep = 0
+        for (j, x) in approvals.enumerated() where x.id.agent != agent {
+            if j < sweep { keptBeforeSweep += 1 }
+            kept.append(x)
+        }
+        approvals = kept
+        previousOfAgent = []
+        previousOfAgent.reserveCapacity(kept.count)
+        for j in newestOfAgent.indices { newestOfAgent[j] = -1 }
+        for (j, x) in kept.enumerated() {
+            previousOfAgent.append(newestOfAgent[Int(x.id.agent)])
+            newestOfAgent[Int(x.id.agent)] = Int32(j)
+        }
+        sweep = keptBeforeSweep
+    }
+
     /// How many approvals ended in each status (compacted ones included), by raw value.
     var countsByStatus: [Int] {
         var counts = compactedCounts

@@ -51,6 +51,15 @@ struct AgentTelemetry: Sendable {
 
     mutating func rotateKey(_ agent: Int) { keyGeneration[agent] += 1 }
 
+    /// A removed agent's index back to a fresh agent's state.
+    mutating func clear(_ agent: Int) {
+        activity[agent] = AgentActivity()
+        keyGeneration[agent] = 0
+        let base = agent * ReasonCode.allCases.count
+        for i in base..<(base + ReasonCode.allCases.count) { builtinReasons[i] = 0 }
+        if customSlot[agent] >= 0 { customReasons[Int(customSlot[agent])] = [] }
+    }
+
     /// Top tools by count (ties by name), most used first.
     func topTools(_ agent: Int, symbols: SymbolTable) -> [(tool: String, calls: Int)] {
         activity[agent].slots.filter { $0.count > 0 }

@@ -28,6 +28,8 @@ public struct Gateway: Sendable {
     var runtimeIndicators: [(host: String, feed: String)] = []
     private var compiledSymbols = 0
     private var compiledAgents = 0
+    /// Indices of removed agents, taken again by `addAgent` (last removed first).
+    private var freeAgents: [AgentIndex] = []
     /// Scans that used a symbol interned after the last compile.
     private var uncompiledScans = 0
 
@@ -53,30 +55,35 @@ public struct Gateway: Sendable {
 
     /// Adds an agent; it starts at the initial trust.
     public mutating func addAgent(name: String, runtime: Runtime, label: GroundTruth = .benign) -> AgentIndex {
+        if let a = freeAgents.popLast() {
+            roster.replace(a, name: name, runtime: runtime, label: label)
+            compiledAgents = -1     // its policy bits are the removed agent's until the next compile
+            return a
+        }
         let a = roster.add(name: name, runtime: runtime, label: label)
         grow()
         return a
     }
 
-    /// Frees what only deciding more scans needs (correlation windows, approvals, ephemeral keys,
-    /// incidents and anomaly signals already handed out), keeping what an agent's Agents-page
-    /// row reads: roster, symbols, trust and telemetry. At a million agents this is several
-    /// hundred megabytes a finished run no longer needs. A retired gateway must not decide scans
-    /// or take operator actions again; `snapshot(of:at:)` still answers.
-    public mutating func retire() {
-        releaseScanState()
-        desk = IncidentDesk()
-        anomalies = []
+    /// Removes an agent: its trust, counters, windows, telemetry, incidents, alerts, approvals,
+    /// grant windows and anomaly signals are dropped, and its index is taken by the next
+    /// `addAgent`, which starts there exactly as a new agent would. A removed index must not be
+    /// used again before `addAgent` returns it.
+    public mutating func removeAgent(_ agent: AgentIndex) {
+        precondition(agent >= 0 && Int(agent) < roster.count && !freeAgents.contains(agent), "no agent with index \(agent)")
+        let a = Int(agent)
+        roster.release(agent)
+        trust.clear(a)
+        desk.remove(agent: agent)
+        approvalBook.remove(agent: agent)
+        correlator.clear(a)
+        telemetry.clear(a)
+        anomalies.removeAll { $0.agent == agent }
+        freeAgents.append(agent)
     }
 
-    /// The first half of `retire()`: frees the correlation windows, approvals and ephemeral
-    /// keys, keeping incidents and anomaly signals to be read out. The same rule holds after it:
-    /// no more scans or operator actions.
-    public mutating func releaseScanState() {
-        correlator.release()
-        approvalBook = ApprovalBook()
-        ephemeral = EphemeralKeys()
-    }
+    /// Removed agents' indices waiting for a new agent.
+    public var freeAgentCount: Int { freeAgents.count }
 
     /// Changes an agent's ground-truth label (scoring only).
     public mutating func setLabel(_ label: GroundTruth, for agent: AgentIndex) { roster.setLabel(label, for: agent) }

@@ -146,6 +146,20 @@ struct CorrelationWindows: Sendable {
         return time.milliseconds - oldest <= denyWindow
     }
 
+    /// A removed agent's index back to a fresh agent's state (its mass-action rings kept, emptied,
+    /// for the index's next agent).
+    mutating func clear(_ agent: Int) {
+        resetDenies(agent)
+        readTime[agent] = .never
+        createTime[agent] = .never
+        var ring = burstHead[agent]
+        while ring >= 0 {
+            burstNext[Int(ring)] = 0
+            burstFilled[Int(ring)] = 0
+            ring = burstLink[Int(ring)]
+        }
+    }
+
     /// Forgets an agent's repeated-deny window (operator trust reset: "all counters zeroed").
     mutating func resetDenies(_ agent: Int) {
         let r = Int(denyRing[agent])

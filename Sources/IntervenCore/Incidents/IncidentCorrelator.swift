@@ -44,6 +44,9 @@ struct IncidentCorrelator: Sendable {
     /// Forgets an agent's repeated-deny window (an operator's trust reset).
     mutating func resetDenies(_ agent: Int) { windows.resetDenies(agent) }
 
+    /// A removed agent's index back to a fresh agent's state.
+    mutating func clear(_ agent: Int) { windows.clear(agent) }
+
     /// The traces of the agent's last `count` denies, oldest first (what a new repeated-deny
     /// incident links).
     func recentDenies(_ agent: Int) -> [TraceRef] { windows.recentDenies(agent) }

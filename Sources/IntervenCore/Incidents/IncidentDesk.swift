@@ -136,6 +136,27 @@ public struct IncidentDesk: Sendable {
         incidents[i].notes.append(Note(author: author, time: time, text: text))
     }
 
+    /// Drops every incident and alert of a removed agent. Ordinals go on from where they were,
+    /// so ids stay unique should the index take a new agent.
+    mutating func remove(agent: AgentIndex) {
+        guard incidents.contains(where: { $0.agent == agent }) else { return }
+        var newIndex = [Int32](repeating: -1, count: incidents.count)
+        var kept: [Incident] = []
+        kept.reserveCapacity(incidents.count)
+        for (i, inc) in incidents.enumerated() where inc.agent != agent {
+            newIndex[i] = Int32(kept.count)
+            kept.append(inc)
+        }
+        incidents = kept
+        alerts.removeAll { $0.incident.agent == agent }
+        indexOfID = [:]
+        for (i, inc) in incidents.enumerated() { indexOfID[inc.id] = Int32(i) }
+        for i in openSlot.indices where openSlot[i] >= 0 { openSlot[i] = newIndex[Int(openSlot[i])] }
+        var keyed: [KeyedSlot: Int32] = [:]
+        for (k, v) in openKeyed where k.agent != agent { keyed[k] = newIndex[Int(v)] }
+        openKeyed = keyed
+    }
+
     /// The share of closed incidents closed as `false_positive` (nil when none is closed).
     public var falsePositiveRatio: Double? {
         var closed = 0, fp = 0

@@ -29,6 +29,18 @@ public struct AgentRoster: Sendable {
         return index
     }
 
+    /// Forgets a removed agent's name, so its index can take a new agent (`replace`).
+    mutating func release(_ agent: AgentIndex) {
+        names[Int(agent)] = ""
+    }
+
+    /// Puts a new agent at a released index.
+    mutating func replace(_ agent: AgentIndex, name: String, runtime: Runtime, label: GroundTruth) {
+        names[Int(agent)] = name
+        runtimes[Int(agent)] = runtime
+        labels[Int(agent)] = label
+    }
+
     /// The agent's UUID, derived from (seed, name) when asked: a million agents would otherwise
     /// hold a million 36-character strings for the few places that print them.
     public func id(of agent: AgentIndex) -> String {

@@ -177,6 +177,14 @@ public struct TrustEngine: Sendable {
         if recordsChanges { recordChange(agent, before: agents[agent].score, cause: value ? .suspended : .reactivated, at: time) }
     }
 
+    /// A removed agent's index back to a fresh agent's state (its counter rows kept, zeroed, for
+    /// the index's next agent).
+    mutating func clear(_ agent: Int) {
+        agents[agent] = AgentTrust(score: rules.initial)
+        history[agent] = TrustHistory()
+        counters.clear(agent: agent)
+    }
+
     /// Operator reset: trust back to initial, trust counters zeroed, pin cleared, streak restarted.
     mutating func reset(_ agent: Int, at time: SimTime) {
         let before = agents[agent].score

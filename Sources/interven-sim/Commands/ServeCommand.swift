@@ -66,7 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let s = shards, !(1...256).contains(s) { throw CLIFailure.invalidInput("--shards: expected 1 to 256; found \(s)") }
 
         LoggingSystem.bootstrap { label in
-            var h = StreamLogHandler.standardError(label: label)
+            var h = LazyMetadataLogHandler(inner: StreamLogHandler.standardError(label: label))
             h.logLevel = level
             return h
         }
@@ -110,5 +110,26 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIFailure.runtime("server stopped: \(error)")
         }
         logger.info("stopped", metadata: ["durable_events": "\(server.log.durableSeq)"])
+    }
+}
+
+/// `StreamLogHandler` formats its whole metadata each time a key is set, and Hummingbird sets the
+/// request id on every request's logger: this keeps set metadata as given and passes it along
+/// only when something is logged.
+struct LazyMetadataLogHandler: LogHandler {
+    var inner: StreamLogHandler
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level {
+        get { inner.logLevel }
+        set { inner.logLevel = newValue }
+    }
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        var e = event
+        if !metadata.isEmpty { e.metadata = metadata.merging(event.metadata ?? [:]) { _, given in given } }
+        inner.log(event: e)
     }
 }

@@ -1,0 +1,59 @@
+import IntervenServer
+import IntervenTesting
+import Testing
+
+@Suite("Deleting agents frees their state")
+struct DeleteAgentTests {
+    /// `interven_held{kind}` from /metrics.
+    static func held(_ api: APIClient) async throws -> [String: Int] {
+        let text = try await api.call(.get, "/metrics", key: nil).text
+        var out: [String: Int] = [:]
+        for line in text.split(separator: "\n") where line.hasPrefix("interven_held{") {
+            guard let open = line.firstIndex(of: "\""), let close = line[line.index(after: open)...].firstIndex(of: "\""),
+                  let value = line.split(separator: " ").last.flatMap({ Double($0) }) else { continue }
+            out[String(line[line.index(after: open)..<close])] = Int(value)
+        }
+        return out
+    }
+
+    /// Each agent: an incident (threat intel), an approval (a merge) and a secret denied.
+    static func busy(_ api: APIClient, _ agent: String) async throws {
+        #expect(try await api.scan(scanBody(method: "GET", url: "https://malware-drop.example/x", agent: agent)).status == 200)
+        let merge = try await api.scan(scanBody(method: "PUT", url: "https://api.github.com/repos/acme/app/pulls/7/merge", agent: agent)).json
+        #expect(merge["approval_id"]?.stringValue != nil)
+        _ = try await api.scan(scanBody(url: "https://slack.com/api/chat.postMessage", body: #"{"text":"key AKIAIOSFODNN7EXAMPLE"}"#, agent: agent))
+    }
+
+    @Test func deletedAgentsHoldNothingAndTheirSlotsAreReused() async throws {
+        let t = try TestServer()
+        try await t.withRouter { api in
+            try await Self.busy(api, "keeper")
+            let baseline = try await Self.held(api)
+            let agents = (0..<12).map { "temp-\($0)" }
+            for a in agents { try await Self.busy(api, a) }
+            let busy = try await Self.held(api)
+            #expect(busy["live_agents"] == 13)
+            #expect(busy["agent_slots"] == 13)
+            #expect((busy["incidents"] ?? 0) >= 13)
+            #expect((busy["approvals"] ?? 0) == 13)
+            for a in agents { #expect(try await api.call(.delete, "/api/telemetry/agents/\(a)").status == 204) }
+            let after = try await Self.held(api)
+            #expect(after["live_agents"] == 1)
+            #expect(after["incidents"] == baseline["incidents"])
+            #expect(after["approvals"] == baseline["approvals"])
+            #expect(after["anomalies"] == baseline["anomalies"])
+            #expect(after["agent_slots"] == 13)     // emptied, waiting for new agents
+            // New agents (the same ids among them) take the emptied slots instead of new ones.
+            for a in agents { _ = try await api.scan(scanBody(method: "GET", url: "https://api.github.com/repos/a/b/pulls", agent: a + "-new")) }
+            let reused = try await Self.held(api)
+            #expect(reused["agent_slots"] == 13)
+            #expect(reused["live_agents"] == 13)
+            // The agent kept is untouched, and a re-created id starts fresh.
+            _ = try await api.scan(scanBody(method: "GET", url: "https://api.github.com/repos/a/b/pulls", agent: "temp-0"))
+            let states = try await api.call(.get, "/api/telemetry/agents/trust-states").json["trust_states"]?.arrayValue ?? []
+            #expect(states.first { $0["agent_id"]?.stringValue == "temp-0" }?["trust_score"]?.doubleValue == 1.0)
+            #expect((states.first { $0["agent_id"]?.stringValue == "keeper" }?["trust_score"]?.doubleValue ?? 1) < 1.0)
+            #expect(try await api.call(.get, "/v1/incidents?agent=keeper").json["total"]?.intValue == baseline["incidents"].map(Int64.init))
+        }
+    }
+}
