@@ -89,10 +89,10 @@ struct SweepCharts {
         if let r = data.recommendedCell, let f = r.mean(.falsePositiveRatio), let d = r.mean(.detectionRate) {
             p.add("<circle id=\"recommended-mark\" cx=\"\(cx(f))\" cy=\"\(cy(d))\" r=\"10\" fill=\"none\" stroke=\"\(Self.recommendedColor)\" stroke-width=\"2.5\"><title>recommended: cell \(r.cell) (\(esc(data.setting(r))))</title></circle>")
         }
-        var legend: [(String, String, Plot.Swatch)] = [
-            (Self.meetColor, "meets the constraints", .box), ("#98a2b3", "does not", .hollow),
-            (Self.paretoColor, "Pareto front (\(front.count) cells)", .line),
-        ]
+        var legend: [(String, String, Plot.Swatch)] = minD == nil && maxF == nil && data.criteria.maxTTDp95 == nil
+            ? [(Self.meetColor, "cell (no constraint)", .box)]
+            : [(Self.meetColor, "meets the constraints", .box), ("#98a2b3", "does not", .hollow)]
+        legend.append((Self.paretoColor, "Pareto front (\(front.count) cells)", .line))
         if data.recommendedCell != nil { legend.append((Self.recommendedColor, "recommended cell", .ring)) }
         if minD != nil || maxF != nil { legend.append(("#c62828", "constraint", .threshold)) }
         p.legend(legend, note: "whiskers: 95% interval across \(data.seeds.count) seeds on both axes; numbers: cells on the front")
