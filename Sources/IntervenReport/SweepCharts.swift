@@ -153,7 +153,7 @@ struct SweepCharts {
         let (cd, rd) = data.heatDimensions
         let rdim = rd!
         let cols = data.dimensions[cd], rows = data.dimensions[rdim]
-        let cellW = min(96.0, max(44.0, 760.0 / Double(cols.values.count))), cellH = 38.0
+        let cellW = min(110.0, max(48.0, 900.0 / Double(cols.values.count))), cellH = 44.0
         var p = Plot(width: 0, height: 0)
         p.left = 96; p.top = 10; p.right = 16; p.bottom = 58
         p.width = p.left + cellW * Double(cols.values.count) + p.right
@@ -174,9 +174,9 @@ struct SweepCharts {
             let tip = "cell \(c.cell) (\(data.setting(c))): \(SweepFormat.name(metric)) \(SweepFormat.estimate(c, metric))" + (c.meets ? "; meets the constraints" : "")
             p.add("<g class=\"heat\" data-cell=\"\(c.cell)\"><title>\(esc(tip))</title>")
             p.add("<rect x=\"\(fmt(x + 1))\" y=\"\(fmt(y + 1))\" width=\"\(fmt(cellW - 2))\" height=\"\(fmt(cellH - 2))\" fill=\"\(fill)\"\(c.cell == data.recommended ? " stroke=\"\(Self.recommendedColor)\" stroke-width=\"3\"" : "")/>")
-            p.add("<text class=\"value\" x=\"\(fmt(x + cellW / 2))\" y=\"\(fmt(y + 16))\" text-anchor=\"middle\" fill=\"\(ink)\">\(SweepFormat.value(v, metric))</text>")
+            p.add("<text class=\"value\" x=\"\(fmt(x + cellW / 2))\" y=\"\(fmt(y + 19))\" text-anchor=\"middle\" fill=\"\(ink)\">\(SweepFormat.value(v, metric))</text>")
             if let h = c.halfWidth(metric) {
-                p.add("<text class=\"ci\" x=\"\(fmt(x + cellW / 2))\" y=\"\(fmt(y + 29))\" text-anchor=\"middle\" fill=\"\(ink)\">± \(SweepFormat.value(h, metric))</text>")
+                p.add("<text class=\"ci\" x=\"\(fmt(x + cellW / 2))\" y=\"\(fmt(y + 34))\" text-anchor=\"middle\" fill=\"\(ink)\">± \(SweepFormat.value(h, metric))</text>")
             }
             let mark = (c.cell == data.recommended ? "★" : "") + (c.meets ? "✓" : "")
             if !mark.isEmpty {

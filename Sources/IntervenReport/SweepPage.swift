@@ -80,11 +80,11 @@ struct SweepPageText {
             h += "<div class=\"cards\">\n"
             let cards: [(String, String, String)] = [
                 ("Recommended", "cell \(r.cell)", zip(data.dimensions, r.values).map { "\($0.short) = \($1)" }.joined(separator: "\n")),
-                ("Detection rate", SweepFormat.estimate(r, .detectionRate), "share of malicious agents detected"),
-                ("False-positive ratio", SweepFormat.estimate(r, .falsePositiveRatio), "share of incidents on benign agents"),
-                ("FP / 1,000 agent-days", SweepFormat.estimate(r, .falsePositivesPerDay), "false positives per benign agent-days"),
+                ("Detection rate", SweepFormat.estimate(r, .detectionRate), "of the malicious agents"),
+                ("False-positive ratio", SweepFormat.estimate(r, .falsePositiveRatio), "of the incidents, on benign agents"),
+                ("FP / 1,000 agent-days", SweepFormat.estimate(r, .falsePositivesPerDay), "false positives"),
                 ("p95 time to detect", SweepFormat.estimate(r, .timeToDetectP95), "virtual time"),
-                ("Cells meeting the constraints", "\(meeting) of \(data.cells.count)", data.criteria.constraintsText.isEmpty ? "no constraint given" : data.criteria.constraintsText),
+                ("Meeting the constraints", "\(meeting) of \(data.cells.count) cells", data.criteria.constraintsText.isEmpty ? "no constraint given" : data.criteria.constraintsText),
             ]
             for (title, value, note) in cards {
                 h += "<div class=\"card\(title == "Recommended" ? " best" : "")\"><div class=\"card-title\">\(esc(title))</div><div class=\"card-value\">\(esc(value))</div><div class=\"card-note\">\(esc(note).replacingOccurrences(of: "\n", with: "<br>"))</div></div>\n"
@@ -203,7 +203,7 @@ svg .feasible { fill:#3a9a5b; opacity:.07; } svg .whisker { stroke:#98a2b3; stro
 #cells-table { font-size:13px; } #cells-table td { white-space:nowrap; } .scroll { overflow-x:auto; }
 #cells-table th, #cells-table td { padding-left:10px; }
 svg .label { font-size:11px; fill:#344054; font-weight:600; } svg .value { font-size:12px; font-weight:600; }
-svg .ci, svg .mark { font-size:10px; }
+svg .ci, svg .mark { font-size:11px; } svg .value { font-size:13px; }
 .panels { display:flex; flex-wrap:wrap; gap:6px 24px; } figure.panel { margin:6px 0 10px; }
 .panel-title { font-size:12px; color:var(--fg); font-weight:600; }
 .heat-key { display:flex; align-items:center; gap:8px; font-size:12px; margin:4px 0; flex-wrap:wrap; }
