@@ -45,7 +45,7 @@ struct SweepCharts {
         }
         if let maxF {
             p.add("<line class=\"threshold\" x1=\"\(cx(maxF))\" x2=\"\(cx(maxF))\" y1=\"\(fmt(p.top))\" y2=\"\(fmt(p.top + p.plotHeight))\"/>")
-            p.add("<text class=\"note\" x=\"\(fmt(p.x(maxF) + 5))\" y=\"\(fmt(p.top + 12))\">max FP ratio \(trim(maxF))</text>")
+            p.add("<text class=\"note\" x=\"\(fmt(p.x(maxF) + 5))\" y=\"\(fmt(p.top + p.plotHeight - 6))\">max FP ratio \(trim(maxF))</text>")
         }
         // Whiskers first, so every dot stays on top.
         for (c, f, d) in points {
@@ -120,7 +120,7 @@ struct SweepCharts {
         if let r = data.recommendedCell {
             let x = fmt(p.x(Double(r.indexes[0])))
             p.add("<line id=\"recommended-mark\" class=\"marker\" x1=\"\(x)\" x2=\"\(x)\" y1=\"\(fmt(p.top))\" y2=\"\(fmt(p.top + p.plotHeight))\"/>")
-            p.add("<text class=\"note\" x=\"\(fmt(p.x(Double(r.indexes[0])) + 4))\" y=\"\(fmt(p.top + 12))\">recommended: \(esc(dim.values[r.indexes[0]]))</text>")
+            p.add("<text class=\"note\" x=\"\(fmt(p.x(Double(r.indexes[0])) + 4))\" y=\"\(fmt(p.top + p.plotHeight - 6))\">recommended: \(esc(dim.values[r.indexes[0]]))</text>")
         }
         for (v, label) in [(data.criteria.minDetection, "min detection"), (data.criteria.maxFPRatio, "max FP ratio")] {
             guard let v else { continue }
