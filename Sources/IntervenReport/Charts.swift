@@ -223,25 +223,9 @@ struct Charts {
         }
     }
 
-    /// A legend in the right margin: colour, label, dashed or not; an optional note below.
+    /// A legend in the right margin: colour, label, dashed (the threshold's line) or a box.
     private func legend(_ p: inout Plot, _ items: [(String, String, Bool)], note: String?) {
-        let x = p.left + p.plotWidth + 14
-        var y = p.top + 6
-        for (color, label, dashed) in items.prefix(16) {
-            if dashed {
-                p.add("<line class=\"threshold\" x1=\"\(fmt(x))\" x2=\"\(fmt(x + 14))\" y1=\"\(fmt(y))\" y2=\"\(fmt(y))\"/>")
-            } else {
-                p.add("<rect x=\"\(fmt(x))\" y=\"\(fmt(y - 5))\" width=\"14\" height=\"10\" rx=\"2\" fill=\"\(color)\"/>")
-            }
-            let shown = label.count > 24 ? String(label.prefix(23)) + "…" : label
-            p.add("<text class=\"legend\" x=\"\(fmt(x + 20))\" y=\"\(fmt(y))\" dominant-baseline=\"middle\">\(esc(shown))<title>\(esc(label))</title></text>")
-            y += 17
-        }
-        if let note {
-            for (k, line) in wrap(note, 30).enumerated() {
-                p.add("<text class=\"note\" x=\"\(fmt(x))\" y=\"\(fmt(y + 8 + Double(k) * 14))\">\(esc(line))</text>")
-            }
-        }
+        p.legend(items.map { ($0.0, $0.1, $0.2 ? .threshold : .box) }, note: note)
     }
 }
 

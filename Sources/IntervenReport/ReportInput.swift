@@ -1,4 +1,6 @@
 import Foundation
+public import IntervenSimulation
+import IntervenResults
 
 /// What a report is drawn from: the files of a results directory, parsed.
 ///
@@ -30,13 +32,45 @@ public struct ReportInput: @unchecked Sendable {
     /// `activity` is the text of an activity log and its format (`csv` or `ndjson`), if any.
     public init(files: [String: [UInt8]], activity: (text: [UInt8], format: String)? = nil) throws(ReportError) {
         for name in Self.requiredFiles where files[name] == nil { throw ReportError("missing \(name)") }
+        var total = 0
+        try self.init(files: files, agents: { (_: Set<String>) throws(ReportError) -> [[String: Any]] in
+            let all = try Self.objects(files["agents.json"]!, "agents.json")
+            total = all.count
+            return all
+        }, activity: activity)
+        agentsTotal = total
+    }
+
+    /// A report input from `summary.json`, `incidents.json` and `series.json` by name, and the
+    /// `agents.json` of only the agents `series.json` lists, made by `agents` given their names
+    /// (so a big run's whole agents.json is never held in memory); `agentsTotal` is the number
+    /// of agents in the run.
+    public init(files: [String: [UInt8]], agents: (Set<String>) -> [UInt8], agentsTotal: Int,
+                activity: (text: [UInt8], format: String)? = nil) throws(ReportError) {
+        try self.init(files: files, agents: { (names: Set<String>) throws(ReportError) -> [[String: Any]] in
+            try Self.objects(agents(names), "agents.json")
+        }, activity: activity)
+        self.agentsTotal = agentsTotal
+    }
+
+    /// The report input of a run just written: `files` holds `summary.json`, `incidents.json`
+    /// and `series.json` as written (see `ResultsWriter.write(_:to:flag:adding:render:)`); the
+    /// agents the page lists are rendered from `result`, never the whole `agents.json`.
+    public init(result: RunResult, files: [String: [UInt8]], activity: (text: [UInt8], format: String)? = nil) throws(ReportError) {
+        try self.init(files: files, agents: { names in
+            ResultsWriter.agentsJSON(result.agents.filter { names.contains($0.name) })
+        }, agentsTotal: result.agents.count, activity: activity)
+    }
+
+    private init(files: [String: [UInt8]], agents: (Set<String>) throws(ReportError) -> [[String: Any]],
+                 activity: (text: [UInt8], format: String)?) throws(ReportError) {
+        for name in ["summary.json", "incidents.json", "series.json"] where files[name] == nil { throw ReportError("missing \(name)") }
         summary = try Self.object(files["summary.json"]!, "summary.json")
         incidents = try Self.objects(files["incidents.json"]!, "incidents.json")
         series = try Self.object(files["series.json"]!, "series.json")
-        let allAgents = try Self.objects(files["agents.json"]!, "agents.json")
-        agentsTotal = allAgents.count
         let shown = Set((series["agents"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
-        agents = allAgents.filter { shown.contains($0["name"] as? String ?? "") }
+        self.agents = try agents(shown).filter { shown.contains($0["name"] as? String ?? "") }
+        agentsTotal = self.agents.count
         if let activity {
             var wanted = Set<String>()
             for i in incidents { for t in i["traces"] as? [[String: Any]] ?? [] { if let id = t["trace"] { wanted.insert("\(id)") } } }

@@ -246,7 +246,10 @@ public struct ReportPage: Sendable {
     }
 
     /// An integer with thousands separators.
-    func group(_ v: Any?) -> String {
+    func group(_ v: Any?) -> String { Self.grouped(v) }
+
+    /// An integer with thousands separators.
+    static func grouped(_ v: Any?) -> String {
         guard let d = number(v) else { return "–" }
         let n = Int64(d.rounded())
         let digits = String(n.magnitude)

@@ -33,6 +33,35 @@ struct Plot {
         add("<text class=\"title\" transform=\"translate(14 \(fmt(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(esc(yTitle))</text>")
     }
 
+    /// How a legend entry shows its colour.
+    enum Swatch { case box, threshold, line, ring, hollow }
+
+    /// A legend in the right margin: colour, label and swatch; an optional note below.
+    mutating func legend(_ items: [(String, String, Swatch)], note: String?) {
+        let x = left + plotWidth + 14
+        var y = top + 6
+        for (color, label, swatch) in items.prefix(16) {
+            switch swatch {
+            case .threshold:
+                add("<line class=\"threshold\" x1=\"\(fmt(x))\" x2=\"\(fmt(x + 14))\" y1=\"\(fmt(y))\" y2=\"\(fmt(y))\"/>")
+            case .box:
+                add("<rect x=\"\(fmt(x))\" y=\"\(fmt(y - 5))\" width=\"14\" height=\"10\" rx=\"2\" fill=\"\(color)\"/>")
+            case .line:
+                add("<line x1=\"\(fmt(x))\" x2=\"\(fmt(x + 14))\" y1=\"\(fmt(y))\" y2=\"\(fmt(y))\" stroke=\"\(color)\" stroke-width=\"2\"/>")
+            case .ring, .hollow:
+                add("<circle cx=\"\(fmt(x + 7))\" cy=\"\(fmt(y))\" r=\"\(fmt(swatch == .ring ? 6 : 4.5))\" fill=\"\(swatch == .ring ? "none" : "#fff")\" stroke=\"\(color)\" stroke-width=\"2\"/>")
+            }
+            let shown = label.count > 24 ? String(label.prefix(23)) + "…" : label
+            add("<text class=\"legend\" x=\"\(fmt(x + 20))\" y=\"\(fmt(y))\" dominant-baseline=\"middle\">\(esc(shown))<title>\(esc(label))</title></text>")
+            y += 17
+        }
+        if let note {
+            for (k, line) in wrap(note, 30).enumerated() {
+                add("<text class=\"note\" x=\"\(fmt(x))\" y=\"\(fmt(y + 8 + Double(k) * 14))\">\(esc(line))</text>")
+            }
+        }
+    }
+
     /// The finished `<svg>`; `label` is its accessible name.
     func svg(label: String, id: String) -> String {
         "<svg class=\"chart\" id=\"\(id)\" role=\"img\" aria-label=\"\(esc(label))\" viewBox=\"0 0 \(fmt(width)) \(fmt(height))\" "

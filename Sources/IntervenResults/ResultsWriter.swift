@@ -1,4 +1,4 @@
-import IntervenCore
+public import IntervenCore
 import IntervenScenario
 public import IntervenSimulation
 
@@ -49,6 +49,32 @@ public struct ResultsWriter: Sendable {
             }
         }
     }
+
+    /// Writes the results as `write(_:to:flag:)` does, then the files `extra` names (e.g. the
+    /// report), each made by `render(name, small)` once the results files are written, where
+    /// `small` holds the bytes of `summary.json`, `incidents.json` and `series.json` as written.
+    /// `agents.json` and `trust.csv` are still written in pieces: `render` gets neither.
+    public func write(_ result: RunResult, to directory: String, flag: String = "--out", adding extra: [String],
+                      render: (String, [String: [UInt8]]) -> [UInt8]) throws(ResultsWriteError) {
+        var small: [String: [UInt8]] = [:]
+        let count = Self.fileNames.count
+        try AtomicDirectory(path: directory, flag: flag).write(Self.fileNames + extra) {
+            (index: Int, emit: ([UInt8]) throws(ResultsWriteError) -> Void) throws(ResultsWriteError) in
+            switch index {
+            case 2: try AgentsFile.write(result.agents, emit)
+            case 3: try TrustFile.write(result.trust, emit)
+            case count...: try emit(render(extra[index - count], small))
+            default:
+                let bytes = Self.render(index, result)
+                small[Self.fileNames[index]] = bytes
+                try emit(bytes)
+            }
+        }
+    }
+
+    /// `agents.json` of only `agents` (e.g. those a report lists): the same bytes per agent as
+    /// the whole file's.
+    public static func agentsJSON(_ agents: [AgentSnapshot]) -> [UInt8] { AgentsFile.render(agents) }
 
     /// Why `directory` may not be written as a results directory (it exists and is neither empty
     /// nor marked as results), or nil; checked before a run so a refusal costs nothing.

@@ -10,7 +10,8 @@ public enum SweepObjective: String, CaseIterable, Sendable {
     case scrutiny
     case approvals
 
-    var metric: SweepMetric {
+    /// The metric it judges.
+    public var metric: SweepMetric {
         switch self {
         case .fpRatio: .falsePositiveRatio
         case .fpPerDay: .falsePositivesPerDay
@@ -23,7 +24,7 @@ public enum SweepObjective: String, CaseIterable, Sendable {
     }
 
     /// Whether larger is better.
-    var maximises: Bool { self == .detection || self == .precision }
+    public var maximises: Bool { self == .detection || self == .precision }
 
     public var phrase: String {
         switch self {

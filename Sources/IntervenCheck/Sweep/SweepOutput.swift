@@ -84,9 +84,10 @@ public struct SweepOutput: Sendable {
          ResultsWriter.File(name: "sweep.json", bytes: json())]
     }
 
-    /// Writes the three files as one directory (replacing an earlier sweep's).
-    public func write(to directory: String) throws(ResultsWriteError) {
-        try FileSetDirectory.write(files(), to: directory, kind: .sweep)
+    /// Writes the three files and `extra` (the page, `sweep.html`) as one directory (replacing
+    /// an earlier sweep's).
+    public func write(to directory: String, adding extra: [ResultsWriter.File] = []) throws(ResultsWriteError) {
+        try FileSetDirectory.write(files() + extra, to: directory, kind: .sweep)
     }
 
     func json() -> [UInt8] {

@@ -5,6 +5,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import IntervenCheck
+import IntervenReport
 import IntervenResults
 import IntervenScenario
 import IntervenSimulation
@@ -16,7 +17,7 @@ struct MergeCommand: ParsableCommand {
         abstract: "Join the slices of a sweep (sweep --slice i/N) or of a run (run --slice i/N) into the whole output.",
         discussion: """
             Sweep slices: reads each slice directory's sweep.json and runs.csv and writes \
-            runs.csv, cells.csv and sweep.json of the whole sweep to --out: runs.csv and \
+            runs.csv, cells.csv, sweep.json and sweep.html of the whole sweep to --out: runs.csv and \
             cells.csv are byte for byte those of the sweep run in one piece. Run slices: reads \
             each slice's slice.json and part.bin, loads the run's scenario again from the file \
             the slices ran (it and its rules must be unchanged), and writes the results \
@@ -53,7 +54,8 @@ struct MergeCommand: ParsableCommand {
     func mergeSweep() throws {
         let output: SweepOutput
         do { output = try SweepMerge.merge(directories) } catch { throw CLIFailure.invalidInput(error.description) }
-        do { try output.write(to: out) } catch { throw CLIFailure.runtime(error.description) }
+        do { try output.write(to: out, adding: [.init(name: SweepPage.fileName, bytes: SweepPage.html(output))]) }
+        catch { throw CLIFailure.runtime(error.description) }
         print(output.table(), terminator: "")
         print("merged \(directories.count) slices, \(output.runCount) runs; results: \(out)")
     }
@@ -64,7 +66,9 @@ struct MergeCommand: ParsableCommand {
         do { merged = try RunSliceMerge.merge(directories) } catch { throw CLIFailure.invalidInput(error.description) }
         let result = merged.result, identity = merged.identity
         do {
-            try ResultsWriter().write(files: RunCommand.files(for: result), to: out)
+            try ResultsWriter().write(result, to: out, adding: [ReportPage.fileName]) { _, small in
+                RunCommand.report(for: result, small: small)
+            }
         } catch {
             throw CLIFailure.output(error)
         }

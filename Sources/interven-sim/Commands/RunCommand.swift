@@ -135,32 +135,33 @@ struct RunCommand: AsyncParsableCommand {
         // The log first, so the report's incident timelines can show the linked scans.
         try log?.commit()
         do {
-            try ResultsWriter().write(files: Self.files(for: described, activity: activity), to: directory)
+            // The results files are streamed; the report is drawn after them from the small
+            // files as written and the agents the page lists, never from a whole agents.json.
+            try ResultsWriter().write(described, to: directory, adding: [ReportPage.fileName]) { _, small in
+                Self.report(for: described, small: small, activity: activity)
+            }
         } catch {
             throw CLIFailure.output(error)
         }
         try output(RunSummary.text(result, directory: directory), terminator: "")
     }
 
-    /// The results files and the report drawn from them.
-    /// With an activity log, the incident timelines show each linked scan (logs over
-    /// `ReportInput.activityLimit` bytes are left out of the page).
-    static func files(for result: RunResult, activity: String? = nil) -> [ResultsWriter.File] {
-        var files = ResultsWriter().files(for: result)
-        let byName = Dictionary(files.map { ($0.name, $0.bytes) }, uniquingKeysWith: { a, _ in a })
+    /// The report of a run: drawn from `small` (summary.json, incidents.json and series.json as
+    /// written) and the agents series.json lists. With an activity log, the incident timelines
+    /// show each linked scan (logs over `ReportInput.activityLimit` bytes are left out of the page).
+    static func report(for result: RunResult, small: [String: [UInt8]], activity: String? = nil) -> [UInt8] {
         do {
             var log: (text: [UInt8], format: String)? = nil
             if let activity, let size = (try? FileManager.default.attributesOfItem(atPath: activity))?[.size] as? Int,
                size <= ReportInput.activityLimit, let data = FileManager.default.contents(atPath: activity) {
                 log = (Array(data), activity.hasSuffix(".csv") ? "csv" : "ndjson")
             }
-            let input = try ReportInput(files: byName, activity: log)
-            files.append(.init(name: ReportPage.fileName, bytes: ReportPage(input: input).html()))
+            let input = try ReportInput(result: result, files: small, activity: log)
+            return ReportPage(input: input).html()
         } catch {
             // The files were just rendered by this program: a failure here is a bug, not bad input.
             preconditionFailure("report of a fresh run: \(error)")
         }
-        return files
     }
 
     /// One worker per active processor, within the allowed range.

@@ -14,6 +14,7 @@ import IntervenResults
 import IntervenSimulation
 import IntervenCore
 import IntervenLoading
+import IntervenReport
 import Synchronization
 
 /// `interven-sim sweep SCENARIO --vary PATH=VALUES ...`: a scenario over a grid of rules values
@@ -28,8 +29,9 @@ struct SweepCommand: AsyncParsableCommand {
             streams. Each run is scored against the scenario's ground-truth labels (as the \
             detection expectation and summary.json's detection section). Writes runs.csv (one \
             row per cell, seed and trigger, `any` included), cells.csv (per cell and trigger: \
-            mean and 95% interval across seeds) and sweep.json (the same, the command, the grid, \
-            each cell's overrides, wall time) to --out, all at once; prints the cells sorted by \
+            mean and 95% interval across seeds), sweep.json (the same, the command, the grid, \
+            each cell's overrides, wall time) and sweep.html (the sweep on one self-contained \
+            page: question, answer, charts, cells) to --out, all at once; prints the cells sorted by \
             the objective, the Pareto front of detection rate against false-positive ratio and \
             the recommended cell. runs.csv and cells.csv are byte-identical for the same inputs \
             at any --jobs. VALUES: 3,5,8 | 2..10 | 0.02..0.10/0.02 | 30m,1h,2h | 30m..2h/30m | \
@@ -99,7 +101,8 @@ struct SweepCommand: AsyncParsableCommand {
         let output = SweepOutput(header: header, slice: plan.slice, runs: runs, wallSeconds: wall, jobs: jobs)
         let directory = out ?? "Results/sweep-" + RunCommand.directoryName(for: header.scenario)
             + (plan.slice.map { "/slice-\($0.index)-of-\($0.count)" } ?? "")
-        do { try output.write(to: directory) } catch { throw CLIFailure.runtime(error.description) }
+        do { try output.write(to: directory, adding: [.init(name: SweepPage.fileName, bytes: SweepPage.html(output))]) }
+        catch { throw CLIFailure.runtime(error.description) }
         print(output.table(), terminator: "")
         let scans = runs.reduce(UInt64(0)) { $0 + $1.scans }
         print("\(total) runs in \(SweepStats.fixed(wall, places: 1)) s (\(SweepStats.fixed(Double(total) / max(wall, 1e-9), places: 1)) runs/s, \(ProgressDisplay.rate(perSecond: Double(scans) / max(wall, 1e-9))) scans/s on \(jobs) jobs); results: \(directory)")
