@@ -25,8 +25,8 @@ public struct CLIProcess {
     }
 
     /// Runs the binary and waits for it. `environment` is laid over this process's (an empty
-    /// value removes a variable), from which `GITHUB_ACTIONS` is removed so that tests see the
-    /// same output inside and outside GitHub Actions; with `standardOutput`, its standard output
+    /// value removes a variable), from which `GITHUB_ACTIONS` and the cluster task variables are
+    /// removed so that tests see the same output inside and outside CI and cluster jobs; with `standardOutput`, its standard output
     /// goes to that file (e.g. `/dev/full`) and `stdout` is empty.
     public static func run(_ arguments: [String], in directory: URL? = nil, standardOutput: String? = nil,
                            environment: [String: String] = [:]) throws -> Result {
@@ -35,6 +35,9 @@ public struct CLIProcess {
         p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["GITHUB_ACTIONS"] = nil
+        // Nor do a Kubernetes Indexed Job's or a Slurm array's task variables make a test's
+        // `run` or `sweep` a slice.
+        for k in ["JOB_COMPLETION_INDEX", "JOB_COMPLETION_COUNT", "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT"] { env[k] = nil }
         for (k, v) in environment { env[k] = v.isEmpty ? nil : v }
         p.environment = env
         if let directory { p.currentDirectoryURL = directory }
