@@ -44,7 +44,7 @@ public struct ResultsWriter: Sendable {
             (index: Int, emit: ([UInt8]) throws(ResultsWriteError) -> Void) throws(ResultsWriteError) in
             switch index {
             case 2: try AgentsFile.write(result.agents, emit)
-            case 3: try TrustFile.write(result.trust, emit)
+            case 3: try TrustFile.write(result.trust, start: result.startUnixMilliseconds, emit)
             default: try emit(Self.render(index, result))
             }
         }
@@ -66,9 +66,9 @@ public struct ResultsWriter: Sendable {
     private static func render(_ index: Int, _ result: RunResult) -> [UInt8] {
         switch index {
         case 0: SummaryFile.render(result)
-        case 1: IncidentsFile.render(result.incidents)
+        case 1: IncidentsFile.render(result.incidents, start: result.startUnixMilliseconds)
         case 2: AgentsFile.render(result.agents)
-        case 3: TrustFile.render(result.trust)
+        case 3: TrustFile.render(result.trust, start: result.startUnixMilliseconds)
         default: SeriesFile.render(result)
         }
     }

@@ -47,7 +47,8 @@ public enum ActivityLog {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func appendRFC3339(_ ms: Int64, to out: inout [UInt8]) {
+    /// Appends `rfc3339(ms)` (the results files' formatter too).
+    package static func appendRFC3339(_ ms: Int64, to out: inout [UInt8]) {
         let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
         let rest = ms - days * 86_400_000
         // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).

@@ -142,6 +142,7 @@ public struct Simulation: Sendable {
                                anomalies: anomalies.map(\.record), approvals: approvals, refusedActions: refused.map(\.action),
                                wallSeconds: 0, fingerprint: Fingerprint())
         result.fingerprint = fingerprint(result)
+        result.startUnixMilliseconds = s.startUnixMilliseconds
         result.observations = observations(parts, plan: plan)
         result.coreLatencies = parts.flatMap(\.latencies)
         result.detection = DetectionScorer(scenario: s, result: result).metrics()
