@@ -40,13 +40,16 @@ public struct Simulation: Sendable {
 
     /// Runs the scenario. `progress` is called from the coordinator, about 100 times a run;
     /// `activity` (with `self.activity` set) receives the activity log's records in order, in
-    /// pieces, as the run goes (without a header).
+    /// pieces, as the run goes (without a header), on a thread of its own: each window's records
+    /// are merged there while the shards run the next window. Every piece has reached it when
+    /// `run` returns.
     public func run(progress: (@Sendable (RunProgress) -> Void)? = nil,
-                    activity sink: (@Sendable ([UInt8]) -> Void)? = nil) async -> RunResult {
+                    activity sink: ActivitySink? = nil) async -> RunResult {
         var clock = LapTimer()
         let plan = Plan(scenario: scenario, shards: shards)
         let sampling = latencySampling
         let logging = sink == nil ? nil : activity
+        let stream = logging == nil ? nil : sink.map { ActivityStream(sink: $0) }
         let workers = await withTaskGroup(of: (Int, ShardWorker).self) { group in
             for k in 0..<shards { group.addTask { (k, ShardWorker(plan: plan, shard: k, latencySampling: sampling, activity: logging)) } }
             var out = [ShardWorker?](repeating: nil, count: shards)
@@ -76,17 +79,16 @@ public struct Simulation: Sendable {
                                         agents: [], scans: coordinator.scans, decisions: [:], incidents: [], trust: [], alerts: [],
                                         anomalies: [], approvals: [:], refusedActions: [], wallSeconds: clock.lap(), fingerprint: Fingerprint())
                 stopped.stopped = RunStopped(at: epochEnd, trustRows: coordinator.trustRows, limit: limit)
+                stream?.finish()
                 return stopped
             }
-            if let sink, logging != nil {
-                let bytes = mergeActivity(reports.compactMap(\.activity))
-                if !bytes.isEmpty { sink(bytes) }
-            }
+            stream?.submit(reports.compactMap(\.activity))
             if let progress, let percent = coordinator.percent(at: epochEnd), percent != lastReported {
                 lastReported = percent
                 progress(RunProgress(virtualTime: epochEnd, duration: scenario.duration, scans: coordinator.scans))
             }
         }
+        stream?.finish()
         timings.simulate = clock.lap()
         let end = coordinator.end
         let parts = await withTaskGroup(of: (Int, ShardResult).self) { group in

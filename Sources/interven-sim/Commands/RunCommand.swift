@@ -108,7 +108,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let display = ProgressDisplay(style: .forStandardError(quiet: quiet))
         let progress = display.callback
-        var sink: (@Sendable ([UInt8]) -> Void)? = nil
+        var sink: ActivitySink? = nil
         if let file = log { sink = { bytes in file.write(bytes) } }
         let activitySink = sink
         // Off the main actor: every hop from it costs microseconds, and the coordinator awaits a lot.

@@ -8,44 +8,88 @@ import Darwin
 import IntervenCore
 import IntervenSimulation
 
+/// write(2) (the name `write` is taken inside `ActivityFile`).
+private func writeBytes(_ fd: Int32, _ p: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.write(fd, p, count)
+    #elseif canImport(Musl)
+    Musl.write(fd, p, count)
+    #else
+    Darwin.write(fd, p, count)
+    #endif
+}
+
 /// The activity log file of `run --activity FILE`: written to a hidden sibling as the run goes,
 /// renamed into place at the end, so a failed run never leaves a log that looks complete.
+///
+/// The text goes out with write(2) in pieces of at least 1 MiB.
 final class ActivityFile: @unchecked Sendable {
     let path: String
     let temporary: String
-    private var file: UnsafeMutablePointer<FILE>?
+    private var descriptor: Int32 = -1
     private(set) var failure: String?
+    /// Bytes written to the file.
     private(set) var bytes = 0
+    /// Text not yet written.
+    private var pending: [UInt8] = []
+    static let plainPiece = 1 << 20
 
-    /// Opens the temporary file; nil and a reason when it cannot be created.
+    /// Creates the temporary file and writes the header; throws when it cannot be created.
     init(path: String, format: ActivityOptions.Format) throws(CLIFailure) {
         self.path = path
         let slash = path.lastIndex(of: "/")
         let dir = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         temporary = (dir.isEmpty ? "" : dir + "/") + ".\(name).tmp-\(getpid())"
-        guard let f = fopen(temporary, "wb") else {
+        descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
             throw CLIFailure.runtime("cannot write activity log \(path): \(String(cString: strerror(errno)))")
         }
-        file = f
-        setvbuf(f, nil, _IOFBF, 1 << 20)
-        write(ActivityLog.header(format))
+        pending.reserveCapacity(2 * Self.plainPiece)
+        ActivityLog.header(format).withUnsafeBytes { write($0) }
     }
 
-    /// Appends bytes (called by the coordinator, one piece at a time).
-    func write(_ data: [UInt8]) {
-        guard let file, failure == nil, !data.isEmpty else { return }
-        let n = data.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        bytes += n
-        if n != data.count { failure = String(cString: strerror(errno)) }
+    /// Appends text (called with the log's pieces in order, one at a time).
+    func write(_ data: UnsafeRawBufferPointer) {
+        guard descriptor >= 0, failure == nil, data.count > 0 else { return }
+        if pending.count + data.count <= Self.plainPiece {
+            pending.append(contentsOf: data)
+            return
+        }
+        flushPending()
+        if data.count >= Self.plainPiece { put(data) } else { pending.append(contentsOf: data) }
     }
 
-    /// Flushes, closes and renames the file into place.
+    private func flushPending() {
+        guard !pending.isEmpty else { return }
+        pending.withUnsafeBytes { put($0) }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// write(2) until everything is written or it fails.
+    private func put(_ data: UnsafeRawBufferPointer) {
+        guard failure == nil, var p = data.baseAddress else { return }
+        var left = data.count
+        while left > 0 {
+            let n = writeBytes(descriptor, p, left)
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure = String(cString: strerror(errno))
+                return
+            }
+            bytes += n
+            left -= n
+            p += n
+        }
+    }
+
+    /// Writes what is pending, syncs, closes and renames the file into place.
     func commit() throws(CLIFailure) {
-        guard let f = file else { return }
-        file = nil
-        if fflush(f) != 0 || fsync(fileno(f)) != 0, failure == nil { failure = String(cString: strerror(errno)) }
-        fclose(f)
+        guard descriptor >= 0 else { return }
+        flushPending()
+        if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
+        close(descriptor)
+        descriptor = -1
         if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
         if let failure {
             unlink(temporary)
