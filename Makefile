@@ -18,12 +18,13 @@ FUZZ_SEED    ?=
 
 .PHONY: run test check allocations baseline deps test-deps build release bench bench-system-alloc bench-core serve bench-serve api-check fuzz clean
 
-## deps: install system packages the build needs (jemalloc via pkg-config).
+## deps: install system packages the build needs (jemalloc and zlib via pkg-config).
 deps:
-	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists jemalloc || ! command -v python3 >/dev/null 2>&1; then \
-		echo "==> installing libjemalloc-dev, pkg-config and python3 (apt-get)"; \
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists jemalloc || ! pkg-config --exists zlib \
+		|| ! command -v python3 >/dev/null 2>&1; then \
+		echo "==> installing libjemalloc-dev, zlib1g-dev, pkg-config and python3 (apt-get)"; \
 		$(SUDO) apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjemalloc-dev pkg-config python3 >/dev/null; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjemalloc-dev zlib1g-dev pkg-config python3 >/dev/null; \
 	fi
 
 ## test-deps: headless Chromium, which a test uses to load report.html (the test is skipped

@@ -103,6 +103,12 @@ let package = Package(
             pkgConfig: "jemalloc",
             providers: [.apt(["libjemalloc-dev"])]
         ),
+        // zlib, for gzip activity logs (Debian: zlib1g-dev).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .executableTarget(
             name: "IntervenSimCLI",
             dependencies: [
@@ -120,6 +126,7 @@ let package = Package(
                 "IntervenReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                "CZlib",
             ] + (systemAllocator ? [] : ["CJemalloc"]),
             path: "Sources/interven-sim",
             swiftSettings: strict

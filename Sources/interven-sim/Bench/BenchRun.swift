@@ -136,7 +136,7 @@ enum BenchRunner {
             guard let path else { throw CLIFailure.invalidInput("--child-run \(configuration.argument) needs --activity FILE") }
             var options = try ActivityFile.options(path: path, filters: [])
             options.startUnixMilliseconds = scenario.startUnixMilliseconds
-            let file = try ActivityFile(path: path, format: options.format)
+            let file = try ActivityFile(path: path, format: options.format, compressed: ActivityFile.compressed(path))
             var engine = Simulation(scenario: scenario, shards: shards)
             engine.latencySampling = latencySampling
             engine.activity = options

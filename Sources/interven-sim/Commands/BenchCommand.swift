@@ -31,8 +31,8 @@ struct BenchCommand: AsyncParsableCommand {
             max RSS; the fingerprint (equal in every run, else MISMATCH and exit 1); sampled \
             latencies of Gateway.process as HdrHistogram percentiles; and the performance targets, met \
             or not. --scenario benchmarks a scenario file instead. --activity FILE also runs each \
-            engine configuration with the activity log of every scan written to FILE (.csv or .ndjson; \
-            the last run's log is left there) and reports records per second \
+            engine configuration with the activity log of every scan written to FILE (.csv, .ndjson, \
+            .csv.gz or .ndjson.gz; the last run's log is left there) and reports records per second \
             and the cost against the same run without the log. Build with -c release.
             """
     )
@@ -74,7 +74,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Also write the figures to this JSON file (atomically; a link is followed, a device or FIFO written through).")
     var json: String?
 
-    @Option(help: ArgumentHelp("Also run each engine configuration writing the activity log of every scan to FILE (.csv or .ndjson).",
+    @Option(help: ArgumentHelp("Also run each engine configuration writing the activity log of every scan to FILE (.csv, .ndjson, .csv.gz, .ndjson.gz).",
                                valueName: "FILE"))
     var activity: String?
 
