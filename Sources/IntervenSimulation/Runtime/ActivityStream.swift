@@ -13,8 +13,9 @@ final class ActivityStream: @unchecked Sendable {
     private let queue = DispatchQueue(label: "interven-sim.activity")
     private let slots = DispatchSemaphore(value: 1)
     private let sink: ActivitySink
-    /// Used only on `queue`.
-    private let output = ActivityBytes(capacity: 1 << 20)
+    /// Used only on `queue`: merged records, handed to the sink every `piece` bytes or so.
+    private let output = ActivityBytes(capacity: ActivityStream.piece + (1 << 16))
+    static let piece = 8 << 20
 
     init(sink: @escaping ActivitySink) { self.sink = sink }
 
@@ -25,8 +26,8 @@ final class ActivityStream: @unchecked Sendable {
         slots.wait()
         queue.async { [self] in
             output.count = 0
-            Self.merge(live, into: output)
-            sink(output.bytes)
+            Self.merge(live, into: output, piece: Self.piece, sink)
+            if output.count > 0 { sink(output.bytes) }
             slots.signal()
         }
     }
@@ -34,10 +35,22 @@ final class ActivityStream: @unchecked Sendable {
     /// Waits until every window handed over has reached the sink.
     func finish() { queue.sync {} }
 
-    /// Appends the chunks' records to `out` in (time, agent, order) order. Agents belong to one
-    /// shard each, so records of different chunks never tie.
-    static func merge(_ chunks: [ActivityChunk], into out: ActivityBytes) {
-        var p = out.reserve(chunks.reduce(0) { $0 + $1.bytes.count })
+    /// Appends the chunks' records to `out` in (time, agent, order) order, handing `out` to
+    /// `sink` and emptying it whenever the next record does not fit (the rest stays in `out`).
+    /// Agents belong to one shard each, so records of different chunks never tie.
+    static func merge(_ chunks: [ActivityChunk], into out: ActivityBytes, piece: Int = .max,
+                      _ sink: (UnsafeRawBufferPointer) -> Void = { _ in }) {
+        var p = out.reserve(min(piece, chunks.reduce(0) { $0 + $1.bytes.count }))
+        var room = out.capacity - out.count
+        /// Makes room for a record of `n` bytes at `p`, handing over what is there first when full.
+        @inline(__always) func fit(_ n: Int) {
+            if n <= room { return }
+            out.commit(p)
+            if out.count > 0 { sink(out.bytes) }
+            out.count = 0
+            p = out.reserve(n)
+            room = out.capacity - out.count
+        }
         if chunks.count == 1 {
             let c = chunks[0]
             c.order.withUnsafeBufferPointer { order in
@@ -46,8 +59,11 @@ final class ActivityStream: @unchecked Sendable {
                     for i in order {
                         let k = Int(i)
                         let from = k == 0 ? 0 : ends[k - 1]
-                        p.update(from: base + from, count: ends[k] - from)
-                        p += ends[k] - from
+                        let n = ends[k] - from
+                        fit(n)
+                        p.update(from: base + from, count: n)
+                        p += n
+                        room -= n
                     }
                 }
             }
@@ -79,8 +95,11 @@ final class ActivityStream: @unchecked Sendable {
                                     let r = Int(order[k])
                                     guard (times[r], agents[r]) < (rivalTime, rivalAgent) else { break }
                                     let from = r == 0 ? 0 : ends[r - 1]
-                                    p.update(from: base + from, count: ends[r] - from)
-                                    p += ends[r] - from
+                                    let n = ends[r] - from
+                                    fit(n)
+                                    p.update(from: base + from, count: n)
+                                    p += n
+                                    room -= n
                                     k += 1
                                 }
                             }
