@@ -96,8 +96,8 @@ let package = Package(
                                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                .product(name: "Histogram", package: "hdrhistogram-swift"), "CZlib"],
                 swiftSettings: strict),
-        // zlib, for HdrHistogram's compressed encoding in the load generator's interval logs
-        // (Debian: zlib1g-dev).
+        // zlib (Debian: zlib1g-dev): gzip activity logs, and HdrHistogram's compressed encoding
+        // in the load generator's interval logs.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // jemalloc, linked into the executable only (Debian: libjemalloc-dev), unless
         // INTERVEN_ALLOCATOR=system.
@@ -123,6 +123,7 @@ let package = Package(
                 "IntervenReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                "CZlib",
             ] + (systemAllocator ? [] : ["CJemalloc"]),
             path: "Sources/interven-sim",
             swiftSettings: strict

@@ -79,9 +79,8 @@ public struct ReportInput: @unchecked Sendable {
         }
     }
 
-    /// A report input from a results directory (`activity.csv`, `.ndjson` or a given path used
-    /// for the incident timelines when present).
-    public init(directory: String, activity: String? = nil) throws(ReportError) {
+    /// The required files of a results directory.
+    public static func files(in directory: String) throws(ReportError) -> [String: [UInt8]] {
         var files: [String: [UInt8]] = [:]
         for name in Self.requiredFiles {
             let path = directory + "/" + name
@@ -90,6 +89,13 @@ public struct ReportInput: @unchecked Sendable {
             }
             files[name] = Array(data)
         }
+        return files
+    }
+
+    /// A report input from a results directory (`activity.csv`, `.ndjson` or a given path used
+    /// for the incident timelines when present).
+    public init(directory: String, activity: String? = nil) throws(ReportError) {
+        let files = try Self.files(in: directory)
         var log: (text: [UInt8], format: String)? = nil
         let candidates = activity.map { [$0] } ?? [directory + "/activity.csv", directory + "/activity.ndjson"]
         for path in candidates {

@@ -41,6 +41,8 @@ struct CSVWriter {
     mutating func field(_ t: SimTime) { separate(); bytes.appendTime(t) }
     /// Appends a score field as `Score.description` gives it.
     mutating func field(_ s: Score) { separate(); bytes.appendScore(s) }
+    /// Appends Unix milliseconds as an RFC 3339 instant (the activity log's formatter).
+    mutating func utc(_ unixMilliseconds: Int64) { separate(); ActivityLog.appendRFC3339(unixMilliseconds, to: &bytes) }
     /// Appends `true` or `false`.
     mutating func field(_ b: Bool) { separate(); bytes.append(contentsOf: (b ? "true" : "false").utf8) }
 

@@ -4,11 +4,12 @@ import IntervenSimulation
 
 /// `incidents.json`: every incident with its whole timeline, in the result's order.
 ///
-/// Times appear twice, as `HH:MM:SS` for people and as `_ms` integers for programs.
+/// Times appear three times: as `HH:MM:SS` from the start of the run for people, as `_ms`
+/// integers for programs, and as `_utc` instants in RFC 3339 from the scenario's `start:`.
 enum IncidentsFile {
     static let name = "incidents.json"
 
-    static func render(_ incidents: [IncidentRecord]) -> [UInt8] {
+    static func render(_ incidents: [IncidentRecord], start: Int64) -> [UInt8] {
         var w = JSONWriter()
         w.beginArray()
         for i in incidents {
@@ -21,28 +22,28 @@ enum IncidentsFile {
             w.field("trigger", i.trigger.description)
             w.field("key", i.key)
             w.field("opened_by", i.openedBy)
-            w.time("opened_at", i.openedAt)
+            w.time("opened_at", i.openedAt, start: start)
             w.field("status", i.status.description)
             w.field("resolution", i.resolution?.description)
-            w.time("closed_at", i.closedAt)
+            w.time("closed_at", i.closedAt, start: start)
             w.array("status_changes", of: i.statusChanges) { w, c in
                 w.field("status", c.status.description)
-                w.time("time", c.time)
+                w.time("time", c.time, start: start)
                 w.field("actor", c.actor)
             }
             w.array("traces", of: i.traces) { w, t in
                 w.field("trace", t.trace)
-                w.time("time", t.time)
+                w.time("time", t.time, start: start)
             }
             w.array("actions", of: i.actions) { w, a in
                 w.field("kind", a.kind.description)
-                w.time("time", a.time)
+                w.time("time", a.time, start: start)
                 w.field("actor", a.actor)
                 w.field("detail", a.detail)
             }
             w.array("notes", of: i.notes) { w, n in
                 w.field("author", n.author)
-                w.time("time", n.time)
+                w.time("time", n.time, start: start)
                 w.field("text", n.text)
             }
             w.endObject()

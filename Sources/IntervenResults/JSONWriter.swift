@@ -70,6 +70,21 @@ public struct JSONWriter: Sendable {
     public mutating func field(_ k: String, _ score: Score) { key(k); startValue(); bytes.appendScore(score) }
 
     /// Writes `k` as `HH:MM:SS` and `k_ms` as integer milliseconds (both null for nil).
+    /// A time as `time(k, t)` writes it, then `k_utc`: the instant in RFC 3339 (UTC,
+    /// milliseconds), virtual time 0 being `start` (Unix milliseconds).
+    mutating func time(_ k: String, _ t: SimTime?, start: Int64) {
+        time(k, t)
+        key(k + "_utc")
+        if let t {
+            startValue()
+            bytes.append(UInt8(ascii: "\""))
+            ActivityLog.appendRFC3339(start + t.milliseconds, to: &bytes)
+            bytes.append(UInt8(ascii: "\""))
+        } else {
+            null()
+        }
+    }
+
     public mutating func time(_ k: String, _ t: SimTime?) {
         key(k)
         if let t {

@@ -40,14 +40,7 @@ public struct ResultsWriter: Sendable {
     /// empty nor a results directory; nothing is left behind then. `agents.json` and `trust.csv`
     /// are written out in pieces, never held whole in memory.
     public func write(_ result: RunResult, to directory: String, flag: String = "--out") throws(ResultsWriteError) {
-        try AtomicDirectory(path: directory, flag: flag).write(Self.fileNames) {
-            (index: Int, emit: ([UInt8]) throws(ResultsWriteError) -> Void) throws(ResultsWriteError) in
-            switch index {
-            case 2: try AgentsFile.write(result.agents, emit)
-            case 3: try TrustFile.write(result.trust, emit)
-            default: try emit(Self.render(index, result))
-            }
-        }
+        try write(result, to: directory, flag: flag, adding: []) { _, _ in [] }
     }
 
     /// Writes the results as `write(_:to:flag:)` does, then the files `extra` names (e.g. the
@@ -62,7 +55,7 @@ public struct ResultsWriter: Sendable {
             (index: Int, emit: ([UInt8]) throws(ResultsWriteError) -> Void) throws(ResultsWriteError) in
             switch index {
             case 2: try AgentsFile.write(result.agents, emit)
-            case 3: try TrustFile.write(result.trust, emit)
+            case 3: try TrustFile.write(result.trust, start: result.startUnixMilliseconds, emit)
             case count...: try emit(render(extra[index - count], small))
             default:
                 let bytes = Self.render(index, result)
@@ -92,9 +85,9 @@ public struct ResultsWriter: Sendable {
     private static func render(_ index: Int, _ result: RunResult) -> [UInt8] {
         switch index {
         case 0: SummaryFile.render(result)
-        case 1: IncidentsFile.render(result.incidents)
+        case 1: IncidentsFile.render(result.incidents, start: result.startUnixMilliseconds)
         case 2: AgentsFile.render(result.agents)
-        case 3: TrustFile.render(result.trust)
+        case 3: TrustFile.render(result.trust, start: result.startUnixMilliseconds)
         default: SeriesFile.render(result)
         }
     }

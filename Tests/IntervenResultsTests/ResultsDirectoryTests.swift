@@ -244,9 +244,9 @@ final class ResultsDirectoryTests {
         let result = ResultsFixture.result
         var agents: [[UInt8]] = [], trust: [[UInt8]] = []
         AgentsFile.write(result.agents, chunkSize: size) { agents.append($0) }
-        TrustFile.write(result.trust, chunkSize: size) { trust.append($0) }
+        TrustFile.write(result.trust, start: result.startUnixMilliseconds, chunkSize: size) { trust.append($0) }
         #expect(agents.flatMap { $0 } == AgentsFile.render(result.agents))
-        #expect(trust.flatMap { $0 } == TrustFile.render(result.trust))
+        #expect(trust.flatMap { $0 } == TrustFile.render(result.trust, start: result.startUnixMilliseconds))
         if size == 1 { #expect(agents.count > 1 && trust.count > 1, "written in more than one piece") }
     }
 

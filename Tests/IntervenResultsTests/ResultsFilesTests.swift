@@ -70,7 +70,7 @@ struct ResultsFilesTests {
         #expect(try text("summary.json", empty).contains("\"refused_actions\": [],\n  \"wall_seconds\": 0.000,\n  \"scans_per_wall_second\": 0,"))
         #expect(try text("incidents.json", empty) == "[]\n")
         #expect(try text("agents.json", empty) == "[]\n")
-        #expect(try text("trust.csv", empty) == "time_ms,time,agent,trust,scrutiny,suspended,cause\n")
+        #expect(try text("trust.csv", empty) == "time_ms,time,utc,agent,trust,scrutiny,suspended,cause\n")
     }
 
     @Test("the JSON files parse, and escaped text reads back as it was")
@@ -155,27 +155,32 @@ struct ResultsFilesTests {
             "opened_by": null,
             "opened_at": "00:10:00",
             "opened_at_ms": 600000,
+            "opened_at_utc": "2026-01-01T00:10:00.000Z",
             "status": "closed",
             "resolution": "agent_compromised",
             "closed_at": "01:00:00",
             "closed_at_ms": 3600000,
+            "closed_at_utc": "2026-01-01T01:00:00.000Z",
             "status_changes": [
               {
                 "status": "open",
                 "time": "00:10:00",
                 "time_ms": 600000,
+                "time_utc": "2026-01-01T00:10:00.000Z",
                 "actor": "auto"
               },
               {
                 "status": "investigating",
                 "time": "00:12:30",
                 "time_ms": 750000,
+                "time_utc": "2026-01-01T00:12:30.000Z",
                 "actor": "analyst-1"
               },
               {
                 "status": "closed",
                 "time": "01:00:00",
                 "time_ms": 3600000,
+                "time_utc": "2026-01-01T01:00:00.000Z",
                 "actor": "analyst-1"
               }
             ],
@@ -183,12 +188,14 @@ struct ResultsFilesTests {
               {
                 "trace": 17,
                 "time": "00:10:00",
-                "time_ms": 600000
+                "time_ms": 600000,
+                "time_utc": "2026-01-01T00:10:00.000Z"
               },
               {
                 "trace": 18,
                 "time": "00:10:00.005",
-                "time_ms": 600005
+                "time_ms": 600005,
+                "time_utc": "2026-01-01T00:10:00.005Z"
               }
             ],
             "actions": [
@@ -196,6 +203,7 @@ struct ResultsFilesTests {
                 "kind": "lower_trust",
                 "time": "00:10:00",
                 "time_ms": 600000,
+                "time_utc": "2026-01-01T00:10:00.000Z",
                 "actor": "auto",
                 "detail": "0.2"
               },
@@ -203,6 +211,7 @@ struct ResultsFilesTests {
                 "kind": "suspend_agent",
                 "time": "00:15:00",
                 "time_ms": 900000,
+                "time_utc": "2026-01-01T00:15:00.000Z",
                 "actor": "analyst-1",
                 "detail": ""
               }
@@ -212,6 +221,7 @@ struct ResultsFilesTests {
                 "author": "analyst-1",
                 "time": "00:14:00",
                 "time_ms": 840000,
+                "time_utc": "2026-01-01T00:14:00.000Z",
                 "text": "Key leaked in \"build\" logs\nrotating"
               }
             ]
@@ -227,15 +237,18 @@ struct ResultsFilesTests {
             "opened_by": "alice",
             "opened_at": "1d 02:00:00",
             "opened_at_ms": 93600000,
+            "opened_at_utc": "2026-01-02T02:00:00.000Z",
             "status": "open",
             "resolution": null,
             "closed_at": null,
             "closed_at_ms": null,
+            "closed_at_utc": null,
             "status_changes": [
               {
                 "status": "open",
                 "time": "1d 02:00:00",
                 "time_ms": 93600000,
+                "time_utc": "2026-01-02T02:00:00.000Z",
                 "actor": "alice"
               }
             ],
@@ -334,10 +347,10 @@ struct ResultsFilesTests {
         """#
 
     static let trust = #"""
-        time_ms,time,agent,trust,scrutiny,suspended,cause
-        600000,00:10:00,fin-bot-1,0.65,false,false,threat_intel
-        900001,00:15:00.001,fin-bot-1,0.45,true,true,incident_open
-        3600000,01:00:00,"idle, ""quiet"" bot",1,false,false,
+        time_ms,time,utc,agent,trust,scrutiny,suspended,cause
+        600000,00:10:00,2026-01-01T00:10:00.000Z,fin-bot-1,0.65,false,false,threat_intel
+        900001,00:15:00.001,2026-01-01T00:15:00.001Z,fin-bot-1,0.45,true,true,incident_open
+        3600000,01:00:00,2026-01-01T01:00:00.000Z,"idle, ""quiet"" bot",1,false,false,
 
         """#
 }

@@ -18,13 +18,6 @@ public struct ActivityOptions: Sendable {
     public init(format: Format) { self.format = format }
 }
 
-/// A window's records from one shard, formatted, in (time, agent, order) order.
-struct ActivityChunk: Sendable {
-    var keys: [(time: Int64, agent: Int32, order: UInt32)] = []
-    var ends: [Int] = []
-    var bytes: [UInt8] = []
-}
-
 /// The activity log's columns and formatting.
 public enum ActivityLog {
     /// 2026-01-01T00:00:00Z in Unix milliseconds.
@@ -47,7 +40,8 @@ public enum ActivityLog {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func appendRFC3339(_ ms: Int64, to out: inout [UInt8]) {
+    /// Appends `rfc3339(ms)` (the results files' formatter too).
+    package static func appendRFC3339(_ ms: Int64, to out: inout [UInt8]) {
         let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
         let rest = ms - days * 86_400_000
         // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
@@ -107,6 +101,21 @@ struct ActivityLine {
     }
 
     private init(format: ActivityOptions.Format) { self.format = format }
+
+    /// A line whose first fields were written already (by `ActivityFormatter`).
+    init(continuing format: ActivityOptions.Format) {
+        self.format = format
+        first = false
+    }
+
+    /// What `key(index)` writes before a field: `,` in CSV (nothing before the first), the
+    /// separator, name and colon in NDJSON (`{` before the first).
+    static func glue(_ index: Int, _ format: ActivityOptions.Format) -> [UInt8] {
+        var out: [UInt8] = []
+        var line = index == 0 ? ActivityLine(format: format, into: &out) : ActivityLine(continuing: format)
+        line.key(index, &out)
+        return out
+    }
 
     /// A field whose value is already formatted.
     mutating func bytes(_ index: Int, _ value: [UInt8], _ out: inout [UInt8]) {
@@ -192,24 +201,13 @@ extension [UInt8] {
     }
 }
 
-/// Merges the shards' chunks of one window into one byte run, in (time, agent, order) order.
-func mergeActivity(_ chunks: [ActivityChunk]) -> [UInt8] {
-    let live = chunks.filter { !$0.keys.isEmpty }
-    if live.count <= 1 { return live.first?.bytes ?? [] }
-    var out: [UInt8] = []
-    out.reserveCapacity(live.reduce(0) { $0 + $1.bytes.count })
-    var next = [Int](repeating: 0, count: live.count)
-    while true {
-        var best = -1
-        for c in live.indices where next[c] < live[c].keys.count {
-            if best < 0 { best = c; continue }
-            let a = live[c].keys[next[c]], b = live[best].keys[next[best]]
-            if (a.time, a.agent, a.order) < (b.time, b.agent, b.order) { best = c }
-        }
-        guard best >= 0 else { return out }
-        let k = next[best]
-        let from = k == 0 ? 0 : live[best].ends[k - 1]
-        out.append(contentsOf: live[best].bytes[from..<live[best].ends[k]])
-        next[best] += 1
+
+extension [UInt8] {
+    /// Appends the decimal digits of a non-negative integer.
+    package mutating func appendDecimalDigits<T: BinaryInteger>(_ n: T) {
+        var v = UInt64(n)
+        var divisor: UInt64 = 1
+        while v / divisor >= 10 { divisor *= 10 }
+        repeat { append(UInt8(48 + v / divisor)); v %= divisor; divisor /= 10 } while divisor > 0
     }
 }

@@ -26,6 +26,9 @@ public struct RunResult: Sendable {
     public var approvals: [ApprovalStatus: Int]
     /// Timeline actions the gateway refused (e.g. an illegal incident transition), in time order.
     public var refusedActions: [RefusedAction]
+    /// The instant virtual time 0 stands for (the scenario's `start:`), in Unix milliseconds:
+    /// the results files write times in RFC 3339 from it.
+    public var startUnixMilliseconds: Int64 = ActivityLog.defaultStart
     /// Wall-clock seconds the run took (the only field that differs between identical runs).
     public var wallSeconds: Double
     /// A hash of the incident timeline and the trust series.

@@ -53,9 +53,11 @@ public struct Simulation: Sendable {
 
     /// Runs the scenario. `progress` is called from the coordinator, about 100 times a run;
     /// `activity` (with `self.activity` set) receives the activity log's records in order, in
-    /// pieces, as the run goes (without a header).
+    /// pieces, as the run goes (without a header), on a thread of its own: each window's records
+    /// are merged there while the shards run the next window. Every piece has reached it when
+    /// `run` returns.
     public func run(progress: (@Sendable (RunProgress) -> Void)? = nil,
-                    activity sink: (@Sendable ([UInt8]) -> Void)? = nil) async -> RunResult {
+                    activity sink: ActivitySink? = nil) async -> RunResult {
         precondition(slice == nil, "a slice runs with runSlice")
         var clock = StageClock()
         let plan = Plan(scenario: scenario, shards: shards)
@@ -91,10 +93,11 @@ public struct Simulation: Sendable {
     /// Runs the shards `owned` of `plan` to the end and returns their parts, or (nil, a stopped
     /// result) when the trust series outgrew `trustRowLimit`.
     private func runParts(plan: Plan, owned: [Int], clock: inout StageClock, progress: (@Sendable (RunProgress) -> Void)?,
-                          activity sink: (@Sendable ([UInt8]) -> Void)?) async -> ([ShardResult]?, RunResult?) {
+                          activity sink: ActivitySink?) async -> ([ShardResult]?, RunResult?) {
         let shards = owned.count
         let sampling = latencySampling
         let logging = sink == nil ? nil : activity
+        let stream = logging == nil ? nil : sink.map { ActivityStream(sink: $0) }
         let workers = await withTaskGroup(of: (Int, ShardWorker).self) { group in
             for k in 0..<shards {
                 let number = owned[k]
@@ -126,17 +129,16 @@ public struct Simulation: Sendable {
                                         agents: [], scans: coordinator.scans, decisions: [:], incidents: [], trust: [], alerts: [],
                                         anomalies: [], approvals: [:], refusedActions: [], wallSeconds: clock.lap(), fingerprint: Fingerprint())
                 stopped.stopped = RunStopped(at: epochEnd, trustRows: coordinator.trustRows, limit: limit)
+                stream?.finish()
                 return (nil, stopped)
             }
-            if let sink, logging != nil {
-                let bytes = mergeActivity(reports.compactMap(\.activity))
-                if !bytes.isEmpty { sink(bytes) }
-            }
+            stream?.submit(reports.compactMap(\.activity))
             if let progress, let percent = coordinator.percent(at: epochEnd), percent != lastReported {
                 lastReported = percent
                 progress(RunProgress(virtualTime: epochEnd, duration: scenario.duration, scans: coordinator.scans))
             }
         }
+        stream?.finish()
         clock.timings.simulate = clock.lap()
         let end = coordinator.end
         let parts = await withTaskGroup(of: (Int, ShardResult).self) { group in
@@ -188,6 +190,7 @@ public struct Simulation: Sendable {
                                anomalies: anomalies.map(\.record), approvals: approvals, refusedActions: refused.map(\.action),
                                wallSeconds: 0, fingerprint: Fingerprint())
         result.fingerprint = fingerprint(result)
+        result.startUnixMilliseconds = s.startUnixMilliseconds
         result.observations = observations(parts, plan: plan)
         result.coreLatencies = parts.flatMap(\.latencies)
         result.detection = DetectionScorer(scenario: s, result: result).metrics()

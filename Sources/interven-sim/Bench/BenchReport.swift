@@ -54,7 +54,8 @@ struct BenchReport {
     func row(_ r: RunFigures, reference: RunFigures?) -> String {
         let ratio = reference.map { fmt(r.scansPerSecond / max($0.scansPerSecond, 1e-9), 2) } ?? "n/a"
         let cells = [
-            "  " + (r.configuration == "reference" ? "reference" : "engine"), "\(r.shards)", fmt(r.wallSeconds, 3),
+            "  " + (r.configuration == "reference" ? "reference" : r.logsActivity ? "engine+log" : "engine"), "\(r.shards)",
+            fmt(r.wallSeconds, 3),
             Self.rate(r.scansPerSecond), "\(Int(r.virtualToWall.rounded()))x", ratio, fmt(r.setupSeconds, 3),
             fmt(r.simulateSeconds, 3), fmt(r.finishSeconds, 3), fmt(r.mergeSeconds, 3),
             r.allocationsPerScan.map { fmt($0, 5) } ?? "n/a", r.steady?.perScan.map { fmt($0, 5) } ?? "n/a",
@@ -85,6 +86,7 @@ struct BenchReport {
             lines.append("anomalies:   \(r.anomalies.reduce(0, +)) ("
                          + AnomalyKind.allCases.map { "\($0) \(r.anomalies[Int($0.rawValue)])" }.joined(separator: ", ") + ")")
         }
+        lines.append(contentsOf: activityLines(runs))
         lines.append(contentsOf: latencyLines(runs))
         lines.append(contentsOf: allocationLines(runs))
         lines.append("memory:      max RSS is the peak resident set of each run's own process (wait4), setup and results included")
@@ -131,8 +133,8 @@ struct BenchReport {
     }
 
     /// `reference`, `engine 2`.
-    private func label(_ r: RunFigures) -> String {
-        r.configuration == "reference" ? "reference" : "engine \(r.shards)"
+    func label(_ r: RunFigures) -> String {
+        r.configuration == "reference" ? "reference" : "engine \(r.shards)" + (r.logsActivity ? "+log" : "")
     }
 
     // MARK: Targets
@@ -146,7 +148,7 @@ struct BenchReport {
     }
 
     func targets(_ runs: [RunFigures], fingerprintsAgree: Bool) -> [Target] {
-        let engines = runs.filter { $0.configuration != "reference" }
+        let engines = runs.filter { $0.configuration != "reference" && !$0.logsActivity }
         let reference = runs.first { $0.configuration == "reference" }
         let hundredK = tenant?.agents == 100_000
         func engineList(_ f: (RunFigures) -> String) -> String {
@@ -202,6 +204,7 @@ struct BenchReport {
             t.status = windows.allSatisfy { $0.2 < 0.001 } ? .met : .notMet
         }
         out.append(t)
+        if let logging = activityTarget(runs) { out.append(logging) }
         return out
     }
 
@@ -256,6 +259,7 @@ struct BenchReport {
                 w.null()
             }
             w.field("max_rss_bytes", r.maxResidentBytes)
+            activityJSON(r, runs, &w)
             w.field("fingerprint", r.fingerprint)
             w.key("latency_ns")
             if let l = r.latency {

@@ -13,20 +13,28 @@ import Synchronization
 enum BenchConfiguration: Equatable, Sendable {
     case reference
     case engine(shards: Int)
+    /// The engine writing the activity log of every scan (`bench --activity FILE`).
+    case logging(shards: Int)
 
-    /// `reference` or `engine:K`: how the parent names the configuration to a child process.
+    /// `reference`, `engine:K` or `engine:K:activity`: how the parent names the configuration
+    /// to a child process.
     var argument: String {
         switch self {
         case .reference: "reference"
         case .engine(let k): "engine:\(k)"
+        case .logging(let k): "engine:\(k):activity"
         }
     }
 
     /// The configuration an `argument` names.
     init?(argument: String) {
         if argument == "reference" { self = .reference; return }
-        guard argument.hasPrefix("engine:"), let k = Int(argument.dropFirst(7)), k >= 1 else { return nil }
-        self = .engine(shards: k)
+        guard argument.hasPrefix("engine:") else { return nil }
+        var rest = argument.dropFirst(7)
+        let logging = rest.hasSuffix(":activity")
+        if logging { rest = rest.dropLast(9) }
+        guard let k = Int(rest), k >= 1 else { return nil }
+        self = logging ? .logging(shards: k) : .engine(shards: k)
     }
 }
 
@@ -63,6 +71,24 @@ struct RunFigures: Codable, Sendable {
     /// Sampled `Gateway.process` latencies (nil when sampling is off).
     var latency: LatencySummary?
     var maxResidentBytes: UInt64
+    /// With the activity log on: what it wrote (nil otherwise).
+    var activity: ActivityFigures? = nil
+
+    /// What the activity log of a `logging` run wrote.
+    struct ActivityFigures: Codable, Sendable {
+        var records: UInt64
+        /// Bytes of the file as written (compressed for `.gz`).
+        var bytes: UInt64
+        /// Closing the file after the run: the last writes, fsync and rename (not in `wallSeconds`).
+        var closeSeconds: Double
+    }
+
+    /// Whether this run wrote the activity log.
+    var logsActivity: Bool { activity != nil }
+    /// The run's wall time with the activity log's closing.
+    var wallWithLogSeconds: Double { wallSeconds + (activity?.closeSeconds ?? 0) }
+    /// Activity records written per second of wall time, closing included.
+    var recordsPerSecond: Double? { activity.map { wallWithLogSeconds > 0 ? Double($0.records) / wallWithLogSeconds : 0 } }
 
     /// Allocations and scans between two progress reports of an engine run.
     struct SteadyWindow: Codable, Sendable {
@@ -88,12 +114,14 @@ enum BenchRunner {
     /// Runs `scenario` in `configuration` and measures it. The reference runs on the main thread
     /// (it has no awaits); the engine runs off it, as `run` does.
     @MainActor
-    static func measure(_ scenario: Scenario, _ configuration: BenchConfiguration, latencySampling: Int) async -> RunFigures {
+    static func measure(_ scenario: Scenario, _ configuration: BenchConfiguration, latencySampling: Int,
+                        activity path: String? = nil) async throws(CLIFailure) -> RunFigures {
         let pool = ProcessInfo.processInfo.activeProcessorCount
         var flushed = Allocator.flushThreadCaches(poolThreads: pool)
         let before = Allocator.allocationRequests()
         let probe = SteadyProbe(duration: scenario.duration, poolThreads: pool - 1)
         let result: RunResult
+        var logged: RunFigures.ActivityFigures? = nil
         switch configuration {
         case .reference:
             var reference = ReferenceRun(scenario: scenario)
@@ -104,6 +132,19 @@ enum BenchRunner {
             engine.latencySampling = latencySampling
             let simulation = engine, callback = probe.callback
             result = await Task.detached { await simulation.run(progress: callback) }.value
+        case .logging(let shards):
+            guard let path else { throw CLIFailure.invalidInput("--child-run \(configuration.argument) needs --activity FILE") }
+            var options = try ActivityFile.options(path: path, filters: [])
+            options.startUnixMilliseconds = scenario.startUnixMilliseconds
+            let file = try ActivityFile(path: path, format: options.format, compressed: ActivityFile.compressed(path))
+            var engine = Simulation(scenario: scenario, shards: shards)
+            engine.latencySampling = latencySampling
+            engine.activity = options
+            let simulation = engine, callback = probe.callback
+            result = await Task.detached { await simulation.run(progress: callback, activity: { file.write($0) }) }.value
+            let t0 = Stopwatch.nanoseconds()
+            try file.commit()
+            logged = .init(records: result.scans, bytes: UInt64(file.bytes), closeSeconds: Double(Stopwatch.nanoseconds() &- t0) / 1e9)
         }
         flushed = max(flushed, Allocator.flushThreadCaches(poolThreads: pool))
         let after = Allocator.allocationRequests()
@@ -122,7 +163,7 @@ enum BenchRunner {
             allocations: before.flatMap { b in after.map { $0 &- b } },
             steady: configuration == .reference ? nil : probe.window, flushedThreads: flushed,
             probeSeconds: probe.seconds, latency: LatencySummary(result.coreLatencies),
-            maxResidentBytes: Machine.maxResidentBytes())
+            maxResidentBytes: Machine.maxResidentBytes(), activity: logged)
     }
 }
 

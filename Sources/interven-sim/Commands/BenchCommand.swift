@@ -30,7 +30,10 @@ struct BenchCommand: AsyncParsableCommand {
             time per stage, allocations per scan (whole run; the engine also in steady state) and \
             max RSS; the fingerprint (equal in every run, else MISMATCH and exit 1); sampled \
             latencies of Gateway.process as HdrHistogram percentiles; and the performance targets, met \
-            or not. --scenario benchmarks a scenario file instead. Build with -c release.
+            or not. --scenario benchmarks a scenario file instead. --activity FILE also runs each \
+            engine configuration with the activity log of every scan written to FILE (.csv, .ndjson, \
+            .csv.gz or .ndjson.gz; the last run's log is left there) and reports records per second \
+            and the cost against the same run without the log. Build with -c release.
             """
     )
 
@@ -70,6 +73,10 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(help: "Also write the figures to this JSON file (atomically; a link is followed, a device or FIFO written through).")
     var json: String?
+
+    @Option(help: ArgumentHelp("Also run each engine configuration writing the activity log of every scan to FILE (.csv, .ndjson, .csv.gz, .ndjson.gz).",
+                               valueName: "FILE"))
+    var activity: String?
 
     @Option(name: .customLong("max-scans"), help: ArgumentHelp(RunBudget.maxScansHelp, valueName: "N"))
     var maxScans: UInt64 = RunBudget.defaultMaxScans
@@ -112,7 +119,10 @@ struct BenchCommand: AsyncParsableCommand {
             if let why = AtomicFile.refusal(json, flag: "--json") { throw ValidationError(why) }
         }
         if let childRun, BenchConfiguration(argument: childRun) == nil {
-            throw ValidationError("--child-run expects reference or engine:K (got '\(childRun)')")
+            throw ValidationError("--child-run expects reference, engine:K or engine:K:activity (got '\(childRun)')")
+        }
+        if let activity {
+            do { _ = try ActivityFile.options(path: activity, filters: []) } catch { throw ValidationError(error.message) }
         }
         _ = r
     }
@@ -204,7 +214,7 @@ struct BenchCommand: AsyncParsableCommand {
             throw CLIFailure.invalidInput(why)
         }
         if let childRun, let configuration = BenchConfiguration(argument: childRun) {
-            let figures = await BenchRunner.measure(scenario, configuration, latencySampling: latencySample)
+            let figures = try await BenchRunner.measure(scenario, configuration, latencySampling: latencySample, activity: activity)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             try output(String(decoding: try encoder.encode(figures), as: UTF8.self))
@@ -215,7 +225,10 @@ struct BenchCommand: AsyncParsableCommand {
                                  latencySampling: latencySample, timerOverhead: LatencySummary.timerOverhead())
         try output(report.header, terminator: "")
         var configurations: [BenchConfiguration] = noReference ? [] : [.reference]
-        configurations += try shardCounts().map { .engine(shards: $0) }
+        for k in try shardCounts() {
+            configurations.append(.engine(shards: k))
+            if activity != nil { configurations.append(.logging(shards: k)) }
+        }
         var runs: [RunFigures] = []
         for configuration in configurations {
             let figures = try Self.measureInChild(configuration)

@@ -28,7 +28,7 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: "A results directory written by 'interven-sim run', or a sweep's output directory.")
     var directory: String
 
-    @Option(help: "An activity log (.csv or .ndjson) of the run, for the scans of incident timelines.")
+    @Option(help: "An activity log (.csv, .ndjson, .csv.gz or .ndjson.gz) of the run, for the scans of incident timelines.")
     var activity: String?
 
     @Option(help: "Where to write the page (default: DIR/report.html, or DIR/sweep.html for a sweep).")
@@ -41,7 +41,11 @@ struct ReportCommand: ParsableCommand {
         }
         let input: ReportInput
         do {
-            input = try ReportInput(directory: directory, activity: activity)
+            if let activity, ActivityFile.compressed(activity) {
+                input = try ReportInput(files: ReportInput.files(in: directory), activity: try ActivityFile.readForReport(activity))
+            } else {
+                input = try ReportInput(directory: directory, activity: activity)
+            }
         } catch {
             throw CLIFailure.invalidInput(error.description)
         }

@@ -59,7 +59,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-scans"), help: ArgumentHelp(RunBudget.maxScansHelp, valueName: "N"))
     var maxScans: UInt64 = RunBudget.defaultMaxScans
 
-    @Option(help: ArgumentHelp("Write the activity log: one record per scan (.csv or .ndjson by the file name; columns in the README).", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Write the activity log: one record per scan (.csv, .ndjson, .csv.gz or .ndjson.gz by the file name; columns in the README).", valueName: "FILE"))
     var activity: String?
 
     @Option(name: .customLong("activity-filter"), help: ArgumentHelp("Log only some scans: decision=DENY,REQUIRE_APPROVAL, agent=GLOB, group=NAME, from=DURATION, to=DURATION (repeatable; all must hold).", valueName: "KEY=VALUE"))
@@ -116,11 +116,11 @@ struct RunCommand: AsyncParsableCommand {
             }
             options.startUnixMilliseconds = loaded.startUnixMilliseconds
             simulation.activity = options
-            log = try ActivityFile(path: activity, format: options.format)
+            log = try ActivityFile(path: activity, format: options.format, compressed: ActivityFile.compressed(activity))
         }
         let display = ProgressDisplay(style: .forStandardError(quiet: quiet))
         let progress = display.callback
-        var sink: (@Sendable ([UInt8]) -> Void)? = nil
+        var sink: ActivitySink? = nil
         if let file = log { sink = { bytes in file.write(bytes) } }
         let activitySink = sink
         // Off the main actor: every hop from it costs microseconds, and the coordinator awaits a lot.
@@ -152,7 +152,9 @@ struct RunCommand: AsyncParsableCommand {
     static func report(for result: RunResult, small: [String: [UInt8]], activity: String? = nil) -> [UInt8] {
         do {
             var log: (text: [UInt8], format: String)? = nil
-            if let activity, let size = (try? FileManager.default.attributesOfItem(atPath: activity))?[.size] as? Int,
+            if let activity, ActivityFile.compressed(activity) {
+                log = try? ActivityFile.readForReport(activity)
+            } else if let activity, let size = (try? FileManager.default.attributesOfItem(atPath: activity))?[.size] as? Int,
                size <= ReportInput.activityLimit, let data = FileManager.default.contents(atPath: activity) {
                 log = (Array(data), activity.hasSuffix(".csv") ? "csv" : "ndjson")
             }

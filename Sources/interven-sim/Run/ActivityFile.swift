@@ -5,47 +5,122 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import IntervenCore
+import IntervenReport
 import IntervenSimulation
+
+/// write(2) (the name `write` is taken inside `ActivityFile`).
+private func writeBytes(_ fd: Int32, _ p: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.write(fd, p, count)
+    #elseif canImport(Musl)
+    Musl.write(fd, p, count)
+    #else
+    Darwin.write(fd, p, count)
+    #endif
+}
 
 /// The activity log file of `run --activity FILE`: written to a hidden sibling as the run goes,
 /// renamed into place at the end, so a failed run never leaves a log that looks complete.
+///
+/// Plain logs go out with write(2) in pieces of at least 1 MiB. `.gz` logs are cut into blocks
+/// of `GzipBlocks.blockSize` bytes of text at fixed offsets, each compressed as its own gzip
+/// member (several at once, on every core); members are written in order, so the file is the
+/// same for the same text whatever the pieces it came in.
 final class ActivityFile: @unchecked Sendable {
     let path: String
     let temporary: String
-    private var file: UnsafeMutablePointer<FILE>?
+    private var descriptor: Int32 = -1
     private(set) var failure: String?
+    /// Bytes written to the file (compressed for `.gz`).
     private(set) var bytes = 0
+    /// Text not yet written (plain) or not yet compressed (`.gz`).
+    private var pending: [UInt8] = []
+    private let gzip: GzipBlocks?
+    static let plainPiece = 1 << 20
 
-    /// Opens the temporary file; nil and a reason when it cannot be created.
-    init(path: String, format: ActivityOptions.Format) throws(CLIFailure) {
+    /// Creates the temporary file and writes the header; throws when it cannot be created.
+    init(path: String, format: ActivityOptions.Format, compressed: Bool = false) throws(CLIFailure) {
         self.path = path
         let slash = path.lastIndex(of: "/")
         let dir = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         temporary = (dir.isEmpty ? "" : dir + "/") + ".\(name).tmp-\(getpid())"
-        guard let f = fopen(temporary, "wb") else {
+        descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
             throw CLIFailure.runtime("cannot write activity log \(path): \(String(cString: strerror(errno)))")
         }
-        file = f
-        setvbuf(f, nil, _IOFBF, 1 << 20)
-        write(ActivityLog.header(format))
+        gzip = compressed ? GzipBlocks() : nil
+        pending.reserveCapacity(gzip.map { $0.batchBytes } ?? 2 * Self.plainPiece)
+        ActivityLog.header(format).withUnsafeBytes { write($0) }
     }
 
-    /// Appends bytes (called by the coordinator, one piece at a time).
-    func write(_ data: [UInt8]) {
-        guard let file, failure == nil, !data.isEmpty else { return }
-        let n = data.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        bytes += n
-        if n != data.count { failure = String(cString: strerror(errno)) }
+    /// Appends text (called with the log's pieces in order, one at a time).
+    func write(_ data: UnsafeRawBufferPointer) {
+        guard descriptor >= 0, failure == nil, data.count > 0 else { return }
+        if let gzip {
+            var rest = data
+            while rest.count > 0 {
+                let n = min(rest.count, gzip.batchBytes - pending.count)
+                pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[..<n]))
+                rest = UnsafeRawBufferPointer(rebasing: rest[n...])
+                if pending.count == gzip.batchBytes { compressPending() }
+            }
+            return
+        }
+        if pending.count + data.count <= Self.plainPiece {
+            pending.append(contentsOf: data)
+            return
+        }
+        flushPending()
+        if data.count >= Self.plainPiece { put(data) } else { pending.append(contentsOf: data) }
     }
 
-    /// Flushes, closes and renames the file into place.
+    /// Compresses the pending text, whole blocks only unless `all`, and writes the members.
+    private func compressPending(all: Bool = false) {
+        guard let gzip else { return }
+        let usable = all ? pending.count : pending.count / GzipBlocks.blockSize * GzipBlocks.blockSize
+        guard usable > 0 else { return }
+        let members = pending.withUnsafeBytes { gzip.compress(UnsafeRawBufferPointer(rebasing: $0[..<usable])) }
+        pending.removeFirst(usable)
+        for m in members { m.withUnsafeBytes { put($0) } }
+    }
+
+    private func flushPending() {
+        guard !pending.isEmpty else { return }
+        pending.withUnsafeBytes { put($0) }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// write(2) until everything is written or it fails.
+    private func put(_ data: UnsafeRawBufferPointer) {
+        guard failure == nil, var p = data.baseAddress else { return }
+        var left = data.count
+        while left > 0 {
+            let n = writeBytes(descriptor, p, left)
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure = String(cString: strerror(errno))
+                return
+            }
+            bytes += n
+            left -= n
+            p += n
+        }
+    }
+
+    /// Writes what is pending, syncs, closes and renames the file into place.
     func commit() throws(CLIFailure) {
-        guard let f = file else { return }
-        file = nil
-        if fflush(f) != 0 || fsync(fileno(f)) != 0, failure == nil { failure = String(cString: strerror(errno)) }
-        fclose(f)
+        guard descriptor >= 0 else { return }
+        if gzip != nil { compressPending(all: true) } else { flushPending() }
+        if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
+        close(descriptor)
+        descriptor = -1
         if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
         if let failure {
             unlink(temporary)
@@ -53,13 +128,29 @@ final class ActivityFile: @unchecked Sendable {
         }
     }
 
+    /// A `.gz` log's text for the report, or nil when its text is over `ReportInput.activityLimit`.
+    static func readForReport(_ path: String) throws(ReportError) -> (text: [UInt8], format: String)? {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ReportError("\(path): cannot be read") }
+        switch Gunzip.text(Array(data), limit: ReportInput.activityLimit) {
+        case .text(let text): return (text, path.dropLast(3).hasSuffix(".csv") ? "csv" : "ndjson")
+        case .tooLarge: return nil
+        case .damaged: throw ReportError("\(path): expected a gzip activity log; found bytes that are not gzip, or a damaged or truncated one")
+        }
+    }
+
+    /// Whether `path` names a gzip log (`.gz`).
+    static func compressed(_ path: String) -> Bool { path.hasSuffix(".gz") }
+
     /// The options of `--activity FILE` and `--activity-filter` values (`decision=DENY,REQUIRE_APPROVAL`,
     /// `agent=GLOB`, `group=NAME`, `from=DURATION`, `to=DURATION`).
     static func options(path: String, filters: [String]) throws(CLIFailure) -> ActivityOptions {
         let format: ActivityOptions.Format
-        if path.hasSuffix(".csv") { format = .csv }
-        else if path.hasSuffix(".ndjson") || path.hasSuffix(".jsonl") { format = .ndjson }
-        else { throw CLIFailure.invalidInput("--activity \(path): expected a file name ending in .csv or .ndjson; found '\(path)'") }
+        let plain = compressed(path) ? String(path.dropLast(3)) : path
+        if plain.hasSuffix(".csv") { format = .csv }
+        else if plain.hasSuffix(".ndjson") || plain.hasSuffix(".jsonl") { format = .ndjson }
+        else {
+            throw CLIFailure.invalidInput("--activity \(path): expected a file name ending in .csv, .ndjson, .csv.gz or .ndjson.gz; found '\(path)'")
+        }
         var o = ActivityOptions(format: format)
         for f in filters {
             guard let eq = f.firstIndex(of: "=") else {

@@ -87,11 +87,8 @@ struct ShardState {
     var logsActivity = false
     var activityOptions = ActivityOptions(format: .csv)
     var activityAgent: [Bool] = []
-    var activityChunk = ActivityChunk()
-    var activityOrder: UInt32 = 0
-    /// Formatted field values reused across records: per symbol, per local agent (name, group,
-    /// runtime), per label, data-class set and reason set.
-    var activityCache = ActivityCache()
+    /// The records of the window so far and the fragments they are made of (nil when off).
+    var activityFormatter: ActivityFormatter? = nil
 
     init(plan: Plan, shard: Int) {
         self.plan = plan
