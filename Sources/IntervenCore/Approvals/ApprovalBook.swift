@@ -179,15 +179,20 @@ struct ApprovalBook: Sendable {
         for a in approvals {
             if a.status == .pending { kept.append(a) } else { compactedCounts[Int(a.status.rawValue)] += 1 }
         }
-        approvals = kept
+        relink(kept)
+        sweep = 0
+    }
+
+    /// Makes `list` the approvals and rebuilds each agent's chain over it.
+    private mutating func relink(_ list: [Approval]) {
+        approvals = list
         previousOfAgent = []
-        previousOfAgent.reserveCapacity(kept.count)
+        previousOfAgent.reserveCapacity(list.count)
         for i in newestOfAgent.indices { newestOfAgent[i] = -1 }
-        for (i, a) in kept.enumerated() {
+        for (i, a) in list.enumerated() {
             previousOfAgent.append(newestOfAgent[Int(a.id.agent)])
             newestOfAgent[Int(a.id.agent)] = Int32(i)
         }
-        sweep = 0
     }
 
     /// Drops every approval and grant window of a removed agent (its ordinals go on, so ids stay
@@ -210,14 +215,7 @@ struct ApprovalBook: Sendable {
             if j < sweep { keptBeforeSweep += 1 }
             kept.append(x)
         }
-        approvals = kept
-        previousOfAgent = []
-        previousOfAgent.reserveCapacity(kept.count)
-        for j in newestOfAgent.indices { newestOfAgent[j] = -1 }
-        for (j, x) in kept.enumerated() {
-            previousOfAgent.append(newestOfAgent[Int(x.id.agent)])
-            newestOfAgent[Int(x.id.agent)] = Int32(j)
-        }
+        relink(kept)
         sweep = keptBeforeSweep
     }
 
