@@ -27,7 +27,7 @@ table.list { width:100%; }
 table.list th { border-bottom:2px solid var(--line); font-size:12px; color:var(--muted); text-transform:uppercase; letter-spacing:.03em; }
 table.list td { border-bottom:1px solid var(--line); }
 table.kv th { color:var(--muted); font-weight:normal; }
-th.n, td.n { text-align:right; }
+th.n, td.n { text-align:right; white-space:nowrap; }
 .sortable th[data-key] { cursor:pointer; user-select:none; }
 .sortable th[data-key]:hover { color:var(--fg); }
 .sortable th.asc::after { content:" ▲"; } .sortable th.desc::after { content:" ▼"; }
