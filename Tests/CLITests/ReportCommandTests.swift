@@ -51,6 +51,34 @@ struct ReportCommandTests {
         #expect(errors.isEmpty, "console: \(errors.joined(separator: "\n"))")
     }
 
+    @Test("every shipped scenario's page renders in headless Chromium: its sections, no console error",
+          .enabled(if: chromium != nil, "headless Chromium is not installed (Debian: apt-get install chromium; make test installs it)"),
+          .enabled(if: ProcessInfo.processInfo.environment["INTERVEN_SIM_RELEASE_BIN"] != nil,
+                   "set INTERVEN_SIM_RELEASE_BIN to a release build (make test does): the library's day of 10,100 agents is slow in a debug build"))
+    func everyShippedPageRenders() throws {
+        let dir = try CLIProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let results = dir.appendingPathComponent("results")
+        let binary = URL(fileURLWithPath: ProcessInfo.processInfo.environment["INTERVEN_SIM_RELEASE_BIN"]!)
+        let r = try CLIProcess.run(["check", Self.root.appendingPathComponent("Scenarios").path, "--quiet",
+                                    "--results", results.path, "--report", dir.appendingPathComponent("check.json").path,
+                                    "--junit", dir.appendingPathComponent("junit.xml").path], binary: binary, timeout: 600)
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: results.path).filter { !$0.hasPrefix(".") }.sorted()
+        #expect(names.count >= 16, "\(names)")
+        for name in names {
+            let (dom, log) = try Self.render(results.appendingPathComponent(name).appendingPathComponent("report.html"),
+                                             profile: dir.appendingPathComponent("profile-\(name)"))
+            for id in ["overview", "charts", "agents", "incidents"] {
+                #expect(dom.contains("id=\"\(id)\""), "\(name): missing #\(id)")
+            }
+            // The script ran to its end: it wrote the agents table's count ("3 agents", "10,100 agents").
+            #expect(dom.range(of: #"[0-9][0-9,]* agents?<"#, options: .regularExpression) != nil, "\(name): the agents table was not filled")
+            let errors = log.split(separator: "\n").filter { $0.contains("CONSOLE") }
+            #expect(errors.isEmpty, "\(name): console: \(errors.joined(separator: "\n"))")
+        }
+    }
+
     @Test("check --html: the scenario table, every failure with its evidence, and a working link to each scenario's report")
     func checkPage() throws {
         let dir = try CLIProcess.temporaryDirectory()
