@@ -69,8 +69,10 @@ func flag(_ v: Any?) -> Bool {
 struct PageData {
     /// Incidents listed in the page at most (the page says how many it left out).
     static let incidentLimit = 3_000
-    /// Linked scans shown in one incident's timeline at most.
-    static let traceLimit = 50
+    /// Linked scans shown in one incident's timeline at most: 50, fewer when many incidents are
+    /// listed (a budget of 30,000 across the page, at least 10 each), so a tenant whose incidents
+    /// each link thousands of scans still gets a page of a few megabytes.
+    static func traceLimit(listing incidents: Int) -> Int { min(50, max(10, 30_000 / max(1, incidents))) }
 
     let input: ReportInput
 
@@ -102,6 +104,7 @@ struct PageData {
             ])
         }
         let falsePositives = Set(numbers(series["false_positive_incidents"]).map { Int($0) })
+        let traceLimit = Self.traceLimit(listing: min(input.incidents.count, Self.incidentLimit))
         let incidents: [J] = input.incidents.prefix(Self.incidentLimit).enumerated().map { k, i in
             let traces = i["traces"] as? [[String: Any]] ?? []
             var timeline: [(Double, Int, J)] = []
@@ -109,7 +112,7 @@ struct PageData {
                 timeline.append((number(c["time_ms"]) ?? 0, 1, .o([("kind", .s("status")), ("time", str(c["time"])),
                                                                   ("text", .s("\(c["status"] as? String ?? "") by \(c["actor"] as? String ?? "")"))])))
             }
-            for t in traces.prefix(Self.traceLimit) {
+            for t in traces.prefix(traceLimit) {
                 let id = t["trace"].map { "\($0)" } ?? ""
                 var fields: [(String, J)] = [("kind", .s("scan")), ("time", str(t["time"])), ("trace", .s(id))]
                 if let r = input.traces[id] {
@@ -141,7 +144,7 @@ struct PageData {
             ("incidents", .a(incidents)), ("incidentsTotal", .n(Double(input.incidents.count))),
             ("threshold", num(series["scrutiny_threshold"])),
             ("hasActivity", .b(input.hasActivity)),
-            ("traceLimit", .n(Double(Self.traceLimit))),
+            ("traceLimit", .n(Double(traceLimit))),
             ("colors", .o([
                 ("decisions", .o(Palette.decisionOrder.map { ($0, .s(Palette.decisions[$0]!)) })),
                 ("severities", .o(["LOW", "MEDIUM", "HIGH", "CRITICAL"].map { ($0, .s(Palette.severities[$0]!)) })),

@@ -73,7 +73,8 @@ struct ReportCommandTests {
                 #expect(dom.contains("id=\"\(id)\""), "\(name): missing #\(id)")
             }
             // The script ran to its end: it wrote the agents table's count ("3 agents", "10,100 agents").
-            #expect(dom.range(of: #"[0-9][0-9,]* agents?<"#, options: .regularExpression) != nil, "\(name): the agents table was not filled")
+            #expect(dom.range(of: #"id="agent-count" class="muted">[0-9][0-9,]* agents<"#, options: .regularExpression) != nil,
+                    "\(name): the agents table was not filled")
             let errors = log.split(separator: "\n").filter { $0.contains("CONSOLE") }
             #expect(errors.isEmpty, "\(name): console: \(errors.joined(separator: "\n"))")
         }
