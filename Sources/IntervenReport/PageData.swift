@@ -134,7 +134,7 @@ struct PageData {
                 ("id", str(i["id"])), ("title", str(i["title"])), ("severity", str(i["severity"])), ("agent", str(i["agent"])),
                 ("trigger", str(i["trigger"])), ("key", str(i["key"])), ("status", str(i["status"])),
                 ("resolution", str(i["resolution"])), ("opened", str(i["opened_at"])), ("openedMs", num(i["opened_at_ms"])),
-                ("closed", str(i["closed_at"])), ("traces", .n(Double(traces.count))),
+                ("closed", str(i["closed_at"])), ("traces", .n(Double((i["traces_total"] as? Int) ?? traces.count))),
                 ("fp", .b(falsePositives.contains(k))),
                 ("timeline", .a(ordered.map(\.element.2))),
             ])

@@ -66,7 +66,7 @@ public struct ReportInput: @unchecked Sendable {
                  activity: (text: [UInt8], format: String)?) throws(ReportError) {
         for name in ["summary.json", "incidents.json", "series.json"] where files[name] == nil { throw ReportError("missing \(name)") }
         summary = try Self.object(files["summary.json"]!, "summary.json")
-        incidents = try Self.objects(files["incidents.json"]!, "incidents.json")
+        incidents = try IncidentsReading.incidents(files["incidents.json"]!, whole: PageData.incidentLimit)
         series = try Self.object(files["series.json"]!, "series.json")
         let shown = Set((series["agents"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
         self.agents = try agents(shown).filter { shown.contains($0["name"] as? String ?? "") }

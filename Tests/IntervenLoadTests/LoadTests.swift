@@ -92,7 +92,11 @@ struct LoadTests {
         // The repeated-deny fixture with an analyst who triages: the leaker's incident is marked
         // investigating, then closed with the resolution the simulation's analyst draws.
         // (Accuracy 1: the verdict does not depend on the draw, which a late scan on a loaded machine could move.)
-        let s = try scenario(repeatedDeny.replacingOccurrences(of: "agents:\n", with: "analyst: {headcount: 1, response_time: 2m, accuracy: 1.0}\nagents:\n"))
+        // Two analysts and 35 quiet minutes after the last incident (14 s of wall time at 150x), so
+        // a machine busy with the whole suite still leaves the live analyst time to close both.
+        let s = try scenario(repeatedDeny
+            .replacingOccurrences(of: "agents:\n", with: "analyst: {headcount: 2, response_time: 2m, accuracy: 1.0}\nagents:\n")
+            .replacingOccurrences(of: "duration: 20m", with: "duration: 40m"))
         #expect(s.analyst?.triagesIncidents == true)
         let report = try await withServe(speed: 150) { url in await LoadTest.run(scenario: s, options: options(url, speed: 150)) }
         #expect(report.errors == 0)

@@ -80,16 +80,17 @@ extension ShardState {
         // Readings at or after an agent's last event: its counters hold everything up to them.
         for local in pendingReadings.keys.sorted() { takeReadings(of: local, before: SimTime(milliseconds: .max)) }
         // What only running needs goes first, so a big run's peak is its simulation, not its
-        // finish: traffic, queues, parked scans, correlation windows, approvals.
+        // finish: traffic, queues, parked scans; then, once settling has expired what was due
+        // by the end (approvals among it), correlation windows and approvals.
         let globals = agents.map(\.global)
         agents = []
         queue = EventQueue(); tenantQueue = EventQueue()
         due = []; dueSorted = []; dueStart = []; pending = []
         parkedScans = []; recent = []; recentNext = []
-        let approvals = gateway.approvalCounts
-        gateway.releaseScanState()
         gateway.settle(until: end)
         drainTrust()
+        let approvals = gateway.approvalCounts
+        gateway.releaseScanState()
         let seed = plan.scenario.seed
         var decisions: [Decision: UInt64] = [:]
         for d in Decision.allCases { decisions[d] = decisionCounts[Int(d.rawValue)] }
