@@ -194,9 +194,5 @@ extension Baseline {
         items.isEmpty ? "" : "\n    " + items.joined(separator: ",\n    ") + "\n  "
     }
 
-    private func quote(_ s: String) -> String {
-        var w = JSONWriter()
-        w.string(s)
-        return String(decoding: w.bytes, as: UTF8.self)
-    }
+    private func quote(_ s: String) -> String { JSONString.literal(s) }
 }

@@ -79,26 +79,5 @@ public struct ScanRequest: Sendable, Equatable {
     }
 
     /// A JSON string literal.
-    static func quote(_ s: String) -> String {
-        // Most names need no escape: quoted as they are.
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) { return "\"" + s + "\"" }
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if c.value < 0x20 { out += hexEscape(c.value) } else { out.unicodeScalars.append(c) }
-            }
-        }
-        return out + "\""
-    }
-
-    private static func hexEscape(_ v: UInt32) -> String {
-        let hex = Swift.String(v, radix: 16)
-        return "\\u" + Swift.String(repeating: "0", count: 4 - hex.count) + hex
-    }
+    static func quote(_ s: String) -> String { JSONString.literal(s) }
 }

@@ -39,6 +39,9 @@ struct DeleteAgentTests {
             for a in agents { #expect(try await api.call(.delete, "/api/telemetry/agents/\(a)").status == 204) }
             let after = try await Self.held(api)
             #expect(after["live_agents"] == 1)
+            for kind in ["incidents", "approvals", "anomalies"] {
+                #expect(after[kind] != nil && baseline[kind] != nil, "/metrics has no interven_held{kind=\"\(kind)\"}")
+            }
             #expect(after["incidents"] == baseline["incidents"])
             #expect(after["approvals"] == baseline["approvals"])
             #expect(after["anomalies"] == baseline["anomalies"])

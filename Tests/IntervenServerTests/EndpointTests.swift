@@ -284,7 +284,7 @@ struct EndpointTests {
                 #expect(try await api.call(.post, "/v1/incidents", key: other, body: #"{"trace_ids":["\#(trace)"]}"#).status == 404)
                 #expect(try await api.call(.post, "/api/telemetry/agents/\(agent)/suspend", key: other).status == 404)
                 #expect(try await api.call(.delete, "/api/telemetry/agents/\(agent)", key: other).status == 404)
-                let otherAgents = try await api.call(.get, "/api/telemetry/agents", key: other).json["agents"]?.arrayValue ?? []
+                let otherAgents = try #require(try await api.call(.get, "/api/telemetry/agents", key: other).json["agents"]?.arrayValue)
                 #expect(!otherAgents.contains { $0["agent_id"]?.stringValue == agent })
                 // Still there for its own tenant.
                 #expect(try await api.call(.get, "/v1/traces/\(trace)", key: own).status == 200)

@@ -49,8 +49,16 @@ final class ServeProcess: @unchecked Sendable {
 
     func kill9() { if process.isRunning { kill(process.processIdentifier, SIGKILL) }; process.waitUntilExit() }
 
+    /// SIGTERM and the exit status; a server still running 60 s later is killed (the test then
+    /// fails on the status instead of waiting for ever).
     func terminate() -> Int32 {
         if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while process.isRunning, ContinuousClock.now < deadline { usleep(20_000) }
+        if process.isRunning {
+            Issue.record("serve did not exit within 60 s of SIGTERM")
+            kill9()
+        }
         process.waitUntilExit()
         return process.terminationStatus
     }
@@ -117,7 +125,10 @@ struct ProcessTests {
                 }
             }
             group.addTask {
-                while acked.m.withLock({ $0.count }) < 200 { try await Task.sleep(for: .milliseconds(5)) }
+                // At most a minute: clients that stop early (refused, 5xx) must fail the test
+                // below, not leave it waiting here with the server alive.
+                let deadline = ContinuousClock.now + .seconds(60)
+                while acked.m.withLock({ $0.count }) < 200, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
                 server.kill9()
             }
             try await group.waitForAll()

@@ -117,11 +117,6 @@ struct ActivityLine {
         return out
     }
 
-    /// A field whose value is already formatted.
-    mutating func bytes(_ index: Int, _ value: [UInt8], _ out: inout [UInt8]) {
-        key(index, &out)
-        out.append(contentsOf: value)
-    }
 
     /// A text field (quoted when needed in CSV, always in NDJSON; nil is empty / null).
     mutating func text(_ index: Int, _ s: String?, _ out: inout [UInt8]) {
@@ -156,11 +151,6 @@ struct ActivityLine {
         }
     }
 
-    /// A token written as it is (numbers, booleans).
-    mutating func raw(_ index: Int, _ token: some Sequence<UInt8>, _ out: inout [UInt8]) {
-        key(index, &out)
-        out.append(contentsOf: token)
-    }
 
     /// A list: space-separated in CSV, an array of strings in NDJSON.
     mutating func list(_ index: Int, _ items: [String], _ out: inout [UInt8]) {

@@ -39,6 +39,9 @@ struct Plan: Sendable {
     /// The agent's index within its shard.
     @inline(__always) func local(of agent: Int32) -> Int32 { agent / Int32(shardCount) }
 
+    /// The global index of a shard's local agent (the inverse of `shard(of:)` and `local(of:)`).
+    @inline(__always) func global(local: Int, shard: Int) -> Int32 { Int32(local * shardCount + shard) }
+
     /// The global agents a shard owns, in global order.
     func agents(of shard: Int) -> [Int32] { Array(stride(from: Int32(shard), to: Int32(names.count), by: shardCount)) }
 

@@ -194,7 +194,7 @@ struct ShardState {
     }
 
     /// The global index of a local agent (the plan's round robin).
-    @inline(__always) func global(of local: Int) -> Int32 { Int32(local * plan.shardCount + shard) }
+    @inline(__always) func global(of local: Int) -> Int32 { plan.global(local: local, shard: shard) }
 
     /// Whole or started virtual hours in a run of `duration` (at least 1).
     static func hours(in duration: SimDuration) -> Int { max(1, Int((duration.milliseconds + 3_599_999) / 3_600_000)) }
