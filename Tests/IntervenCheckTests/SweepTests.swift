@@ -64,6 +64,9 @@ struct SweepTests {
         #expect(try SeedList.parse("1..5") == [1, 2, 3, 4, 5])
         #expect(try SeedList.parse("7,3") == [7, 3])
         #expect(throws: SweepInputError.self) { try SeedList.parse("5..1") }
+        // The whole seed range is refused with its count, not an arithmetic overflow.
+        let whole = #expect(throws: SweepInputError.self) { try SeedList.parse("0..18446744073709551615") }
+        #expect(whole?.description.hasSuffix("gives 18446744073709551616") == true)
         #expect(throws: SweepInputError.self) { try SeedList.parse("x") }
         #expect(try SweepSlice.parse("1/4", source: "--slice").cells(of: 10) == [1, 5, 9])
         #expect(throws: SweepInputError.self) { try SweepSlice.parse("4/4", source: "--slice") }

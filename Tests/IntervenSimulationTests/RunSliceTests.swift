@@ -1,6 +1,6 @@
 import IntervenCore
 import IntervenScenario
-import IntervenSimulation
+@testable import IntervenSimulation
 import IntervenTesting
 import Testing
 
@@ -59,5 +59,19 @@ struct RunSliceLibraryTests {
         #expect(throws: RunSliceError.self) { try RunSlicePart.read(Array(bytes.dropFirst())) }
         #expect(throws: RunSliceError.self) { try RunSlicePart.merge(Array(parts.dropLast()), scenario: s) }
         #expect(throws: RunSliceError.self) { try RunSlicePart.merge(parts + [parts[0]], scenario: s) }
+    }
+
+    @Test("a part whose records name an agent the scenario does not have, or whose counts have another shape, is refused")
+    func wrongAgentsOrShapes() async throws {
+        let s = try Self.tenant()
+        let parts = try await Self.parts(s, slices: 3, shards: 1)
+        let k = try #require(parts.firstIndex { !$0.parts[0].incidents.isEmpty })
+        var badIncident = parts
+        badIncident[k].parts[0].incidents[0].global = 1_000_000
+        #expect(throws: RunSliceError.self) { try RunSlicePart.merge(badIncident, scenario: s) }
+        var badHours = parts
+        badHours[0].parts[0].hourlyDecisions.removeLast()
+        #expect(throws: RunSliceError.self) { try RunSlicePart.merge(badHours, scenario: s) }
+        _ = try RunSlicePart.merge(parts, scenario: s)       // the undamaged parts still merge
     }
 }

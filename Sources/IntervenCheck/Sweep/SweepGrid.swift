@@ -190,7 +190,7 @@ public enum SeedList {
             let parts = t.components(separatedBy: "..")
             if parts.count == 2, let a = UInt64(parts[0]), let b = UInt64(parts[1]) {
                 guard a <= b else { throw SweepInputError("\(flag): expected a range from low to high like 1..5; found '\(t)'") }
-                guard b - a < 100_000 else { throw SweepInputError("\(flag): expected at most 100000 seeds; '\(t)' gives \(b - a + 1)") }
+                guard b - a < 100_000 else { throw SweepInputError("\(flag): expected at most 100000 seeds; '\(t)' gives \(b - a == .max ? "18446744073709551616" : String(b - a + 1))") }
                 out += Array(a...b)
             } else if parts.count == 1, let a = UInt64(t) {
                 out.append(a)

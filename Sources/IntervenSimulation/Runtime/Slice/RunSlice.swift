@@ -108,6 +108,22 @@ public struct RunSlicePart: Sendable {
         if let missing = seen.firstIndex(of: false) {
             throw RunSliceError("no part holds agent '\(plan.names[missing])'")
         }
+        // Every other record names its agent by index too, and the counts come in fixed shapes:
+        // a damaged part is refused here, not trapped on in the merge.
+        let agents = 0..<Int32(plan.names.count)
+        let groupWidth = s.groups.count * Decision.allCases.count
+        let hourly = slices.first?.parts.first?.hourlyDecisions.count ?? 0
+        for p in slices.flatMap(\.parts) {
+            // (A refused tenant-wide action names no agent: -1.)
+            let globals = p.trust.map(\.global) + p.incidents.map(\.global) + p.alerts.map(\.global)
+                + p.anomalies.map(\.global) + p.refused.map(\.global).filter { $0 != -1 }
+            if let bad = globals.first(where: { !agents.contains($0) }) {
+                throw RunSliceError("a part names agent number \(bad), which the scenario does not have")
+            }
+            guard p.groupDecisions.count == groupWidth, p.hourlyDecisions.count == hourly else {
+                throw RunSliceError("a part's decision counts do not fit the scenario's groups and hours")
+            }
+        }
         var result = Simulation.merge(slices.flatMap(\.parts), plan: plan)
         result.shards = slices.reduce(0) { $0 + $1.shards }
         result.wallSeconds = slices.reduce(0) { $0 + $1.wallSeconds }
