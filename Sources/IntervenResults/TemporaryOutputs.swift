@@ -19,7 +19,7 @@ public enum TemporaryOutputs {
     /// Creates a temporary with `create` (which returns false, with `errno` set, when it
     /// cannot) and registers it, in one step under the lock, so an interrupt finds it registered
     /// or finds nothing made; returns its token, or nil when `create` failed.
-    static func create(_ path: String, _ create: () -> Bool) -> Int? {
+    public static func create(_ path: String, _ create: () -> Bool) -> Int? {
         state.withLock { s in
             guard create() else { return nil }
             s.next += 1
@@ -34,7 +34,7 @@ public enum TemporaryOutputs {
     }
 
     /// Forgets a temporary (it was renamed into place or removed by its writer).
-    static func unregister(_ token: Int) {
+    public static func unregister(_ token: Int) {
         state.withLock { s in _ = s.paths.removeValue(forKey: token) }
     }
 

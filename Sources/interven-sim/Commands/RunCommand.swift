@@ -110,6 +110,12 @@ struct RunCommand: AsyncParsableCommand {
         }
         var log: ActivityFile? = nil
         if let activity {
+            // The results directory is replaced as a whole: a log inside it would go with it.
+            let logPath = URL(fileURLWithPath: activity).standardizedFileURL.path
+            let out = URL(fileURLWithPath: directory).standardizedFileURL.path
+            if logPath.hasPrefix(out + "/") {
+                throw CLIFailure.invalidInput("--activity \(activity): inside the results directory \(directory), which is replaced as a whole; write the log beside it (report DIR --activity FILE reads it from anywhere)")
+            }
             var options = try ActivityFile.options(path: activity, filters: activityFilters)
             if let group = options.group, !loaded.groups.contains(where: { $0.name == group }) {
                 throw CLIFailure.invalidInput("--activity-filter group=\(group): no such group; expected one of \(loaded.groups.map(\.name).joined(separator: ", "))")

@@ -12,6 +12,7 @@ import Foundation
 #endif
 import IntervenCore
 import IntervenReport
+import IntervenResults
 import IntervenSimulation
 
 /// write(2) (the name `write` is taken inside `ActivityFile`).
@@ -35,6 +36,8 @@ private func writeBytes(_ fd: Int32, _ p: UnsafeRawPointer, _ count: Int) -> Int
 final class ActivityFile: @unchecked Sendable {
     let path: String
     let temporary: String
+    /// The temporary's registration with `TemporaryOutputs` (nil once committed).
+    private var token: Int?
     private var descriptor: Int32 = -1
     private(set) var failure: String?
     /// Bytes written to the file (compressed for `.gz`).
@@ -51,7 +54,14 @@ final class ActivityFile: @unchecked Sendable {
         let dir = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         temporary = (dir.isEmpty ? "" : dir + "/") + ".\(name).tmp-\(getpid())"
-        descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // Registered, so an interrupt (SIGINT, SIGTERM) removes it with the other temporaries.
+        var fd: Int32 = -1
+        let temp = temporary
+        token = TemporaryOutputs.create(temp) {
+            fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            return fd >= 0
+        }
+        descriptor = fd
         guard descriptor >= 0 else {
             throw CLIFailure.runtime("cannot write activity log \(path): \(String(cString: strerror(errno)))")
         }
@@ -122,10 +132,18 @@ final class ActivityFile: @unchecked Sendable {
         close(descriptor)
         descriptor = -1
         if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure {
-            unlink(temporary)
-            throw CLIFailure.runtime("cannot write activity log \(path): \(failure)")
-        }
+        if failure != nil { unlink(temporary) }
+        if let token { TemporaryOutputs.unregister(token) }
+        token = nil
+        if let failure { throw CLIFailure.runtime("cannot write activity log \(path): \(failure)") }
+    }
+
+    /// A log never committed (the run failed or stopped early) leaves nothing behind.
+    deinit {
+        guard descriptor >= 0 else { return }
+        close(descriptor)
+        unlink(temporary)
+        if let token { TemporaryOutputs.unregister(token) }
     }
 
     /// A `.gz` log's text for the report, or nil when its text is over `ReportInput.activityLimit`.
