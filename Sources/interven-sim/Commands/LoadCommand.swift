@@ -63,7 +63,8 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Output directory (default: Results/load-<scenario name>).")
     var out: String?
 
-    @Option(name: .customLong("seed"), help: "Seed of every random stream (replaces the scenario's seed).")
+    @Option(parsing: .unconditional, help: "Seed of every random stream, 0 to 18446744073709551615 (replaces the scenario's seed).",
+            transform: ArgumentValues.seed)
     var seed: UInt64?
 
     @Flag(help: "No progress line.")
