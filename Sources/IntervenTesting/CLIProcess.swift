@@ -33,28 +33,42 @@ public struct CLIProcess {
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["GITHUB_ACTIONS"] = nil
-        // Nor do a Kubernetes Indexed Job's or a Slurm array's task variables make a test's
-        // `run` or `sweep` a slice.
-        for k in ["JOB_COMPLETION_INDEX", "JOB_COMPLETION_COUNT", "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT"] { env[k] = nil }
-        for (k, v) in environment { env[k] = v.isEmpty ? nil : v }
-        p.environment = env
+        p.environment = Self.environment(adding: environment)
         if let directory { p.currentDirectoryURL = directory }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
         let file = try standardOutput.map { path in
             try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         }
         defer { try? file?.close() }
+        // Standard error goes to a file: a child that writes a lot to both streams must not
+        // block on a full stderr pipe while stdout is being read to its end.
+        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("interven-sim-stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errURL) }
+        let err = try FileHandle(forWritingTo: errURL)
+        defer { try? err.close() }
         p.standardOutput = file ?? out
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
         try p.run()
         // Read before waiting so a large output cannot fill the pipe and block the child.
         let o = file == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
+        let e = (try? Data(contentsOf: errURL)) ?? Data()
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// This process's environment for a child, without `GITHUB_ACTIONS` (tests see the same
+    /// output inside and outside GitHub Actions) or a cluster's task variables (a test's `run`
+    /// or `sweep` is never a slice), with `extra` laid over it (an empty value removes a variable).
+    public static func environment(adding extra: [String: String] = [:]) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["GITHUB_ACTIONS"] = nil
+        // Nor do a Kubernetes Indexed Job's or a Slurm array's task variables make a test's
+        // `run` or `sweep` a slice.
+        for k in ["JOB_COMPLETION_INDEX", "JOB_COMPLETION_COUNT", "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT"] { env[k] = nil }
+        for (k, v) in extra { env[k] = v.isEmpty ? nil : v }
+        return env
     }
 
     /// Starts the binary without waiting (output discarded). The caller must end it: see `stop`.

@@ -20,6 +20,7 @@ extension CLIProcess {
         let p = Process()
         p.executableURL = binary ?? self.binary
         p.arguments = arguments
+        p.environment = environment()
         if let directory { p.currentDirectoryURL = directory }
         p.standardOutput = out
         p.standardError = err
