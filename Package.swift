@@ -54,7 +54,10 @@ let package = Package(
             swiftSettings: strict
         ),
         // The simulation runtime: shard actors, virtual time, the event order, what shards observe.
-        .target(name: "IntervenSimulation", dependencies: ["IntervenCore", "IntervenScenario"], swiftSettings: strict),
+        .target(name: "IntervenSimulation", dependencies: ["IntervenCore", "IntervenScenario", "CPlatform"],
+                swiftSettings: strict),
+        // What Swift does not expose of the C platform: a cache prefetch hint, the O_DIRECT flag.
+        .target(name: "CPlatform"),
         // The results directory and single output files: JSON, CSV, atomic and durable writes.
         .target(name: "IntervenResults", dependencies: ["IntervenCore", "IntervenScenario", "IntervenSimulation"],
                 swiftSettings: strict),
@@ -124,6 +127,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 "CZlib",
+                "CPlatform",
             ] + (systemAllocator ? [] : ["CJemalloc"]),
             path: "Sources/interven-sim",
             swiftSettings: strict

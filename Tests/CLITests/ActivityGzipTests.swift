@@ -79,4 +79,30 @@ struct ActivityGzipTests {
         #expect(e.status == 2)
         #expect(e.stderr.hasPrefix("error: ") && e.stderr.contains("gzip") && e.stderr.split(separator: "\n").count == 1, "\(e.stderr)")
     }
+
+    /// Plain logs are written in 8 MiB pieces of whole 4 KiB blocks (O_DIRECT where the file
+    /// system takes it), the rest of each piece carried to the next and the last partial block
+    /// written at the end: a log of several pieces checks that nothing is lost or doubled at
+    /// the seams, against the .gz log's text, which is written another way.
+    @Test("a plain log of several 8 MiB pieces holds exactly the text of the .gz log, one line per scan")
+    func largeLog() throws {
+        let dir = try CLIProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = try CLIProcess.write(ActivityOutputSafetyTests.scenario.replacingOccurrences(of: "24h", with: "2h"),
+                                        named: "s.yaml", in: dir)
+        let plain = dir.appendingPathComponent("log.csv").path, packed = dir.appendingPathComponent("log.csv.gz").path
+        let a = try CLIProcess.run(["run", file, "--out", dir.appendingPathComponent("a").path, "--quiet", "--shards", "2",
+                                    "--activity", plain])
+        let b = try CLIProcess.run(["run", file, "--out", dir.appendingPathComponent("b").path, "--quiet", "--shards", "1",
+                                    "--activity", packed])
+        #expect(a.status == 0 && b.status == 0, "\(a.stderr) \(b.stderr)")
+        let text = try Data(contentsOf: URL(fileURLWithPath: plain))
+        #expect(text.count > 3 * (8 << 20), "\(text.count) bytes: more than three pieces")
+        #expect(try Self.gunzip(packed) == text)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("a/summary.json")))
+        let total = (summary as? [String: Any])?["scans"] as? Int
+        #expect(total != nil && text.reduce(0) { $1 == 10 ? $0 + 1 : $0 } == total! + 1, "one line per scan and the header")
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }
+        #expect(left.isEmpty, "\(left)")
+    }
 }

@@ -1,3 +1,4 @@
+import CPlatform
 import Dispatch
 
 /// Receives the activity log's bytes in order, one piece at a time, on one thread at a time
@@ -15,19 +16,22 @@ final class ActivityStream: @unchecked Sendable {
     private let sink: ActivitySink
     /// Used only on `queue`: merged records, handed to the sink every `piece` bytes or so.
     private let output = ActivityBytes(capacity: ActivityStream.piece + (1 << 16))
+    /// Merged chunks go back to the shards through it.
+    let pool = ActivityChunkPool()
     static let piece = 8 << 20
 
     init(sink: @escaping ActivitySink) { self.sink = sink }
 
-    /// Hands over one window's chunks (in shard order).
+    /// Hands over one window's chunks (in shard order); they return to `pool` once merged.
     func submit(_ chunks: [ActivityChunk]) {
         let live = chunks.filter { $0.count > 0 }
-        guard !live.isEmpty else { return }
+        guard !live.isEmpty else { pool.recycle(chunks); return }
         slots.wait()
         queue.async { [self] in
             output.count = 0
             Self.merge(live, into: output, piece: Self.piece, sink)
             if output.count > 0 { sink(output.bytes) }
+            pool.recycle(chunks)
             slots.signal()
         }
     }
@@ -35,86 +39,85 @@ final class ActivityStream: @unchecked Sendable {
     /// Waits until every window handed over has reached the sink.
     func finish() { queue.sync {} }
 
+    /// Where the merge is in one chunk: its sorted columns, read with no reference counting.
+    private struct Cursor {
+        let times: UnsafePointer<Int64>, agents: UnsafePointer<Int32>
+        let starts: UnsafePointer<Int>, lengths: UnsafePointer<Int32>
+        let base: UnsafePointer<UInt8>
+        let count: Int
+        var next = 0
+
+        init(_ c: ActivityChunk) {
+            times = UnsafePointer(c.sortedTimes.base)
+            agents = UnsafePointer(c.sortedAgents.base)
+            starts = UnsafePointer(c.sortedStarts.base)
+            lengths = UnsafePointer(c.sortedLengths.base)
+            base = UnsafePointer(c.bytes.base)
+            count = c.sortedStarts.count
+        }
+
+        var done: Bool { next >= count }
+        /// The (time, agent) of the next record (not done).
+        var head: (Int64, Int32) { (times[next], agents[next]) }
+    }
+
+    /// How many records ahead of the one it copies the merge asks the CPU to fetch: records
+    /// were written agent by agent and are read in time order, so each is a cache miss unless
+    /// fetched early.
+    private static let prefetchDistance = 16
+
     /// Appends the chunks' records to `out` in (time, agent, order) order, handing `out` to
     /// `sink` and emptying it whenever the next record does not fit (the rest stays in `out`).
     /// Agents belong to one shard each, so records of different chunks never tie.
     static func merge(_ chunks: [ActivityChunk], into out: ActivityBytes, piece: Int = .max,
                       _ sink: (UnsafeRawBufferPointer) -> Void = { _ in }) {
-        var p = out.reserve(min(piece, chunks.reduce(0) { $0 + $1.bytes.count }))
-        var room = out.capacity - out.count
-        /// Makes room for a record of `n` bytes at `p`, handing over what is there first when full.
-        @inline(__always) func fit(_ n: Int) {
-            if n <= room { return }
+        withExtendedLifetime(chunks) {
+            var cursors = chunks.map(Cursor.init)
+            var p = out.reserve(min(piece, chunks.reduce(0) { $0 + $1.bytes.count }))
+            var room = out.capacity - out.count
+            /// Copies the cursor's records while they come before `limit` (all of them when nil).
+            @inline(__always) func copy(_ c: inout Cursor, before limit: (Int64, Int32)?) {
+                var k = c.next
+                while k < c.count {
+                    if let limit, !((c.times[k], c.agents[k]) < limit) { break }
+                    if k + prefetchDistance < c.count {
+                        let ahead = c.base + c.starts[k + prefetchDistance]
+                        iv_prefetch(ahead)
+                        iv_prefetch(ahead + 64)
+                        iv_prefetch(ahead + 128)
+                    }
+                    let n = Int(c.lengths[k])
+                    if n > room {
+                        out.commit(p)
+                        if out.count > 0 { sink(out.bytes) }
+                        out.count = 0
+                        p = out.reserve(n)
+                        room = out.capacity - out.count
+                    }
+                    p.update(from: c.base + c.starts[k], count: n)
+                    p += n
+                    room -= n
+                    k += 1
+                }
+                c.next = k
+            }
+            cursors.withUnsafeMutableBufferPointer { cursors in
+                while true {
+                    var best = -1
+                    for i in cursors.indices where !cursors[i].done {
+                        if best < 0 || cursors[i].head < cursors[best].head { best = i }
+                    }
+                    guard best >= 0 else { break }
+                    // Copy the best chunk's records while they stay ahead of every other head.
+                    var rival: (Int64, Int32)? = nil
+                    for i in cursors.indices where i != best && !cursors[i].done {
+                        if let r = rival, !(cursors[i].head < r) { continue }
+                        rival = cursors[i].head
+                    }
+                    copy(&cursors[best], before: rival)
+                }
+            }
             out.commit(p)
-            if out.count > 0 { sink(out.bytes) }
-            out.count = 0
-            p = out.reserve(n)
-            room = out.capacity - out.count
         }
-        if chunks.count == 1 {
-            let c = chunks[0]
-            c.order.withUnsafeBufferPointer { order in
-                c.ends.withUnsafeBufferPointer { ends in
-                    let base = UnsafePointer(c.bytes.base)
-                    for i in order {
-                        let k = Int(i)
-                        let from = k == 0 ? 0 : ends[k - 1]
-                        let n = ends[k] - from
-                        fit(n)
-                        p.update(from: base + from, count: n)
-                        p += n
-                        room -= n
-                    }
-                }
-            }
-        } else {
-            var next = [Int](repeating: 0, count: chunks.count)
-            var heads: [(time: Int64, agent: Int32)] = chunks.map { c in
-                let k = Int(c.order[0])
-                return (c.times[k], c.agents[k])
-            }
-            var remaining = chunks.count
-            while remaining > 0 {
-                var best = -1
-                for c in heads.indices where next[c] < chunks[c].count {
-                    if best < 0 || (heads[c].time, heads[c].agent) < (heads[best].time, heads[best].agent) { best = c }
-                }
-                // Copy the best chunk's records while they stay ahead of every other head.
-                let c = chunks[best]
-                var rivalTime = Int64.max, rivalAgent = Int32.max
-                for o in heads.indices where o != best && next[o] < chunks[o].count {
-                    if (heads[o].time, heads[o].agent) < (rivalTime, rivalAgent) { rivalTime = heads[o].time; rivalAgent = heads[o].agent }
-                }
-                var k = next[best]
-                c.order.withUnsafeBufferPointer { order in
-                    c.ends.withUnsafeBufferPointer { ends in
-                        c.times.withUnsafeBufferPointer { times in
-                            c.agents.withUnsafeBufferPointer { agents in
-                                let base = UnsafePointer(c.bytes.base)
-                                while k < order.count {
-                                    let r = Int(order[k])
-                                    guard (times[r], agents[r]) < (rivalTime, rivalAgent) else { break }
-                                    let from = r == 0 ? 0 : ends[r - 1]
-                                    let n = ends[r] - from
-                                    fit(n)
-                                    p.update(from: base + from, count: n)
-                                    p += n
-                                    room -= n
-                                    k += 1
-                                }
-                            }
-                        }
-                    }
-                }
-                next[best] = k
-                if k < c.count {
-                    let r = Int(c.order[k])
-                    heads[best] = (c.times[r], c.agents[r])
-                } else {
-                    remaining -= 1
-                }
-            }
-        }
-        out.commit(p)
     }
 }

@@ -8,10 +8,10 @@ import IntervenScenario
 actor ShardWorker {
     private var state: ShardState
 
-    init(plan: Plan, shard: Int, latencySampling: Int = 0, activity: ActivityOptions? = nil) {
+    init(plan: Plan, shard: Int, latencySampling: Int = 0, activity: (options: ActivityOptions, pool: ActivityChunkPool)? = nil) {
         state = ShardState(plan: plan, shard: shard)
         state.latencyEvery = UInt64(max(0, latencySampling))
-        if let activity { state.enableActivity(activity) }
+        if let activity { state.enableActivity(activity.options, pool: activity.pool) }
     }
 
     /// Delivers analyst decisions, then runs every event before `end`.

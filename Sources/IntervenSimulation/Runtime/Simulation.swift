@@ -96,8 +96,8 @@ public struct Simulation: Sendable {
                           activity sink: ActivitySink?) async -> ([ShardResult]?, RunResult?) {
         let shards = owned.count
         let sampling = latencySampling
-        let logging = sink == nil ? nil : activity
-        let stream = logging == nil ? nil : sink.map { ActivityStream(sink: $0) }
+        let stream = activity == nil ? nil : sink.map { ActivityStream(sink: $0) }
+        let logging = activity.flatMap { o in stream.map { (o, $0.pool) } }
         let workers = await withTaskGroup(of: (Int, ShardWorker).self) { group in
             for k in 0..<shards {
                 let number = owned[k]

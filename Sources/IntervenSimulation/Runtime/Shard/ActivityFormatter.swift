@@ -1,73 +1,5 @@
 import IntervenCore
 
-/// A window's records from one shard: their bytes, and per record its time, agent and end.
-/// `order` lists the records in (time, agent, order) order once `sort` ran.
-struct ActivityChunk: Sendable {
-    var bytes: ActivityBytes
-    var times: [Int64] = []
-    var agents: [Int32] = []
-    var ends: [Int] = []
-    var order: [Int32] = []
-
-    init(capacity: Int = 1 << 16) { bytes = ActivityBytes(capacity: capacity) }
-
-    var count: Int { ends.count }
-
-    /// Ends the record being written.
-    @inline(__always) mutating func close(time: Int64, agent: Int32) {
-        times.append(time)
-        agents.append(agent)
-        ends.append(bytes.count)
-    }
-
-    /// The bytes of record `i`.
-    @inline(__always) func record(_ i: Int) -> (start: UnsafePointer<UInt8>, count: Int) {
-        let from = i == 0 ? 0 : ends[i - 1]
-        return (UnsafePointer(bytes.base + from), ends[i] - from)
-    }
-
-    /// Finds the (time, agent, order) order of the records.
-    ///
-    /// A shard runs a window agent by agent (agents in global order), each agent's events in time
-    /// order, so a stable counting sort by time gives that order directly; a comparison sort is
-    /// used when the times are spread too thin for counting, or (never expected) when the result
-    /// is not in order.
-    mutating func sort() {
-        let n = count, times = self.times, agents = self.agents
-        order = []
-        guard n > 0 else { return }
-        var low = Int64.max, high = Int64.min
-        for t in times { low = min(low, t); high = max(high, t) }
-        let span = Int(high - low) + 1
-        if span <= 4 * n + 4096 {
-            var starts = [Int32](repeating: 0, count: span + 1)
-            for t in times { starts[Int(t - low) + 1] &+= 1 }
-            for i in 0..<span { starts[i + 1] &+= starts[i] }
-            var sorted = [Int32](repeating: 0, count: n)
-            sorted.withUnsafeMutableBufferPointer { out in
-                for i in 0..<n {
-                    let slot = Int(times[i] - low)
-                    out[Int(starts[slot])] = Int32(i)
-                    starts[slot] &+= 1
-                }
-            }
-            order = sorted
-            if isOrdered() { return }
-        }
-        order = (0..<Int32(n)).sorted { a, b in
-            (times[Int(a)], agents[Int(a)], a) < (times[Int(b)], agents[Int(b)], b)
-        }
-    }
-
-    private func isOrdered() -> Bool {
-        for k in 1..<max(1, order.count) {
-            let a = Int(order[k - 1]), b = Int(order[k])
-            if (times[a], agents[a], a) >= (times[b], agents[b], b) { return false }
-        }
-        return true
-    }
-}
-
 /// Writes activity records into a shard's chunk from fragments made once: per agent (name,
 /// group, runtime and the keys around them), per symbol, label, verb, band and decision, data
 /// class set and reason set. A record is the fragments and a few numbers copied in order with a
@@ -91,7 +23,7 @@ struct ActivityFormatter: @unchecked Sendable {
     /// Symbols by raw * 4 + role (tool, operation, host, policy), each with what follows it.
     var symbols: [Fragment?] = []
     var classTable: [Fragment?] = Array(repeating: nil, count: 256)
-    var reasons: [ReasonSet: Fragment] = [:]
+    var reasonTable: [ReasonSet: Fragment] = [:]
     var lastReasons: (set: ReasonSet, fragment: Fragment)? = nil
     /// The longest fixed part of a record (keys, fixed values, numbers).
     let fixedBound: Int
@@ -131,7 +63,7 @@ struct ActivityFormatter: @unchecked Sendable {
     }
 
     /// The data classes' list with the `risk` key after it.
-    mutating func classes(_ c: DataClasses) -> Fragment {
+    mutating func classesFragment(_ c: DataClasses) -> Fragment {
         let k = Int(c.rawValue)
         if let frag = classTable[k] { return frag }
         let frag = store(ActivityLine.formatted(list: c.nameList, format) + ActivityLine.glue(12, format))
@@ -149,7 +81,7 @@ struct ActivityFormatter: @unchecked Sendable {
         let bound = fixedBound + head.count + tail.count + tool.count + operation.count + host.count + classes.count
             + reasons.count + policy.count
         let bytes = chunk.bytes
-        var p = bytes.reserve(bound)
+        var p = bytes.reserve(bound + Fragment.slack)
         head0.put(&p)
         Digits.put(UInt64(truncatingIfNeeded: time), &p)
         head1.put(&p)

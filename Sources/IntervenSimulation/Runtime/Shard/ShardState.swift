@@ -89,6 +89,8 @@ struct ShardState {
     var activityAgent: [Bool] = []
     /// The records of the window so far and the fragments they are made of (nil when off).
     var activityFormatter: ActivityFormatter? = nil
+    /// Where the chunks the writer has merged come back from.
+    var activityPool: ActivityChunkPool? = nil
 
     init(plan: Plan, shard: Int) {
         self.plan = plan
