@@ -1,3 +1,4 @@
+import IntervenCore
 import Synchronization
 
 /// A growable column of plain values owned by one thread at a time (a shard, then the writer
@@ -128,11 +129,35 @@ struct ActivityChunk: Sendable {
 /// allocated (and their pages faulted in) again each window.
 final class ActivityChunkPool: Sendable {
     private let free = Mutex<[ActivityChunk]>([])
+    /// The room a new chunk starts with: a shard's expected records and bytes in one window.
+    /// Room is only address space until written, so a generous guess costs no memory, while
+    /// growing a chunk copies it.
+    let expectedRecords: Int, expectedBytes: Int
+
+    init(expectedRecords: Int = 0, expectedBytes: Int = 0) {
+        self.expectedRecords = expectedRecords
+        self.expectedBytes = expectedBytes
+    }
+
+    /// The expectation for a shard of `plan` writing `format` records, from the run's estimated
+    /// scans over its windows (capped, so an odd estimate never reserves absurd room).
+    convenience init(plan: Plan, format: ActivityOptions.Format) {
+        let scenario = plan.scenario
+        let duration = Double(max(1, scenario.duration.milliseconds))
+        let window = Double(Coordinator(plan: plan, firstEvents: []).windowMilliseconds)
+        let records = RunEstimate(scenario).scans * min(1, window / duration) / Double(plan.shardCount) * 1.1
+        let perRecord = format == .csv ? 192.0 : 448.0
+        let cap = 1 << 30
+        let bytes = min(Double(cap), records * perRecord)
+        self.init(expectedRecords: Int(bytes / perRecord), expectedBytes: Int(bytes))
+    }
 
     /// An empty chunk: a recycled one when there is one, otherwise a new one with room for
-    /// `records` records of `bytes` bytes in all (the last window's).
-    func take(bytes: Int, records: Int) -> ActivityChunk {
+    /// `records` records of `bytes` bytes in all (the last window's), or what a window is
+    /// expected to hold when that is more.
+    func take(bytes: Int = 0, records: Int = 0) -> ActivityChunk {
         if let chunk = free.withLock({ $0.popLast() }) { return chunk }
+        let bytes = max(bytes, expectedBytes), records = max(records, expectedRecords)
         let chunk = ActivityChunk(capacity: bytes)
         for c in [chunk.times.reserve, chunk.sortedTimes.reserve, chunk.agents.reserve, chunk.sortedAgents.reserve,
                   chunk.ends.reserve, chunk.sortedStarts.reserve, chunk.sortedLengths.reserve] { c(records) }

@@ -17,10 +17,13 @@ final class ActivityStream: @unchecked Sendable {
     /// Used only on `queue`: merged records, handed to the sink every `piece` bytes or so.
     private let output = ActivityBytes(capacity: ActivityStream.piece + (1 << 16))
     /// Merged chunks go back to the shards through it.
-    let pool = ActivityChunkPool()
+    let pool: ActivityChunkPool
     static let piece = 8 << 20
 
-    init(sink: @escaping ActivitySink) { self.sink = sink }
+    init(sink: @escaping ActivitySink, pool: ActivityChunkPool = ActivityChunkPool()) {
+        self.sink = sink
+        self.pool = pool
+    }
 
     /// Hands over one window's chunks (in shard order); they return to `pool` once merged.
     func submit(_ chunks: [ActivityChunk]) {

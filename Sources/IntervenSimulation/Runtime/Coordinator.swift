@@ -49,6 +49,9 @@ struct Coordinator {
         }
     }
 
+    /// The length of a window in milliseconds (the last one may be shorter).
+    var windowMilliseconds: Int64 { latency * windowEpochs }
+
     /// The end of the next window to run, or nil when the run is over. Quiet stretches are
     /// skipped: the window starts at the epoch holding the next event.
     func windowEnd() -> SimTime? {

@@ -96,7 +96,7 @@ public struct Simulation: Sendable {
                           activity sink: ActivitySink?) async -> ([ShardResult]?, RunResult?) {
         let shards = owned.count
         let sampling = latencySampling
-        let stream = activity == nil ? nil : sink.map { ActivityStream(sink: $0) }
+        let stream = activity.flatMap { o in sink.map { ActivityStream(sink: $0, pool: ActivityChunkPool(plan: plan, format: o.format)) } }
         let logging = activity.flatMap { o in stream.map { (o, $0.pool) } }
         let workers = await withTaskGroup(of: (Int, ShardWorker).self) { group in
             for k in 0..<shards {

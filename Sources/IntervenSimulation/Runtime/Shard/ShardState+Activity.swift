@@ -24,6 +24,7 @@ extension ShardState {
             f.store(ActivityLine.glue(6, f.format) + ActivityLine.formatted(gateway.roster.runtimes[l].description, f.format)
                     + ActivityLine.glue(7, f.format))
         }
+        f.chunk = pool.take()
         activityFormatter = f
     }
 
