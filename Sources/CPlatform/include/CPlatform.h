@@ -12,4 +12,9 @@ static inline __attribute__((always_inline)) void iv_prefetch(const void *addres
 /// O_DIRECT where the system has it (Linux), otherwise 0.
 int iv_direct_io_flag(void);
 
+/// Gives the whole pages between `start` and `start + length` back to the system while the
+/// memory stays mapped (madvise MADV_DONTNEED): their contents are lost, the next touch finds
+/// zeros. Partial pages at either end are kept. Does nothing where the system lacks it.
+void iv_discard_pages(void *start, unsigned long length);
+
 #endif

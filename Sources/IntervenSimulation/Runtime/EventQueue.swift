@@ -1,3 +1,4 @@
+import CPlatform
 import IntervenCore
 import IntervenScenario
 
@@ -32,6 +33,9 @@ struct ShardEvent {
     }
 }
 
+/// The least storage worth giving back to the system at once (see `discardUnusedStorage`).
+let discardUnit = 1 << 20
+
 /// A binary min-heap of shard events.
 struct EventQueue {
     private var heap: [ShardEvent] = []
@@ -42,6 +46,20 @@ struct EventQueue {
     var first: ShardEvent? { heap.first }
 
     mutating func reserve(_ n: Int) { heap.reserveCapacity(n) }
+
+    /// Gives the pages of the storage past the queued events back to the system (they are
+    /// written again as the queue grows), when that is at least a mebibyte: at the start of a
+    /// window nearly every event leaves the queue for the window's list, and the queue fills
+    /// again while that list is run, so the two need not both hold a page per event.
+    mutating func discardUnusedStorage() {
+        let count = heap.count, stride = MemoryLayout<ShardEvent>.stride
+        let unused = (heap.capacity - count) * stride
+        guard unused >= discardUnit else { return }
+        heap.withUnsafeMutableBufferPointer { events in
+            guard let base = events.baseAddress else { return }
+            iv_discard_pages(UnsafeMutableRawPointer(base + count), UInt(unused))
+        }
+    }
 
     /// Adds an event (sifting a hole up rather than swapping, so each level moves one event).
     mutating func push(_ e: ShardEvent) {

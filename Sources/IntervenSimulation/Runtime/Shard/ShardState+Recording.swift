@@ -85,7 +85,7 @@ extension ShardState {
         let globals = agents.map(\.global)
         agents = []
         queue = EventQueue(); tenantQueue = EventQueue()
-        due = []; dueSorted = []; dueStart = []; pending = []
+        due = []; dueDestination = []; dueStart = []; pending = []
         parkedScans = []; recent = []; recentNext = []
         gateway.settle(until: end)
         drainTrust()

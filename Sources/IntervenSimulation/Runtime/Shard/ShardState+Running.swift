@@ -1,3 +1,4 @@
+import CPlatform
 import IntervenCore
 import IntervenScenario
 
@@ -77,6 +78,10 @@ extension ShardState {
     /// Sorts `due` (popped in (time, agent, kind, sequence) order) by agent, each agent's events
     /// keeping that order: a stable counting sort by local agent when the window holds events of
     /// many agents, a comparison sort when it holds few.
+    ///
+    /// The counting sort finds each event's place, then moves the events there in place, cycle
+    /// by cycle, instead of copying them into a second array: a window of a million agents holds
+    /// a million events, and a copy of them would be 32 MB more at the run's peak.
     mutating func sortAgentMajor() {
         let n = agents.count
         guard due.count >= 64, due.count >= n / 8 else {
@@ -87,14 +92,23 @@ extension ShardState {
         let shards = Int32(plan.shardCount)
         for e in due { dueStart[Int(e.agent / shards) + 1] &+= 1 }
         for i in 0..<n { dueStart[i + 1] &+= dueStart[i] }
-        dueSorted.removeAll(keepingCapacity: true)
-        dueSorted.append(contentsOf: due)
+        dueDestination.removeAll(keepingCapacity: true)
         for e in due {
             let slot = Int(e.agent / shards)
-            dueSorted[Int(dueStart[slot])] = e
+            dueDestination.append(dueStart[slot])
             dueStart[slot] &+= 1
         }
-        swap(&due, &dueSorted)
+        due.withUnsafeMutableBufferPointer { events in
+            dueDestination.withUnsafeMutableBufferPointer { destination in
+                for i in events.indices {
+                    while Int(destination[i]) != i {
+                        let j = Int(destination[i])
+                        events.swapAt(i, j)
+                        destination.swapAt(i, j)
+                    }
+                }
+            }
+        }
         for i in 0...n { dueStart[i] = 0 }
     }
 
@@ -109,11 +123,24 @@ extension ShardState {
             due.append(e)
         }
         guard !due.isEmpty else { return }
+        queue.discardUnusedStorage()
         sortAgentMajor()
         windowStop = stop
         defer { windowAgent = nil; windowStop = .never }
         var r = 0
+        // Events run are given back a mebibyte at a time while the queue fills with the next
+        // window's (see `EventQueue.discardUnusedStorage`).
+        let discardEvents = discardUnit / MemoryLayout<ShardEvent>.stride
+        var discarded = 0
         while r < due.count {
+            if r - discarded >= discardEvents {
+                let from = discarded
+                due.withUnsafeMutableBufferPointer { events in
+                    iv_discard_pages(UnsafeMutableRawPointer(events.baseAddress! + from),
+                                     UInt((r - from) * MemoryLayout<ShardEvent>.stride))
+                }
+                discarded = r
+            }
             let agent = due[r].agent
             windowAgent = agent
             while true {

@@ -15,9 +15,9 @@ struct ShardState {
     var tenantQueue = EventQueue()
     /// The events of the window being run, sorted agent-major (reused between windows).
     var due: [ShardEvent] = []
-    /// Scratch for the counting sort of `due`: per local agent, its first slot; and the output.
+    /// Scratch for the counting sort of `due`: per local agent, its first slot; per event, its place.
     var dueStart: [Int32] = []
-    var dueSorted: [ShardEvent] = []
+    var dueDestination: [Int32] = []
     /// Events the current agent queued for itself inside the window, latest first.
     var pending: [ShardEvent] = []
     /// While a window runs: its end (exclusive) and the agent being run.
