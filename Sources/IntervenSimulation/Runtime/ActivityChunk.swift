@@ -45,37 +45,71 @@ final class ActivityColumn<Element: BitwiseCopyable>: @unchecked Sendable {
     var values: [Element] { Array(UnsafeBufferPointer(start: base, count: count)) }
 }
 
-/// A window's records from one shard: their bytes, and per record its time, agent and end, in
-/// the order the shard wrote them; `sort` lays out beside them, in (time, agent, order) order,
-/// each record's time, agent, start and length, so the writer reads those in sequence.
+/// A window's records from one shard: their bytes (in an `ActivityStore`), and per record its
+/// time, agent, start and length, in the order the shard wrote them; `sort` lays those out
+/// again in (time, agent, order) order, so the writer reads them in sequence.
 struct ActivityChunk: Sendable {
-    var bytes: ActivityBytes
-    let times = ActivityColumn<Int64>(), agents = ActivityColumn<Int32>(), ends = ActivityColumn<Int>()
-    /// Sorted by `sort`: time, agent, start in `bytes` and length of the records.
+    let store: ActivityStore
+    let times = ActivityColumn<Int64>(), agents = ActivityColumn<Int32>()
+    /// Record starts (addresses in the store) and lengths.
+    let starts = ActivityColumn<Int>(), lengths = ActivityColumn<Int32>()
+    /// Sorted by `sort`: time, agent, start and length of the records.
     let sortedTimes = ActivityColumn<Int64>(), sortedAgents = ActivityColumn<Int32>()
     let sortedStarts = ActivityColumn<Int>(), sortedLengths = ActivityColumn<Int32>()
+    /// Where the record being written starts.
+    private let open = ActivityColumn<Int>(capacity: 1)
 
-    init(capacity: Int = 1 << 16) { bytes = ActivityBytes(capacity: capacity) }
+    init(bucketWidth: Int64 = 1000) {
+        store = ActivityStore(bucketWidth: bucketWidth)
+        open.append(0)
+    }
 
-    var count: Int { ends.count }
+    var count: Int { starts.count }
 
-    /// Ends the record being written.
-    @inline(__always) func close(time: Int64, agent: Int32) {
+    /// Starts a record at `time` with room for `room` bytes; returns where it goes.
+    @inline(__always) func reserve(_ room: Int, time: Int64) -> UnsafeMutablePointer<UInt8> {
+        let p = store.reserve(room, time: time)
+        open[0] = Int(bitPattern: p)
+        return p
+    }
+
+    /// Ends the bytes of the record being written at `end`.
+    @inline(__always) func commit(_ end: UnsafeMutablePointer<UInt8>) { store.commit(end) }
+
+    /// Ends the record being written (its bytes end where the last `commit` left them).
+    @inline(__always) func close(time: Int64, agent: Int32, end: UnsafeMutablePointer<UInt8>) {
         times.append(time)
         agents.append(agent)
-        ends.append(bytes.count)
+        starts.append(open[0])
+        lengths.append(Int32(truncatingIfNeeded: Int(bitPattern: end) - open[0]))
+    }
+
+    /// Adds a whole record.
+    func add(_ bytes: UnsafeRawBufferPointer, time: Int64, agent: Int32) {
+        var p = reserve(bytes.count, time: time)
+        if let from = bytes.baseAddress, bytes.count > 0 {
+            UnsafeMutableRawPointer(p).copyMemory(from: from, byteCount: bytes.count)
+            p += bytes.count
+        }
+        commit(p)
+        close(time: time, agent: agent, end: p)
     }
 
     /// Empties the chunk, keeping the room it has.
     func clear() {
-        bytes.count = 0
-        times.resize(0)
-        agents.resize(0)
-        ends.resize(0)
-        sortedTimes.resize(0)
-        sortedAgents.resize(0)
-        sortedStarts.resize(0)
-        sortedLengths.resize(0)
+        store.clear()
+        for c in [times, sortedTimes] { c.resize(0) }
+        for c in [agents, sortedAgents] { c.resize(0) }
+        for c in [starts, sortedStarts] { c.resize(0) }
+        for c in [lengths, sortedLengths] { c.resize(0) }
+    }
+
+    /// Makes room in the columns for `n` records.
+    func reserve(records n: Int) {
+        for c in [times, sortedTimes] { c.reserve(n) }
+        for c in [agents, sortedAgents] { c.reserve(n) }
+        for c in [starts, sortedStarts] { c.reserve(n) }
+        for c in [lengths, sortedLengths] { c.reserve(n) }
     }
 
     /// Lays out the records' (time, agent, order) order in the sorted columns.
@@ -92,24 +126,23 @@ struct ActivityChunk: Sendable {
         sortedStarts.resize(n)
         sortedLengths.resize(n)
         guard n > 0 else { return }
-        let times = self.times.base, agents = self.agents.base, ends = self.ends.base
+        let times = self.times.base, agents = self.agents.base, starts = self.starts.base, lengths = self.lengths.base
         let st = sortedTimes.base, sa = sortedAgents.base, ss = sortedStarts.base, sl = sortedLengths.base
         @inline(__always) func place(_ i: Int, at k: Int) {
-            let from = i == 0 ? 0 : ends[i - 1]
-            st[k] = times[i]; sa[k] = agents[i]; ss[k] = from; sl[k] = Int32(truncatingIfNeeded: ends[i] - from)
+            st[k] = times[i]; sa[k] = agents[i]; ss[k] = starts[i]; sl[k] = lengths[i]
         }
         var low = Int64.max, high = Int64.min
         for i in 0..<n { low = min(low, times[i]); high = max(high, times[i]) }
         let span = Int(high - low) + 1
         if span <= 4 * n + 4096 {
-            var starts = [Int32](repeating: 0, count: span + 1)
-            starts.withUnsafeMutableBufferPointer { starts in
-                for i in 0..<n { starts[Int(times[i] - low) + 1] &+= 1 }
-                for i in 0..<span { starts[i + 1] &+= starts[i] }
+            var first = [Int32](repeating: 0, count: span + 1)
+            first.withUnsafeMutableBufferPointer { first in
+                for i in 0..<n { first[Int(times[i] - low) + 1] &+= 1 }
+                for i in 0..<span { first[i + 1] &+= first[i] }
                 for i in 0..<n {
                     let slot = Int(times[i] - low)
-                    place(i, at: Int(starts[slot]))
-                    starts[slot] &+= 1
+                    place(i, at: Int(first[slot]))
+                    first[slot] &+= 1
                 }
             }
             if isOrdered() { return }
@@ -118,9 +151,11 @@ struct ActivityChunk: Sendable {
         for (k, i) in order.enumerated() { place(i, at: k) }
     }
 
+    /// Whether the sorted columns are in (time, agent) order (the counting sort keeps the
+    /// order records of equal time and agent were written in).
     private func isOrdered() -> Bool {
-        let st = sortedTimes.base, sa = sortedAgents.base, ss = sortedStarts.base
-        for k in 1..<max(1, count) where (st[k - 1], sa[k - 1], ss[k - 1]) >= (st[k], sa[k], ss[k]) { return false }
+        let st = sortedTimes.base, sa = sortedAgents.base
+        for k in 1..<max(1, count) where (st[k - 1], sa[k - 1]) > (st[k], sa[k]) { return false }
         return true
     }
 }
@@ -129,38 +164,35 @@ struct ActivityChunk: Sendable {
 /// allocated (and their pages faulted in) again each window.
 final class ActivityChunkPool: Sendable {
     private let free = Mutex<[ActivityChunk]>([])
-    /// The room a new chunk starts with: a shard's expected records and bytes in one window.
-    /// Room is only address space until written, so a generous guess costs no memory, while
-    /// growing a chunk copies it.
-    let expectedRecords: Int, expectedBytes: Int
+    /// What a new chunk is made for: a shard's expected records in one window, and the
+    /// bucket width that puts about `ActivityStore.bucketBytes` of them in a bucket.
+    let expectedRecords: Int, bucketWidth: Int64
 
-    init(expectedRecords: Int = 0, expectedBytes: Int = 0) {
+    init(expectedRecords: Int = 0, bucketWidth: Int64 = 1000) {
         self.expectedRecords = expectedRecords
-        self.expectedBytes = expectedBytes
+        self.bucketWidth = bucketWidth
     }
 
     /// The expectation for a shard of `plan` writing `format` records, from the run's estimated
-    /// scans over its windows (capped, so an odd estimate never reserves absurd room).
+    /// scans over its windows and shards (capped, so an odd estimate never reserves absurd room).
     convenience init(plan: Plan, format: ActivityOptions.Format) {
         let scenario = plan.scenario
         let duration = Double(max(1, scenario.duration.milliseconds))
-        let window = Double(Coordinator(plan: plan, firstEvents: []).windowMilliseconds)
-        let records = RunEstimate(scenario).scans * min(1, window / duration) / Double(plan.shardCount) * 1.1
-        let perRecord = format == .csv ? 192.0 : 448.0
-        let cap = 1 << 30
-        let bytes = min(Double(cap), records * perRecord)
-        self.init(expectedRecords: Int(bytes / perRecord), expectedBytes: Int(bytes))
+        let window = Double(min(Int64(duration), Coordinator(plan: plan, firstEvents: []).windowMilliseconds))
+        let records = min(Double(1 << 26), RunEstimate(scenario).scans * window / duration / Double(plan.shardCount))
+        let bytesPerMillisecond = records * (format == .csv ? 170.0 : 430.0) / max(1, window)
+        var width = Int64(Double(ActivityStore.bucketBytes) / max(bytesPerMillisecond, 1e-9))
+        width = max(1, min(width, Int64(window)), Int64(window) / Int64(ActivityStore.slots) + 1)
+        self.init(expectedRecords: Int(records * 1.1), bucketWidth: width)
     }
 
-    /// An empty chunk: a recycled one when there is one, otherwise a new one with room for
-    /// `records` records of `bytes` bytes in all (the last window's), or what a window is
-    /// expected to hold when that is more.
-    func take(bytes: Int = 0, records: Int = 0) -> ActivityChunk {
+    /// An empty chunk: a recycled one when there is one, otherwise a new one with room in its
+    /// columns for the records a window is expected to hold (room is only address space until
+    /// written, while growing a column copies it).
+    func take() -> ActivityChunk {
         if let chunk = free.withLock({ $0.popLast() }) { return chunk }
-        let bytes = max(bytes, expectedBytes), records = max(records, expectedRecords)
-        let chunk = ActivityChunk(capacity: bytes)
-        for c in [chunk.times.reserve, chunk.sortedTimes.reserve, chunk.agents.reserve, chunk.sortedAgents.reserve,
-                  chunk.ends.reserve, chunk.sortedStarts.reserve, chunk.sortedLengths.reserve] { c(records) }
+        let chunk = ActivityChunk(bucketWidth: bucketWidth)
+        chunk.reserve(records: expectedRecords)
         return chunk
     }
 

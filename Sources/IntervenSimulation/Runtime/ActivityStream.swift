@@ -46,7 +46,6 @@ final class ActivityStream: @unchecked Sendable {
     private struct Cursor {
         let times: UnsafePointer<Int64>, agents: UnsafePointer<Int32>
         let starts: UnsafePointer<Int>, lengths: UnsafePointer<Int32>
-        let base: UnsafePointer<UInt8>
         let count: Int
         var next = 0
 
@@ -55,7 +54,6 @@ final class ActivityStream: @unchecked Sendable {
             agents = UnsafePointer(c.sortedAgents.base)
             starts = UnsafePointer(c.sortedStarts.base)
             lengths = UnsafePointer(c.sortedLengths.base)
-            base = UnsafePointer(c.bytes.base)
             count = c.sortedStarts.count
         }
 
@@ -64,9 +62,8 @@ final class ActivityStream: @unchecked Sendable {
         var head: (Int64, Int32) { (times[next], agents[next]) }
     }
 
-    /// How many records ahead of the one it copies the merge asks the CPU to fetch: records
-    /// were written agent by agent and are read in time order, so each is a cache miss unless
-    /// fetched early.
+    /// How many records ahead of the one it copies the merge asks the CPU to fetch: a bucket's
+    /// records were written agent by agent and are read in time order.
     private static let prefetchDistance = 16
 
     /// Appends the chunks' records to `out` in (time, agent, order) order, handing `out` to
@@ -76,7 +73,7 @@ final class ActivityStream: @unchecked Sendable {
                       _ sink: (UnsafeRawBufferPointer) -> Void = { _ in }) {
         withExtendedLifetime(chunks) {
             var cursors = chunks.map(Cursor.init)
-            var p = out.reserve(min(piece, chunks.reduce(0) { $0 + $1.bytes.count }))
+            var p = out.reserve(min(piece, chunks.reduce(0) { $0 + $1.store.bytes }))
             var room = out.capacity - out.count
             /// Copies the cursor's records while they come before `limit` (all of them when nil).
             @inline(__always) func copy(_ c: inout Cursor, before limit: (Int64, Int32)?) {
@@ -84,7 +81,7 @@ final class ActivityStream: @unchecked Sendable {
                 while k < c.count {
                     if let limit, !((c.times[k], c.agents[k]) < limit) { break }
                     if k + prefetchDistance < c.count {
-                        let ahead = c.base + c.starts[k + prefetchDistance]
+                        let ahead = UnsafeRawPointer(bitPattern: c.starts[k + prefetchDistance])!
                         iv_prefetch(ahead)
                         iv_prefetch(ahead + 64)
                         iv_prefetch(ahead + 128)
@@ -97,7 +94,7 @@ final class ActivityStream: @unchecked Sendable {
                         p = out.reserve(n)
                         room = out.capacity - out.count
                     }
-                    p.update(from: c.base + c.starts[k], count: n)
+                    p.update(from: UnsafePointer(bitPattern: c.starts[k])!, count: n)
                     p += n
                     room -= n
                     k += 1

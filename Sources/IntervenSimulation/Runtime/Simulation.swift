@@ -61,10 +61,13 @@ public struct Simulation: Sendable {
         precondition(slice == nil, "a slice runs with runSlice")
         var clock = StageClock()
         let plan = Plan(scenario: scenario, shards: shards)
-        let (parts, stopped) = await runParts(plan: plan, owned: Array(0..<shards), clock: &clock, progress: progress, activity: sink)
+        let (parts, stopped, stream) = await runParts(plan: plan, owned: Array(0..<shards), clock: &clock, progress: progress,
+                                                      activity: sink)
         guard let parts else { return stopped! }
         var timings = clock.timings
         var result = Self.merge(consume parts, plan: plan)
+        // The activity log's last window is merged and written while the results are merged.
+        stream?.finish()
         timings.merge = clock.lap()
         result.timings = timings
         result.wallSeconds = timings.total
@@ -82,7 +85,7 @@ public struct Simulation: Sendable {
         var clock = StageClock()
         let plan = Plan(scenario: scenario, shards: slice.count * shards)
         let owned = (0..<shards).map { slice.index + $0 * slice.count }
-        let (parts, stopped) = await runParts(plan: plan, owned: owned, clock: &clock, progress: progress, activity: nil)
+        let (parts, stopped, _) = await runParts(plan: plan, owned: owned, clock: &clock, progress: progress, activity: nil)
         var part = RunSlicePart(slice: slice, shards: shards, parts: parts ?? [])
         part.stopped = stopped?.stopped
         part.scans = stopped?.scans ?? part.scans
@@ -91,9 +94,10 @@ public struct Simulation: Sendable {
     }
 
     /// Runs the shards `owned` of `plan` to the end and returns their parts, or (nil, a stopped
-    /// result) when the trust series outgrew `trustRowLimit`.
+    /// result) when the trust series outgrew `trustRowLimit`; and the activity log's stream,
+    /// whose last window may still be on its way to the sink (`finish` waits for it).
     private func runParts(plan: Plan, owned: [Int], clock: inout StageClock, progress: (@Sendable (RunProgress) -> Void)?,
-                          activity sink: ActivitySink?) async -> ([ShardResult]?, RunResult?) {
+                          activity sink: ActivitySink?) async -> ([ShardResult]?, RunResult?, ActivityStream?) {
         let shards = owned.count
         let sampling = latencySampling
         let stream = activity.flatMap { o in sink.map { ActivityStream(sink: $0, pool: ActivityChunkPool(plan: plan, format: o.format)) } }
@@ -130,7 +134,7 @@ public struct Simulation: Sendable {
                                         anomalies: [], approvals: [:], refusedActions: [], wallSeconds: clock.lap(), fingerprint: Fingerprint())
                 stopped.stopped = RunStopped(at: epochEnd, trustRows: coordinator.trustRows, limit: limit)
                 stream?.finish()
-                return (nil, stopped)
+                return (nil, stopped, nil)
             }
             stream?.submit(reports.compactMap(\.activity))
             if let progress, let percent = coordinator.percent(at: epochEnd), percent != lastReported {
@@ -138,7 +142,6 @@ public struct Simulation: Sendable {
                 progress(RunProgress(virtualTime: epochEnd, duration: scenario.duration, scans: coordinator.scans))
             }
         }
-        stream?.finish()
         clock.timings.simulate = clock.lap()
         let end = coordinator.end
         let parts = await withTaskGroup(of: (Int, ShardResult).self) { group in
@@ -149,7 +152,7 @@ public struct Simulation: Sendable {
         }
         clock.timings.finish = clock.lap()
         progress?(RunProgress(virtualTime: end, duration: scenario.duration, scans: parts.reduce(0) { $0 + $1.scans }))
-        return (parts, nil)
+        return (parts, nil, stream)
     }
 
     /// Puts the shards' parts in canonical order (independent of the shard count).

@@ -16,12 +16,16 @@ extension ActivityFormatter {
         let classes = classesFragment(scan.dataClasses)
         let reasons = reasonsFragment(v.reasons, table)
         let time = scan.time.milliseconds
-        put(time: time, start: start, trace: scan.trace, local: local, label: label, tool: tool, operation: operation,
-            verb: Int(scan.verb.rawValue), host: host, classes: classes, risk: scan.risk, band: Int(v.band.rawValue),
-            decision: Int(v.decision.rawValue), reasons: reasons, policy: policy, before: before, after: v.trustAfter,
-            scrutiny: v.inScrutiny, plain: tail.isEmpty)
-        if !tail.isEmpty { tail.withUnsafeBytes { chunk.bytes.append($0) } }
-        chunk.close(time: time, agent: global)
+        var end = put(time: time, start: start, trace: scan.trace, local: local, label: label, tool: tool, operation: operation,
+                      verb: Int(scan.verb.rawValue), host: host, classes: classes, risk: scan.risk, band: Int(v.band.rawValue),
+                      decision: Int(v.decision.rawValue), reasons: reasons, policy: policy, before: before, after: v.trustAfter,
+                      scrutiny: v.inScrutiny, plain: tail.isEmpty, extra: tail.count)
+        if !tail.isEmpty {
+            tail.withUnsafeBufferPointer { end.update(from: $0.baseAddress!, count: $0.count) }
+            end += tail.count
+        }
+        chunk.commit(end)
+        chunk.close(time: time, agent: global, end: end)
     }
 
     /// A symbol's text followed by what comes after it in the record (tool, operation, host,

@@ -71,17 +71,18 @@ struct ActivityFormatter: @unchecked Sendable {
         return frag
     }
 
-    /// Writes a record's fields up to `scrutiny`, and when `plain` (no approval, no incident)
-    /// the rest of it.
+    /// Starts a record in the chunk and writes its fields up to `scrutiny`, and when `plain` (no
+    /// approval, no incident) the rest of it, with room for `extra` more bytes after them;
+    /// returns where the written bytes end.
     @inline(__always)
     mutating func put(time: Int64, start: Int64, trace: UInt64, local: Int, label: Int, tool: Fragment, operation: Fragment,
                       verb: Int, host: Fragment, classes: Fragment, risk: Score, band: Int, decision: Int, reasons: Fragment,
-                      policy: Fragment, before: Score, after: Score, scrutiny inScrutiny: Bool, plain: Bool) {
+                      policy: Fragment, before: Score, after: Score, scrutiny inScrutiny: Bool, plain: Bool,
+                      extra: Int) -> UnsafeMutablePointer<UInt8> {
         let head = agentHead[local], tail = agentTail[local]
         let bound = fixedBound + head.count + tail.count + tool.count + operation.count + host.count + classes.count
             + reasons.count + policy.count
-        let bytes = chunk.bytes
-        var p = bytes.reserve(bound + Fragment.slack)
+        var p = chunk.reserve(bound + Fragment.slack + extra, time: time)
         head0.put(&p)
         Digits.put(UInt64(truncatingIfNeeded: time), &p)
         head1.put(&p)
@@ -105,6 +106,6 @@ struct ActivityFormatter: @unchecked Sendable {
         Digits.score(after.micros, &p)
         scrutiny[inScrutiny ? 1 : 0].put(&p)
         if plain { plainTail.put(&p) }
-        bytes.commit(p)
+        return p
     }
 }

@@ -57,7 +57,7 @@ extension ShardState {
     /// The window's records and their (time, agent, order) order, leaving an empty chunk behind
     /// (one the writer is done with, when there is one).
     mutating func takeActivity() -> ActivityChunk {
-        var chunk = activityPool!.take(bytes: activityFormatter!.chunk.bytes.capacity, records: activityFormatter!.chunk.count)
+        var chunk = activityPool!.take()
         swap(&chunk, &activityFormatter!.chunk)
         chunk.sort()
         return chunk
