@@ -54,6 +54,10 @@ public final class EventLog: Service, Sendable {
     /// Databases written before trace records were appended in log order keep their traces in
     /// `traces` (keyed by tenant and trace UUID); they are still read and deleted there.
     let legacyTraces: Bool
+    /// Databases written before trace records had an ordinal keep their index on the trace
+    /// number (random keys: each insert dirties another index page); their records without an
+    /// ordinal are found through it.
+    let legacyTraceIndex: Bool
     private let pending = Mutex(Pending())
 
     /// Opens (or creates) the database at `path`.
@@ -75,12 +79,17 @@ public final class EventLog: Service, Sendable {
                 CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, tenant TEXT NOT NULL, time INTEGER NOT NULL,
                     wall INTEGER NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS trace_records (seq INTEGER PRIMARY KEY, tenant TEXT NOT NULL, trace INTEGER NOT NULL,
-                    slot TEXT NOT NULL, agent TEXT NOT NULL, time INTEGER NOT NULL, record TEXT NOT NULL);
-                CREATE INDEX IF NOT EXISTS trace_records_trace ON trace_records (trace);
+                    slot TEXT NOT NULL, agent TEXT NOT NULL, time INTEGER NOT NULL, record TEXT NOT NULL, ord INTEGER);
                 CREATE INDEX IF NOT EXISTS trace_records_slot ON trace_records (tenant, slot);
                 """)
+            // A trace is found by its ordinal (TraceNumbers), which grows with time: index appends.
+            if try !db.columns(in: "trace_records").contains(where: { $0.name == "ord" }) {
+                try db.execute(sql: "ALTER TABLE trace_records ADD COLUMN ord INTEGER")
+            }
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS trace_records_ord ON trace_records (ord)")
         }
         legacyTraces = try pool.read { db in try db.tableExists("traces") }
+        legacyTraceIndex = try pool.read { db in try db.indexes(on: "trace_records").contains { $0.name == "trace_records_trace" } }
         let last = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM events") } ?? 0
         pending.withLock { $0.nextSeq = last + 1; $0.durable = last }
     }
@@ -123,8 +132,12 @@ public final class EventLog: Service, Sendable {
     public func trace(tenant: String, id: String) throws -> (agent: String, slot: String, time: SimTime, record: String)? {
         guard let number = TraceIDs.number(id) else { return nil }
         return try pool.read { db in
-            var row = try Row.fetchOne(db, sql: "SELECT agent, slot, time, record FROM trace_records WHERE trace = ? AND tenant = ? ORDER BY seq DESC LIMIT 1",
+            var row = try Row.fetchOne(db, sql: "SELECT agent, slot, time, record FROM trace_records WHERE ord = ? AND trace = ? AND tenant = ? ORDER BY seq DESC LIMIT 1",
+                                       arguments: [TraceIDs.ordinal(number), Int64(bitPattern: number), tenant])
+            if row == nil && legacyTraceIndex {
+                row = try Row.fetchOne(db, sql: "SELECT agent, slot, time, record FROM trace_records WHERE trace = ? AND tenant = ? ORDER BY seq DESC LIMIT 1",
                                        arguments: [Int64(bitPattern: number), tenant])
+            }
             if row == nil && legacyTraces {
                 row = try Row.fetchOne(db, sql: "SELECT agent, slot, time, record FROM traces WHERE tenant = ? AND trace = ?", arguments: [tenant, id])
             }
@@ -244,7 +257,7 @@ public final class EventLog: Service, Sendable {
             let ins = try db.cachedStatement(sql: "INSERT INTO events (seq, tenant, time, wall, kind, payload) VALUES (?, ?, ?, ?, ?, ?)")
             // Trace records go in log order (rowid = the event's sequence number): an append, with
             // small index entries, rather than a ~1 KB row placed at a random key.
-            let tr = try db.cachedStatement(sql: "INSERT INTO trace_records (seq, tenant, trace, slot, agent, time, record) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            let tr = try db.cachedStatement(sql: "INSERT INTO trace_records (seq, tenant, trace, slot, agent, time, record, ord) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             for (seq, e, payload, record) in rows {
                 // Bound directly: GRDB's argument arrays cost an allocation per value.
                 try Self.insert(db, ins) { b in
@@ -254,7 +267,7 @@ public final class EventLog: Service, Sendable {
                 if let t = e.trace, let record {
                     try Self.insert(db, tr) { b in
                         b.int(1, seq); b.text(2, e.tenant); b.int(3, Int64(bitPattern: t.trace)); b.text(4, t.slot); b.text(5, t.agent)
-                        b.int(6, e.time.milliseconds); b.text(7, record)
+                        b.int(6, e.time.milliseconds); b.text(7, record); b.int(8, TraceIDs.ordinal(t.trace))
                     }
                 }
                 if let slot = e.deleteSlot {
