@@ -59,4 +59,38 @@ struct DeleteAgentTests {
             #expect(try await api.call(.get, "/v1/incidents?agent=keeper").json["total"]?.intValue == baseline["incidents"].map(Int64.init))
         }
     }
+
+    static func traceID(_ api: APIClient, _ agent: String) async throws -> String {
+        try await api.scan(scanBody(method: "GET", url: "https://api.github.com/repos/a/b/pulls", agent: agent)).json["trace_id"]?.stringValue ?? ""
+    }
+
+    static func statuses(_ api: APIClient, _ ids: [String]) async throws -> Set<Int> {
+        var out = Set<Int>()
+        for id in ids { out.insert(try await api.call(.get, "/v1/traces/\(id)").status) }
+        return out
+    }
+
+    @Test("deleting an agent removes its traces from every range of the log; other agents' stay; a re-created id's traces are its own")
+    func deletedAgentsTracesAreGone() async throws {
+        let t = try TestServer(traceBucketBits: 2)      // ranges of 4 log entries: the scans below span 5
+        try await t.withRouter { api in
+            var leaving: [String] = [], staying: [String] = []
+            for _ in 0..<10 {
+                leaving.append(try await Self.traceID(api, "leaving"))
+                staying.append(try await Self.traceID(api, "staying"))
+            }
+            #expect(try await Self.statuses(api, leaving + staying) == [200])
+            #expect(try await api.call(.delete, "/api/telemetry/agents/leaving").status == 204)
+            #expect(try await Self.statuses(api, leaving) == [404])
+            #expect(try await Self.statuses(api, staying) == [200])
+            // The same id again is a new agent (a new slot): its traces are found, the old ones
+            // stay gone, and deleting it removes the new ones too.
+            let again = [try await Self.traceID(api, "leaving"), try await Self.traceID(api, "leaving")]
+            #expect(try await Self.statuses(api, again) == [200])
+            #expect(try await Self.statuses(api, leaving) == [404])
+            #expect(try await api.call(.delete, "/api/telemetry/agents/leaving").status == 204)
+            #expect(try await Self.statuses(api, again) == [404])
+            #expect(try await Self.statuses(api, staying) == [200])
+        }
+    }
 }

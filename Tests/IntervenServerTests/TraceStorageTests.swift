@@ -43,7 +43,7 @@ struct TraceStorageTests {
         }
         // The same rows in the schema written before: no ordinal, an index on the trace number.
         let fresh = try DatabaseQueue(path: source.dbPath)
-        #expect(try await fresh.read { db in try db.indexes(on: "trace_records").map(\.name).sorted() } == ["trace_records_ord", "trace_records_slot"])
+        #expect(try await fresh.read { db in try db.indexes(on: "trace_records").map(\.name).sorted() } == ["trace_records_ord"])
         try fresh.close()
         let legacy = try DatabaseQueue(path: legacyPath)
         try await legacy.writeWithoutTransaction { db in
@@ -68,19 +68,25 @@ struct TraceStorageTests {
 
         let upgraded = try TestServer(dbPath: legacyPath)
         #expect(upgraded.server.replayed == 1)
-        let (oldAgain, newStatus) = try await upgraded.server.application().test(.router) { client -> (String, Int) in
+        let (oldAgain, newStatus, afterDelete) = try await upgraded.server.application().test(.router) { client -> (String, Int, [Int]) in
             let api = APIClient(client: client)
-            let id = try await api.scan(scanBody(method: "GET", url: "https://api.github.com/repos/a/b/pulls")).json["trace_id"]?.stringValue ?? ""
-            return (try await api.call(.get, "/v1/traces/\(oldID)").text, try await api.call(.get, "/v1/traces/\(id)").status)
+            let id = try await api.scan(scanBody(method: "GET", url: "https://api.github.com/repos/a/b/pulls", agent: "other")).json["trace_id"]?.stringValue ?? ""
+            let old = try await api.call(.get, "/v1/traces/\(oldID)").text
+            let new = try await api.call(.get, "/v1/traces/\(id)").status
+            // Deleting the old record's agent removes it (its range was noted at the upgrade).
+            let deleted = try await api.call(.delete, "/api/telemetry/agents/acme-bot").status
+            return (old, new, [deleted, try await api.call(.get, "/v1/traces/\(oldID)").status, try await api.call(.get, "/v1/traces/\(id)").status])
         }
         #expect(oldAgain == oldText)
         #expect(newStatus == 200)
-        // The old record has no ordinal (found through the old index); the new one has its ordinal.
+        #expect(afterDelete == [204, 404, 200])
+        // What is left is the new record, with its ordinal; the index by slot is gone.
         let check = try DatabaseQueue(path: legacyPath)
         let ords = try await check.read { db in try Int64?.fetchAll(db, sql: "SELECT ord FROM trace_records ORDER BY seq") }
+        let indexes = try await check.read { db in try db.indexes(on: "trace_records").map(\.name).sorted() }
         try check.close()
-        #expect(ords.count == 2)
-        #expect(ords.first == .some(nil))
-        #expect(ords.last != .some(nil))
+        #expect(ords.count == 1)
+        #expect(ords.first != .some(nil))
+        #expect(indexes == ["trace_records_ord", "trace_records_trace"])
     }
 }
