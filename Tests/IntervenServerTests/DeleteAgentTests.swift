@@ -16,12 +16,17 @@ struct DeleteAgentTests {
         return out
     }
 
-    /// Each agent: an incident (threat intel), an approval (a merge) and a secret denied.
-    static func busy(_ api: APIClient, _ agent: String) async throws {
+    /// Each agent: an incident (threat intel), an approval (a merge) and a secret denied; returns
+    /// the approval id and the agent's incident ids.
+    @discardableResult
+    static func busy(_ api: APIClient, _ agent: String) async throws -> (approval: String, incidents: [String]) {
         #expect(try await api.scan(scanBody(method: "GET", url: "https://malware-drop.example/x", agent: agent)).status == 200)
         let merge = try await api.scan(scanBody(method: "PUT", url: "https://api.github.com/repos/acme/app/pulls/7/merge", agent: agent)).json
         #expect(merge["approval_id"]?.stringValue != nil)
-        _ = try await api.scan(scanBody(url: "https://slack.com/api/chat.postMessage", body: #"{"text":"key AKIAIOSFODNN7EXAMPLE"}"#, agent: agent))
+        #expect(try await api.scan(scanBody(url: "https://slack.com/api/chat.postMessage", body: #"{"text":"key AKIAIOSFODNN7EXAMPLE"}"#, agent: agent)).status == 200)
+        let incidents = (try await api.call(.get, "/v1/incidents?agent=\(agent)&limit=1000").json["incidents"]?.arrayValue ?? [])
+            .compactMap { $0["incident_id"]?.stringValue }
+        return (merge["approval_id"]?.stringValue ?? "", incidents)
     }
 
     @Test func deletedAgentsHoldNothingAndTheirSlotsAreReused() async throws {
@@ -30,7 +35,12 @@ struct DeleteAgentTests {
             try await Self.busy(api, "keeper")
             let baseline = try await Self.held(api)
             let agents = (0..<12).map { "temp-\($0)" }
-            for a in agents { try await Self.busy(api, a) }
+            var first: (approval: String, incidents: [String]) = ("", [])
+            for a in agents {
+                let ids = try await Self.busy(api, a)
+                if a == "temp-0" { first = ids }
+            }
+            #expect(!first.approval.isEmpty && !first.incidents.isEmpty)
             let busy = try await Self.held(api)
             #expect(busy["live_agents"] == 13)
             #expect(busy["agent_slots"] == 13)
@@ -56,6 +66,13 @@ struct DeleteAgentTests {
             let states = try await api.call(.get, "/api/telemetry/agents/trust-states").json["trust_states"]?.arrayValue ?? []
             #expect(states.first { $0["agent_id"]?.stringValue == "temp-0" }?["trust_score"]?.doubleValue == 1.0)
             #expect((states.first { $0["agent_id"]?.stringValue == "keeper" }?["trust_score"]?.doubleValue ?? 1) < 1.0)
+            // The re-created id's approvals and incidents get new ids; the deleted agent's are gone.
+            let again = try await Self.busy(api, "temp-0")
+            #expect(!again.approval.isEmpty && again.approval != first.approval)
+            #expect(!again.incidents.isEmpty && Set(again.incidents).isDisjoint(with: first.incidents))
+            #expect(try await api.call(.get, "/v1/approvals/\(first.approval)/status").status == 404)
+            for id in first.incidents { #expect(try await api.call(.get, "/v1/incidents/\(id)").status == 404) }
+            #expect(try await api.call(.get, "/v1/approvals/\(again.approval)/status").status == 200)
             #expect(try await api.call(.get, "/v1/incidents?agent=keeper").json["total"]?.intValue == baseline["incidents"].map(Int64.init))
         }
     }

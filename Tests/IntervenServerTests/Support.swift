@@ -34,7 +34,7 @@ struct TestServer {
     }
 
     init(dbPath: String? = nil, shards: Int = 2, clock: ManualClock = ManualClock(), ackBeforeDurable: Bool = false,
-         traceBucketBits: Int64 = 14) throws {
+         traceBucketBits: Int64 = 14, commitInterval: Duration = .zero) throws {
         let path = dbPath ?? FileManager.default.temporaryDirectory.appendingPathComponent("interven-test-\(UUID().uuidString).sqlite").path
         var options = ServerOptions()
         options.dbPath = path
@@ -42,6 +42,7 @@ struct TestServer {
         options.port = 0
         options.ackBeforeDurable = ackBeforeDurable
         options.traceBucketBits = traceBucketBits
+        options.commitInterval = commitInterval
         self.clock = clock
         self.dbPath = path
         server = try GatewayServer.open(config: try Self.config(), options: options, clock: clock)
