@@ -59,15 +59,9 @@ public final class EventLog: Service, Sendable {
     /// ordinal are found through it.
     let legacyTraceIndex: Bool
     private let pending = Mutex(Pending())
-    /// The writer's memory of the (tenant, slot) pairs it has noted in `trace_slots` for the
-    /// current bucket of sequence numbers.
-    private let slotsNoted = Mutex<(bucket: Int64, keys: Set<String>)>((-1, []))
-
-    /// Trace records are grouped by ranges of 2^bucketBits sequence numbers (2^14 but in tests)
-    /// for deleting an agent's traces: `trace_slots` notes each (tenant, slot, range) once,
-    /// instead of an index entry per record at the agent's place (a random index page dirtied
-    /// per scan in every batch). A database is always written with the same value.
-    let bucketBits: Int64
+    /// Which records each agent slot has (TraceSlots), listed by ranges of 2^bucketBits
+    /// sequence numbers (2^14 but in tests).
+    let slots: TraceSlots
 
     /// Opens (or creates) the database at `path`.
     public convenience init(path: String, commitInterval: Duration = .zero) throws {
@@ -86,7 +80,8 @@ public final class EventLog: Service, Sendable {
         pool = try DatabasePool(path: path, configuration: config)
         self.path = path
         self.commitInterval = commitInterval
-        self.bucketBits = bucketBits
+        let slots = TraceSlots(bits: bucketBits)
+        self.slots = slots
         try pool.write { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -94,18 +89,8 @@ public final class EventLog: Service, Sendable {
                     wall INTEGER NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS trace_records (seq INTEGER PRIMARY KEY, tenant TEXT NOT NULL, trace INTEGER NOT NULL,
                     slot TEXT NOT NULL, agent TEXT NOT NULL, time INTEGER NOT NULL, record TEXT NOT NULL, ord INTEGER);
-                CREATE TABLE IF NOT EXISTS trace_slots (tenant TEXT NOT NULL, slot TEXT NOT NULL, bucket INTEGER NOT NULL,
-                    PRIMARY KEY (tenant, slot, bucket)) WITHOUT ROWID;
                 """)
-            // Databases written before `trace_slots` indexed every record by slot: note their
-            // ranges once, and drop that index.
-            if try db.indexes(on: "trace_records").contains(where: { $0.name == "trace_records_slot" }) {
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO trace_slots (tenant, slot, bucket)
-                        SELECT DISTINCT tenant, slot, seq >> \(bucketBits) FROM trace_records;
-                    DROP INDEX trace_records_slot;
-                    """)
-            }
+            try slots.createSchema(db)
             // A trace is found by its ordinal (TraceNumbers), which grows with time: index appends.
             if try !db.columns(in: "trace_records").contains(where: { $0.name == "ord" }) {
                 try db.execute(sql: "ALTER TABLE trace_records ADD COLUMN ord INTEGER")
@@ -281,7 +266,7 @@ public final class EventLog: Service, Sendable {
             try await pool.write { db in try self.insert(rows, db) }
         } catch {
             // What was noted may not have been written.
-            slotsNoted.withLock { $0 = (-1, []) }
+            slots.invalidate()
             throw error
         }
     }
@@ -291,7 +276,7 @@ public final class EventLog: Service, Sendable {
         // Trace records go in log order (rowid = the event's sequence number): an append, with
         // small index entries, rather than a ~1 KB row placed at a random key.
         let tr = try db.cachedStatement(sql: "INSERT INTO trace_records (seq, tenant, trace, slot, agent, time, record, ord) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        let slots = try db.cachedStatement(sql: "INSERT OR IGNORE INTO trace_slots (tenant, slot, bucket) VALUES (?, ?, ?)")
+        try slots.loadIfStale(db)
         for (seq, e, payload, record) in rows {
             // Bound directly: GRDB's argument arrays cost an allocation per value.
             try Self.insert(db, ins) { b in
@@ -304,32 +289,11 @@ public final class EventLog: Service, Sendable {
                     b.int(6, e.time.milliseconds); b.text(7, record); b.int(8, TraceIDs.ordinal(t.trace))
                 }
             }
-            if let t = e.trace, noteSlot(tenant: e.tenant, slot: t.slot, seq: seq) {
-                try Self.insert(db, slots) { b in
-                    b.text(1, e.tenant); b.text(2, t.slot); b.int(3, seq >> self.bucketBits)
-                }
-            }
+            if let t = e.trace { try slots.record(db, tenant: e.tenant, slot: t.slot, seq: seq) }
             if let slot = e.deleteSlot {
-                let buckets = try Int64.fetchAll(db, sql: "SELECT bucket FROM trace_slots WHERE tenant = ? AND slot = ?",
-                                                 arguments: [e.tenant, slot])
-                for b in buckets {
-                    try db.execute(sql: "DELETE FROM trace_records WHERE seq >= ? AND seq < ? AND tenant = ? AND slot = ?",
-                                   arguments: [b << self.bucketBits, (b + 1) << self.bucketBits, e.tenant, slot])
-                }
-                try db.execute(sql: "DELETE FROM trace_slots WHERE tenant = ? AND slot = ?", arguments: [e.tenant, slot])
-                slotsNoted.withLock { _ = $0.keys.remove(e.tenant + "\u{0}" + slot) }
+                try slots.delete(db, tenant: e.tenant, slot: slot)
                 if legacyTraces { try db.execute(sql: "DELETE FROM traces WHERE tenant = ? AND slot = ?", arguments: [e.tenant, slot]) }
             }
-        }
-    }
-
-    /// Whether a trace record of `slot` at `seq` is the first of its range the writer sees in
-    /// this run (then its range is noted; `INSERT OR IGNORE` covers ranges noted before a restart).
-    private func noteSlot(tenant: String, slot: String, seq: Int64) -> Bool {
-        let bucket = seq >> self.bucketBits
-        return slotsNoted.withLock { noted in
-            if noted.bucket != bucket { noted = (bucket, []) }
-            return noted.keys.insert(tenant + "\u{0}" + slot).inserted
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import IntervenServer
 import IntervenTesting
 import Testing
@@ -107,6 +108,27 @@ struct DeleteAgentTests {
             #expect(try await Self.statuses(api, leaving) == [404])
             #expect(try await api.call(.delete, "/api/telemetry/agents/leaving").status == 204)
             #expect(try await Self.statuses(api, again) == [404])
+            #expect(try await Self.statuses(api, staying) == [200])
+        }
+    }
+
+    @Test("after a restart, deleting an agent removes the traces written before it too, listed or not yet")
+    func deletingAfterARestart() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("interven-delete-\(UUID().uuidString).sqlite").path
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let first = try TestServer(dbPath: path, traceBucketBits: 2)
+        // 11 records: ranges of 4 listed as later ones arrive, the last range still in memory.
+        let (leaving, staying) = try await first.server.application().test(.router) { client -> ([String], [String]) in
+            let api = APIClient(client: client)
+            var l: [String] = [], s: [String] = []
+            for i in 0..<11 { if i % 3 == 0 { s.append(try await Self.traceID(api, "staying")) } else { l.append(try await Self.traceID(api, "leaving")) } }
+            return (l, s)
+        }
+        let second = try TestServer(dbPath: path, traceBucketBits: 2)
+        try await second.withRouter { (api: APIClient) async throws in
+            #expect(try await Self.statuses(api, leaving + staying) == [200])
+            #expect(try await api.call(.delete, "/api/telemetry/agents/leaving").status == 204)
+            #expect(try await Self.statuses(api, leaving) == [404])
             #expect(try await Self.statuses(api, staying) == [200])
         }
     }
