@@ -4,10 +4,11 @@ import Synchronization
 /// Fresh trace numbers without a system call each: a 60-bit counter from a random start,
 /// scrambled by a bijection of 60-bit numbers (SplitMix64's finaliser steps, modulo 2^60), with
 /// the UUID version bits (12–15) set like `TraceIDs.random` and the 60 bits around them. So the
-/// numbers differ until the counter wraps, one does not tell the next, and each one's counter
-/// value (its ordinal) can be computed back from it: the event log indexes trace records by
-/// ordinal, which grows with time, so an insert touches the index's last page instead of a
-/// random one (a random 64-bit key dirtied one index page per scan in every batch).
+/// numbers look random and differ until the counter wraps (they are not secrets: the mixing is
+/// public), and each one's counter value (its ordinal) can be computed back from it: the event
+/// log indexes trace records by ordinal, which grows with time, so an insert touches the
+/// index's last page instead of a random one (a random 64-bit key dirtied one index page per
+/// scan in every batch).
 final class TraceNumbers: Sendable {
     private let counter: Atomic<UInt64>
     init() {
