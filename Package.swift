@@ -150,7 +150,9 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["IntervenTesting"]),
         .testTarget(name: "IntervenServerTests", dependencies: ["IntervenServer", "IntervenCore", "IntervenScenario",
                                                                 "IntervenLoading", "IntervenTesting",
-                                                                .product(name: "HummingbirdTesting", package: "hummingbird")]),
+                                                                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                                // Databases in the schema of earlier versions, for the upgrade tests.
+                                                                .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "IntervenLoadTests", dependencies: ["IntervenLoad", "IntervenServer", "IntervenCore",
                                                               "IntervenScenario", "IntervenLoading", "IntervenTesting",
                                                               .product(name: "Hummingbird", package: "hummingbird"),

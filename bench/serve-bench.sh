@@ -13,6 +13,12 @@ KEY=iv_live_bench0000000000000000000000001
 serve_start "$BIN" bench "$KEY" bench-default "$@"
 URL=$SERVE_URL
 scans() { curl -s "$URL/metrics" | awk '/^interven_scans_total/ { s += $2 } END { printf "%d\n", s }'; }
+# The server's CPU time (user + system, clock ticks) from /proc, and per scan in microseconds.
+TCK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVE_PID/stat"; }
+cpu_per_scan() {
+  awk -v t="$1" -v n="$2" -v hz="$TCK" 'BEGIN { if (n > 0) printf "==> server CPU: %.2f s for %d scans: %.1f us per scan\n", t / hz, n, t / hz / n * 1e6 }'
+}
 # /metrics counts every scan answered; wrk counts the responses it read before its time was up,
 # so /metrics may count up to one more scan per connection (the requests in flight at the end).
 agreement() {
@@ -27,17 +33,19 @@ agreement() {
 }
 echo "==> load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "==> full speed: wrk -t2 -c$CONN -d${SECS}s --latency -s bench/scan.lua $URL"
-BEFORE=$(scans)
+BEFORE=$(scans); CPU0=$(cpu_ticks)
 INTERVEN_KEY=$KEY wrk -t2 -c"$CONN" -d"${SECS}s" --latency -s bench/scan.lua "$URL" | tee "$SERVE_DIR/full.txt"
 sleep 1
-AFTER=$(scans)
+AFTER=$(scans); CPU1=$(cpu_ticks)
 agreement "$SERVE_DIR/full.txt" $((AFTER - BEFORE))
+cpu_per_scan $((CPU1 - CPU0)) $((AFTER - BEFORE))
 RPS=$(awk '/^Requests\/sec/ { printf "%d", $2 }' "$SERVE_DIR/full.txt")
 HALF=$((RPS / 2))
 echo "==> paced at half that rate: RATE=$HALF wrk -t2 -c$CONN -d${SECS}s --latency -s bench/scan.lua $URL"
-BEFORE=$(scans)
+BEFORE=$(scans); CPU0=$(cpu_ticks)
 INTERVEN_KEY=$KEY RATE=$HALF CONNECTIONS=$CONN wrk -t2 -c"$CONN" -d"${SECS}s" --latency -s bench/scan.lua "$URL" | tee "$SERVE_DIR/paced.txt"
 sleep 1
-AFTER=$(scans)
+AFTER=$(scans); CPU1=$(cpu_ticks)
 agreement "$SERVE_DIR/paced.txt" $((AFTER - BEFORE))
+cpu_per_scan $((CPU1 - CPU0)) $((AFTER - BEFORE))
 echo "==> load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

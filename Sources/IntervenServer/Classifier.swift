@@ -275,6 +275,48 @@ struct ParsedURL {
     var segments: [String] = []
 
     init(_ url: String) {
+        if url.utf8.allSatisfy({ $0 < 0x80 }) { self.init(ascii: Array(url.utf8)) } else { self.init(characters: url) }
+    }
+
+    /// The same parse on the bytes of an ASCII URL (each character one byte, upper case only
+    /// A-Z): no grapheme breaking, no Unicode case mapping.
+    init(ascii b: [UInt8]) {
+        func text(_ r: Range<Int>, lower: Bool = false) -> String {
+            lower ? String(decoding: b[r].lazy.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+                : String(decoding: b[r], as: UTF8.self)
+        }
+        var start = 0
+        var i = 0
+        while i + 2 < b.count {
+            if b[i] == UInt8(ascii: ":") && b[i + 1] == UInt8(ascii: "/") && b[i + 2] == UInt8(ascii: "/") {
+                scheme = text(0..<i, lower: true)
+                start = i + 3
+                break
+            }
+            i += 1
+        }
+        var hostEnd = start
+        while hostEnd < b.count, b[hostEnd] != UInt8(ascii: "/"), b[hostEnd] != UInt8(ascii: "?"), b[hostEnd] != UInt8(ascii: "#") { hostEnd += 1 }
+        var authority = start..<hostEnd
+        if let at = authority.last(where: { b[$0] == UInt8(ascii: "@") }) { authority = (at + 1)..<hostEnd }
+        if !authority.isEmpty, b[authority.lowerBound] == UInt8(ascii: "["), let close = authority.first(where: { b[$0] == UInt8(ascii: "]") }) {
+            host = text((authority.lowerBound + 1)..<close, lower: true)
+        } else if let colon = authority.last(where: { b[$0] == UInt8(ascii: ":") }) {
+            host = text(authority.lowerBound..<colon, lower: true)
+        } else {
+            host = text(authority, lower: true)
+        }
+        var end = (hostEnd..<b.count).first(where: { b[$0] == UInt8(ascii: "#") }) ?? b.count
+        if let q = (hostEnd..<end).first(where: { b[$0] == UInt8(ascii: "?") }) {
+            query = text((q + 1)..<end)
+            end = q
+        }
+        path = text(hostEnd..<end)
+        segments = b[hostEnd..<end].split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The parse on characters, for URLs with non-ASCII characters.
+    init(characters url: String) {
         var rest = Substring(url)
         if let r = Self.schemeSeparator(rest) {
             scheme = rest[..<r.lowerBound].lowercased()

@@ -54,10 +54,21 @@ public final class EventLog: Service, Sendable {
     /// Databases written before trace records were appended in log order keep their traces in
     /// `traces` (keyed by tenant and trace UUID); they are still read and deleted there.
     let legacyTraces: Bool
+    /// Databases written before trace records had an ordinal keep their index on the trace
+    /// number (random keys: each insert dirties another index page); their records without an
+    /// ordinal are found through it.
+    let legacyTraceIndex: Bool
     private let pending = Mutex(Pending())
+    /// Which records each agent slot has (TraceSlots), listed by ranges of 2^bucketBits
+    /// sequence numbers (2^14 but in tests).
+    let slots: TraceSlots
 
     /// Opens (or creates) the database at `path`.
-    public init(path: String, commitInterval: Duration = .zero) throws {
+    public convenience init(path: String, commitInterval: Duration = .zero) throws {
+        try self.init(path: path, commitInterval: commitInterval, bucketBits: 14)
+    }
+
+    init(path: String, commitInterval: Duration, bucketBits: Int64) throws {
         var config = Configuration()
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -69,18 +80,25 @@ public final class EventLog: Service, Sendable {
         pool = try DatabasePool(path: path, configuration: config)
         self.path = path
         self.commitInterval = commitInterval
+        let slots = TraceSlots(bits: bucketBits)
+        self.slots = slots
         try pool.write { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, tenant TEXT NOT NULL, time INTEGER NOT NULL,
                     wall INTEGER NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS trace_records (seq INTEGER PRIMARY KEY, tenant TEXT NOT NULL, trace INTEGER NOT NULL,
-                    slot TEXT NOT NULL, agent TEXT NOT NULL, time INTEGER NOT NULL, record TEXT NOT NULL);
-                CREATE INDEX IF NOT EXISTS trace_records_trace ON trace_records (trace);
-                CREATE INDEX IF NOT EXISTS trace_records_slot ON trace_records (tenant, slot);
+                    slot TEXT NOT NULL, agent TEXT NOT NULL, time INTEGER NOT NULL, record TEXT NOT NULL, ord INTEGER);
                 """)
+            try slots.createSchema(db)
+            // A trace is found by its ordinal (TraceNumbers), which grows with time: index appends.
+            if try !db.columns(in: "trace_records").contains(where: { $0.name == "ord" }) {
+                try db.execute(sql: "ALTER TABLE trace_records ADD COLUMN ord INTEGER")
+            }
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS trace_records_ord ON trace_records (ord)")
         }
         legacyTraces = try pool.read { db in try db.tableExists("traces") }
+        legacyTraceIndex = try pool.read { db in try db.indexes(on: "trace_records").contains { $0.name == "trace_records_trace" } }
         let last = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM events") } ?? 0
         pending.withLock { $0.nextSeq = last + 1; $0.durable = last }
     }
@@ -123,8 +141,12 @@ public final class EventLog: Service, Sendable {
     public func trace(tenant: String, id: String) throws -> (agent: String, slot: String, time: SimTime, record: String)? {
         guard let number = TraceIDs.number(id) else { return nil }
         return try pool.read { db in
-            var row = try Row.fetchOne(db, sql: "SELECT agent, slot, time, record FROM trace_records WHERE trace = ? AND tenant = ? ORDER BY seq DESC LIMIT 1",
+            var row = try Row.fetchOne(db, sql: "SELECT agent, slot, time, record FROM trace_records WHERE ord = ? AND trace = ? AND tenant = ? ORDER BY seq DESC LIMIT 1",
+                                       arguments: [TraceIDs.ordinal(number), Int64(bitPattern: number), tenant])
+            if row == nil && legacyTraceIndex {
+                row = try Row.fetchOne(db, sql: "SELECT agent, slot, time, record FROM trace_records WHERE trace = ? AND tenant = ? ORDER BY seq DESC LIMIT 1",
                                        arguments: [Int64(bitPattern: number), tenant])
+            }
             if row == nil && legacyTraces {
                 row = try Row.fetchOne(db, sql: "SELECT agent, slot, time, record FROM traces WHERE tenant = ? AND trace = ?", arguments: [tenant, id])
             }
@@ -240,27 +262,37 @@ public final class EventLog: Service, Sendable {
         let rows: [(Int64, LogEntry, [UInt8], [UInt8]?)] = batch.map { seq, e in
             (seq, e, e.event.json.bytes, e.trace.map { TraceRecord.json($0, tenantTime: e.time).bytes })
         }
-        try await pool.write { db in
-            let ins = try db.cachedStatement(sql: "INSERT INTO events (seq, tenant, time, wall, kind, payload) VALUES (?, ?, ?, ?, ?, ?)")
-            // Trace records go in log order (rowid = the event's sequence number): an append, with
-            // small index entries, rather than a ~1 KB row placed at a random key.
-            let tr = try db.cachedStatement(sql: "INSERT INTO trace_records (seq, tenant, trace, slot, agent, time, record) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            for (seq, e, payload, record) in rows {
-                // Bound directly: GRDB's argument arrays cost an allocation per value.
-                try Self.insert(db, ins) { b in
-                    b.int(1, seq); b.text(2, e.tenant); b.int(3, e.time.milliseconds); b.int(4, e.wallMillis)
-                    b.text(5, e.event.kind); b.text(6, payload)
+        do {
+            try await pool.write { db in try self.insert(rows, db) }
+        } catch {
+            // What was noted may not have been written.
+            slots.invalidate()
+            throw error
+        }
+    }
+
+    private func insert(_ rows: [(Int64, LogEntry, [UInt8], [UInt8]?)], _ db: Database) throws {
+        let ins = try db.cachedStatement(sql: "INSERT INTO events (seq, tenant, time, wall, kind, payload) VALUES (?, ?, ?, ?, ?, ?)")
+        // Trace records go in log order (rowid = the event's sequence number): an append, with
+        // small index entries, rather than a ~1 KB row placed at a random key.
+        let tr = try db.cachedStatement(sql: "INSERT INTO trace_records (seq, tenant, trace, slot, agent, time, record, ord) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        try slots.loadIfStale(db)
+        for (seq, e, payload, record) in rows {
+            // Bound directly: GRDB's argument arrays cost an allocation per value.
+            try Self.insert(db, ins) { b in
+                b.int(1, seq); b.text(2, e.tenant); b.int(3, e.time.milliseconds); b.int(4, e.wallMillis)
+                b.text(5, e.event.kind); b.text(6, payload)
+            }
+            if let t = e.trace, let record {
+                try Self.insert(db, tr) { b in
+                    b.int(1, seq); b.text(2, e.tenant); b.int(3, Int64(bitPattern: t.trace)); b.text(4, t.slot); b.text(5, t.agent)
+                    b.int(6, e.time.milliseconds); b.text(7, record); b.int(8, TraceIDs.ordinal(t.trace))
                 }
-                if let t = e.trace, let record {
-                    try Self.insert(db, tr) { b in
-                        b.int(1, seq); b.text(2, e.tenant); b.int(3, Int64(bitPattern: t.trace)); b.text(4, t.slot); b.text(5, t.agent)
-                        b.int(6, e.time.milliseconds); b.text(7, record)
-                    }
-                }
-                if let slot = e.deleteSlot {
-                    try db.execute(sql: "DELETE FROM trace_records WHERE tenant = ? AND slot = ?", arguments: [e.tenant, slot])
-                    if legacyTraces { try db.execute(sql: "DELETE FROM traces WHERE tenant = ? AND slot = ?", arguments: [e.tenant, slot]) }
-                }
+            }
+            if let t = e.trace { try slots.record(db, tenant: e.tenant, slot: t.slot, seq: seq) }
+            if let slot = e.deleteSlot {
+                try slots.delete(db, tenant: e.tenant, slot: slot)
+                if legacyTraces { try db.execute(sql: "DELETE FROM traces WHERE tenant = ? AND slot = ?", arguments: [e.tenant, slot]) }
             }
         }
     }

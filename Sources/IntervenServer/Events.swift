@@ -147,18 +147,3 @@ extension TraceIDs {
         (g.next() & 0xFFFF_FFFF_FFFF_0FFF) | 0x4000
     }
 }
-
-/// Fresh trace numbers without a system call each: a counter from a random start, scrambled by
-/// SplitMix64's finaliser (a bijection, so numbers differ until the counter wraps), with the
-/// UUID version bits set like `TraceIDs.random`.
-final class TraceNumbers: Sendable {
-    private let counter: Atomic<UInt64>
-    init() {
-        var g = SystemRandomNumberGenerator()
-        counter = Atomic(g.next())
-    }
-    func next() -> UInt64 {
-        let n = counter.wrappingAdd(1, ordering: .relaxed).newValue
-        return (splitMix64(n) & 0xFFFF_FFFF_FFFF_0FFF) | 0x4000
-    }
-}

@@ -18,6 +18,8 @@ public struct ServerOptions: Sendable {
     public var ackBeforeDurable = false
     /// The largest request body accepted (`413` above it).
     public var maxBodyBytes = 256 * 1024
+    /// Trace records per range noted for agent deletion, as a power of two (tests use small ranges).
+    var traceBucketBits: Int64 = 14
     public init() {}
 }
 
@@ -70,7 +72,7 @@ public final class GatewayServer: Sendable {
             path = FileManager.default.temporaryDirectory.appendingPathComponent("interven-serve-\(UUID().uuidString).sqlite").path
             temporary = path
         }
-        let log = try EventLog(path: path, commitInterval: options.commitInterval)
+        let log = try EventLog(path: path, commitInterval: options.commitInterval, bucketBits: options.traceBucketBits)
         let epoch: Int64
         if let e = try log.meta("epoch_wall_ms").flatMap({ Int64($0) }) {
             epoch = e

@@ -145,3 +145,32 @@ struct DeterminismTests {
         #expect(a != b)
     }
 }
+
+@Suite("UUID strings")
+struct UUIDStringTests {
+    /// The layout as first written (hex strings padded, then cut): ids in results files and
+    /// databases must not change with the faster formatter.
+    static func reference(_ hi: UInt64, _ lo: UInt64) -> String {
+        let a = (hi & 0xFFFF_FFFF_FFFF_0FFF) | 0x4000
+        let b = (lo & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        func hex(_ v: UInt64) -> String {
+            let s = String(v, radix: 16)
+            return String(repeating: "0", count: 16 - s.count) + s
+        }
+        let h = hex(a), l = hex(b)
+        return "\(h.prefix(8))-\(h.dropFirst(8).prefix(4))-\(h.suffix(4))-\(l.prefix(4))-\(l.suffix(12))"
+    }
+
+    @Test("uuidString writes the version 4 layout of its two values, leading zeros included")
+    func sameAsReference() {
+        #expect(uuidString(0, 0) == "00000000-0000-4000-8000-000000000000")
+        #expect(uuidString(.max, .max) == "ffffffff-ffff-4fff-bfff-ffffffffffff")
+        #expect(uuidString(0x0123_4567_89AB_CDEF, 0x0FED_CBA9_8765_4321) == "01234567-89ab-4def-8fed-cba987654321")
+        var x: UInt64 = 42
+        for _ in 0..<10_000 {
+            x = splitMix64(x)
+            let y = splitMix64(x ^ 0x7ACE) >> (x & 63)
+            #expect(uuidString(x >> (y & 31), y) == Self.reference(x >> (y & 31), y))
+        }
+    }
+}

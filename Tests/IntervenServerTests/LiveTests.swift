@@ -48,4 +48,40 @@ struct LiveTests {
             #expect(metrics.contains(#"interven_scans_total{decision="DENY"} 80"#))
         }
     }
+
+    /// The trust after each of `count` denies of one agent, in the order the answers arrive.
+    static func denies(_ api: APIClient, count: Int, concurrently: Bool) async throws -> [Double] {
+        let body = scanBody(url: "https://slack.com/api/chat.postMessage", body: #"{"text":"xoxb-123"}"#, agent: "same")
+        func one() async throws -> Double {
+            let r = try await api.scan(body)
+            #expect(r.status == 200 && r.json["decision"]?.stringValue == "DENY")
+            return r.json["trust_score"]?.doubleValue ?? -1
+        }
+        guard concurrently else {
+            var out: [Double] = []
+            for _ in 0..<count { out.append(try await one()) }
+            return out
+        }
+        return try await withThrowingTaskGroup(of: Double.self) { group in
+            for _ in 0..<count { group.addTask { try await one() } }
+            var out: [Double] = []
+            for try await t in group { out.append(t) }
+            return out
+        }
+    }
+
+    @Test("scans of one agent sent at once are decided one at a time: each answer is one step of the sequential run")
+    func oneAgentsConcurrentScansAreDecidedOneAtATime() async throws {
+        let sequential = try await TestServer(shards: 2).withRouter { api in try await Self.denies(api, count: 16, concurrently: false) }
+        // The sequence moves (a lost update would repeat a step): the comparison can tell.
+        #expect(Set(sequential).count > 4)
+        let concurrent = try TestServer(shards: 2)
+        let (answers, final) = try await concurrent.withRouter { api -> ([Double], Double?) in
+            let answers = try await Self.denies(api, count: 16, concurrently: true)
+            let states = try await api.call(.get, "/api/telemetry/agents/trust-states").json["trust_states"]?.arrayValue ?? []
+            return (answers, states.first { $0["agent_id"]?.stringValue == "same" }?["trust_score"]?.doubleValue)
+        }
+        #expect(answers.sorted() == sequential.sorted())
+        #expect(final == sequential.last)
+    }
 }

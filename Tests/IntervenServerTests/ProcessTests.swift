@@ -7,10 +7,12 @@ import Synchronization
 import IntervenTesting
 import Testing
 
-/// A real `interven-sim serve` child process on an ephemeral loopback port.
+/// A real `interven-sim serve` child process on an ephemeral loopback port. Its stderr goes to
+/// a file (read for the port, and by tests), so however much it logs it never blocks on a pipe
+/// nobody reads.
 final class ServeProcess: @unchecked Sendable {
     let process = Process()
-    let stderr = Pipe()
+    let stderrURL = FileManager.default.temporaryDirectory.appendingPathComponent("interven-serve-stderr-\(UUID().uuidString)")
     private(set) var port = 0
 
     static var binary: URL {
@@ -26,26 +28,32 @@ final class ServeProcess: @unchecked Sendable {
     init(arguments: [String]) throws {
         process.executableURL = Self.binary
         process.arguments = ["serve", "--port", "0", "--log-level", "warning"] + arguments
-        process.standardError = stderr
+        guard FileManager.default.createFile(atPath: stderrURL.path, contents: nil) else { throw ServeError("cannot create \(stderrURL.path)") }
+        let handle = try FileHandle(forWritingTo: stderrURL)
+        process.standardError = handle
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let pid = process.processIdentifier
-        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
-        defer { watchdog.cancel() }
-        var text = ""
+        try? handle.close()                         // the child writes through its own descriptor
+        let deadline = ContinuousClock.now + .seconds(60)
         while true {
-            let data = stderr.fileHandleForReading.availableData
-            if data.isEmpty { throw ServeError("the server exited before listening: \(text)") }
-            text += String(decoding: data, as: UTF8.self)
+            let text = stderrText
             if let r = text.range(of: "listening on http://127.0.0.1:"),
                let end = text[r.upperBound...].firstIndex(of: "\n"), let p = Int(text[r.upperBound..<end]) {
                 port = p
                 break
             }
+            guard process.isRunning else { throw ServeError("the server exited before listening: \(stderrText)") }
+            guard ContinuousClock.now < deadline else {
+                kill9()
+                throw ServeError("the server did not listen within 60 s: \(text)")
+            }
+            usleep(10_000)
         }
     }
+
+    /// Everything the server wrote on stderr so far.
+    var stderrText: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
 
     func kill9() { if process.isRunning { kill(process.processIdentifier, SIGKILL) }; process.waitUntilExit() }
 
@@ -63,7 +71,10 @@ final class ServeProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
-    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(at: stderrURL)
+    }
 }
 
 final class Acked: Sendable { let m = Mutex<[String]>([]) }
@@ -151,25 +162,64 @@ struct ProcessTests {
         #expect(again.terminate() == 0)
     }
 
+    /// Scans of `agent` on a new connection each, sent all at once; each task's trace id (nil
+    /// when it got no 200), and `answered` counts the answers as they arrive.
+    static func scanAll(port: Int, count: Int, answered: Acked) async -> [String?] {
+        await withTaskGroup(of: String?.self) { group in
+            for i in 0..<count {
+                group.addTask {
+                    try? await TestClient.withClient(host: "127.0.0.1", port: port) { client -> String? in
+                        let r = try await client.execute(.init("/v1/scan", method: .post, headers: Self.headers(),
+                                                               body: ByteBuffer(string: scanBody(method: "GET", url: "https://api.github.com/repos/a/b/pulls", agent: "term-\(i)"))))
+                        guard r.status == .ok, let b = r.body, case .success(let j) = JSON.parse(Array(String(buffer: b).utf8)),
+                              let id = j["trace_id"]?.stringValue else { return nil }
+                        answered.m.withLock { $0.append(id) }
+                        return id
+                    }
+                }
+            }
+            var out: [String?] = []
+            for await id in group { out.append(id) }
+            return out
+        }
+    }
+
+    /// `interven_scans_total` summed over decisions.
+    static func scansDecided(port: Int) async throws -> Int {
+        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            let r = try await client.execute(.init("/metrics", method: .get))
+            return String(buffer: r.body ?? ByteBuffer()).split(separator: "\n").filter { $0.hasPrefix("interven_scans_total{") }
+                .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0) { $0 + Int($1) }
+        }
+    }
+
     @Test func sigtermFinishesInFlightScansAndExitsZero() async throws {
         let (dir, config, db) = try Self.setUp()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let server = try ServeProcess(arguments: ["--config", config, "--db", db])
+        // Each batch waits 3 s before its commit, so the scans below are decided but not yet
+        // answered (not durable) when SIGTERM arrives: they are in flight.
+        let server = try ServeProcess(arguments: ["--config", config, "--db", db, "--commit-interval", "3s"])
         defer { server.kill9() }
-        let id = try await TestClient.withClient(host: "127.0.0.1", port: server.port) { client -> String? in
-            let r = try await client.execute(.init("/v1/scan", method: .post, headers: Self.headers(),
-                                                   body: ByteBuffer(string: scanBody(method: "GET", url: "https://api.github.com/repos/a/b/pulls"))))
-            guard let b = r.body, case .success(let j) = JSON.parse(Array(String(buffer: b).utf8)) else { return nil }
-            return j["trace_id"]?.stringValue
-        }
-        #expect(id != nil)
-        #expect(server.terminate() == 0)
+        let port = server.port, count = 6
+        let answered = Acked()
+        async let ids = Self.scanAll(port: port, count: count, answered: answered)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try await Self.scansDecided(port: port) < count, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        let answeredBeforeTerm = answered.m.withLock { $0.count }
+        let status = server.terminate()
+        let got = await ids
+        #expect(status == 0)
+        #expect(answeredBeforeTerm < count, "every scan was answered before SIGTERM: nothing was in flight")
+        #expect(got.count == count && got.allSatisfy { $0 != nil }, "scans in flight at SIGTERM were not all answered 200: \(got)")
+
         let again = try ServeProcess(arguments: ["--config", config, "--db", db])
         defer { again.kill9() }
-        let status = try await TestClient.withClient(host: "127.0.0.1", port: again.port) { client in
-            try await client.execute(.init("/v1/traces/\(id ?? "")", method: .get, headers: Self.headers())).status
+        let statuses = try await TestClient.withClient(host: "127.0.0.1", port: again.port) { client -> [HTTPResponse.Status] in
+            var out: [HTTPResponse.Status] = []
+            for id in got.compactMap({ $0 }) { out.append(try await client.execute(.init("/v1/traces/\(id)", method: .get, headers: Self.headers())).status) }
+            return out
         }
-        #expect(status == .ok)
+        #expect(statuses.count == count && statuses.allSatisfy { $0 == .ok })
         #expect(again.terminate() == 0)
     }
 

@@ -3,7 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import IntervenCore
 import IntervenLoading
-import IntervenServer
+@testable import IntervenServer
 import NIOCore
 import IntervenTesting
 import Testing
@@ -33,13 +33,16 @@ struct TestServer {
         ])
     }
 
-    init(dbPath: String? = nil, shards: Int = 2, clock: ManualClock = ManualClock(), ackBeforeDurable: Bool = false) throws {
+    init(dbPath: String? = nil, shards: Int = 2, clock: ManualClock = ManualClock(), ackBeforeDurable: Bool = false,
+         traceBucketBits: Int64 = 14, commitInterval: Duration = .zero) throws {
         let path = dbPath ?? FileManager.default.temporaryDirectory.appendingPathComponent("interven-test-\(UUID().uuidString).sqlite").path
         var options = ServerOptions()
         options.dbPath = path
         options.shards = shards
         options.port = 0
         options.ackBeforeDurable = ackBeforeDurable
+        options.traceBucketBits = traceBucketBits
+        options.commitInterval = commitInterval
         self.clock = clock
         self.dbPath = path
         server = try GatewayServer.open(config: try Self.config(), options: options, clock: clock)

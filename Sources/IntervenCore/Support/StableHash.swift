@@ -15,14 +15,25 @@ public func stableHash(_ s: String, seed: UInt64 = 0) -> UInt64 {
     return splitMix64(h)
 }
 
-/// A UUID-formatted string (version 4 layout) built from two 64-bit values.
+/// A UUID-formatted string (version 4 layout) built from two 64-bit values: 8-4-4-4-12 lower-case
+/// hex digits of `hi` then `lo`, written as bytes straight into the string's storage.
 public func uuidString(_ hi: UInt64, _ lo: UInt64) -> String {
     let a = (hi & 0xFFFF_FFFF_FFFF_0FFF) | 0x4000           // version 4
     let b = (lo & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000 // variant 10
-    func hex(_ v: UInt64, _ digits: Int) -> String {
-        let s = String(v, radix: 16)
-        return String(repeating: "0", count: max(0, digits - s.count)) + s
+    return String(unsafeUninitializedCapacity: 36) { out in
+        var i = 0
+        func put(_ v: UInt64, digits: Int) {
+            var shift = digits * 4
+            while shift > 0 {
+                shift -= 4
+                let d = UInt8(truncatingIfNeeded: (v >> UInt64(shift)) & 0xF)
+                out[i] = d < 10 ? d &+ 48 : d &+ 87
+                i += 1
+            }
+        }
+        func dash() { out[i] = UInt8(ascii: "-"); i += 1 }
+        put(a >> 32, digits: 8); dash(); put(a >> 16, digits: 4); dash(); put(a, digits: 4); dash()
+        put(b >> 48, digits: 4); dash(); put(b, digits: 12)
+        return i
     }
-    let h = hex(a, 16), l = hex(b, 16)
-    return "\(h.prefix(8))-\(h.dropFirst(8).prefix(4))-\(h.suffix(4))-\(l.prefix(4))-\(l.suffix(12))"
 }
