@@ -3,6 +3,13 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import IntervenCore
 import IntervenScenario
 import IntervenSimulation
@@ -134,6 +141,12 @@ enum BenchRunner {
             result = await Task.detached { await simulation.run(progress: callback) }.value
         case .logging(let shards):
             guard let path else { throw CLIFailure.invalidInput("--child-run \(configuration.argument) needs --activity FILE") }
+            // The log of the previous configuration goes first, outside the timing: replacing a
+            // gigabyte file frees its blocks (with online discard, a tenth of a second or more),
+            // which is not writing this one.
+            if unlink(path) != 0 && errno != ENOENT {
+                throw CLIFailure.runtime("cannot replace activity log \(path): \(String(cString: strerror(errno)))")
+            }
             var options = try ActivityFile.options(path: path, filters: [])
             options.startUnixMilliseconds = scenario.startUnixMilliseconds
             let file = try ActivityFile(path: path, format: options.format, compressed: ActivityFile.compressed(path))
