@@ -79,10 +79,10 @@ public struct ReportInput: @unchecked Sendable {
         }
     }
 
-    /// The required files of a results directory.
-    public static func files(in directory: String) throws(ReportError) -> [String: [UInt8]] {
+    /// The required files of a results directory (or those of `names`).
+    public static func files(in directory: String, names: [String] = requiredFiles) throws(ReportError) -> [String: [UInt8]] {
         var files: [String: [UInt8]] = [:]
-        for name in Self.requiredFiles {
+        for name in names {
             let path = directory + "/" + name
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ReportError("\(path): cannot be read (expected a results directory written by 'interven-sim run')")
@@ -95,7 +95,6 @@ public struct ReportInput: @unchecked Sendable {
     /// A report input from a results directory (`activity.csv`, `.ndjson` or a given path used
     /// for the incident timelines when present).
     public init(directory: String, activity: String? = nil) throws(ReportError) {
-        let files = try Self.files(in: directory)
         var log: (text: [UInt8], format: String)? = nil
         let candidates = activity.map { [$0] } ?? [directory + "/activity.csv", directory + "/activity.ndjson"]
         for path in candidates {
@@ -106,7 +105,24 @@ public struct ReportInput: @unchecked Sendable {
             log = (Array(data), path.hasSuffix(".ndjson") ? "ndjson" : "csv")
             break
         }
-        try self.init(files: files, activity: log)
+        try self.init(directory: directory, activityLog: log)
+    }
+
+    /// A report input from a results directory and an activity log's text, if any. Of
+    /// `agents.json` only the agents the page lists are parsed (`AgentsSelection`).
+    public init(directory: String, activityLog: (text: [UInt8], format: String)?) throws(ReportError) {
+        let agentsPath = directory + "/agents.json"
+        let files = try Self.files(in: directory, names: Self.requiredFiles.filter { $0 != "agents.json" })
+        guard FileManager.default.isReadableFile(atPath: agentsPath) else {
+            throw ReportError("\(agentsPath): cannot be read (expected a results directory written by 'interven-sim run')")
+        }
+        var total = 0
+        try self.init(files: files, agents: { (names: Set<String>) throws(ReportError) -> [[String: Any]] in
+            let (json, count) = try AgentsSelection.select(path: agentsPath, wanted: names)
+            total = count
+            return try Self.objects(json, "agents.json")
+        }, activity: activityLog)
+        agentsTotal = total
     }
 
     private static func object(_ bytes: [UInt8], _ name: String) throws(ReportError) -> [String: Any] {

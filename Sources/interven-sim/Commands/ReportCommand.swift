@@ -42,7 +42,7 @@ struct ReportCommand: ParsableCommand {
         let input: ReportInput
         do {
             if let activity, ActivityFile.compressed(activity) {
-                input = try ReportInput(files: ReportInput.files(in: directory), activity: try ActivityFile.readForReport(activity))
+                input = try ReportInput(directory: directory, activityLog: try ActivityFile.readForReport(activity))
             } else {
                 input = try ReportInput(directory: directory, activity: activity)
             }
