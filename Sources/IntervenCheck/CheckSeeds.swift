@@ -81,7 +81,7 @@ extension ExpectationOutcome {
 
     static func seedsText(_ seeds: [UInt64]) -> String {
         guard let first = seeds.first, let last = seeds.last else { return "none" }
-        if seeds.count > 2, seeds == Array(first...last) { return "\(first)..\(last)" }
+        if seeds.count > 2, SeedList.isRange(seeds) { return "\(first)..\(last)" }
         return seeds.map(String.init).joined(separator: ", ")
     }
 }

@@ -188,7 +188,7 @@ struct SweepPageText {
     /// `1..5`, `1, 2, 7` or `1..100 (100 seeds)`.
     static func seedText(_ seeds: [UInt64]) -> String {
         guard let first = seeds.first, let last = seeds.last else { return "none" }
-        if seeds.count > 1, zip(seeds, seeds.dropFirst()).allSatisfy({ $1 == $0 + 1 }) { return "\(first)..\(last) (\(seeds.count) seeds)" }
+        if seeds.count > 1, SeedList.isRange(seeds) { return "\(first)..\(last) (\(seeds.count) seeds)" }
         let shown = seeds.prefix(20).map(String.init).joined(separator: ", ")
         return seeds.count > 20 ? shown + ", … (\(seeds.count) seeds)" : shown
     }

@@ -182,6 +182,11 @@ public struct SweepGrid: Sendable, Equatable {
 
 /// Seeds: `A..B` (both included) or a list `1,2,7`.
 public enum SeedList {
+    /// Whether the seeds are consecutive and rising (`7, 8, 9`), so `first..last` names them.
+    public static func isRange(_ seeds: [UInt64]) -> Bool {
+        zip(seeds, seeds.dropFirst()).allSatisfy { $1 > $0 && $1 - $0 == 1 }
+    }
+
     public static func parse(_ text: String) throws(SweepInputError) -> [UInt64] {
         let flag = "--seeds \(text)"
         var out: [UInt64] = []
