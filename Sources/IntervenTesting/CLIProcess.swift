@@ -71,11 +71,13 @@ public struct CLIProcess {
         return env
     }
 
-    /// Starts the binary without waiting (output discarded). The caller must end it: see `stop`.
+    /// Starts the binary without waiting (output discarded), in the same test environment as
+    /// `run`. The caller must end it: see `stop`.
     public static func start(_ arguments: [String]) throws -> Process {
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
+        p.environment = environment()
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         p.standardInput = FileHandle.nullDevice

@@ -1,4 +1,4 @@
-import IntervenCore
+@testable import IntervenCore
 import IntervenTesting
 import Testing
 
@@ -49,8 +49,11 @@ struct CorrelationRingTests {
     @Test("an agent's first deny makes its ring; a reset before any deny and recent denies of a clean agent are empty")
     func lazyDenyRing() throws {
         var r = Rig(try defaults())
+        #expect(r.g.correlator.recentDenies(0).isEmpty, "no ring before the first deny")
         try r.g.resetTrust(0, at: at(h: 1))
+        #expect(r.g.correlator.recentDenies(0).isEmpty, "a reset before any deny makes none")
         for i in 0..<5 { r.deny(at(h: 2, m: Int64(i))) }
+        #expect(r.g.correlator.recentDenies(0).count == 5, "the first deny made the ring")
         #expect(r.incidents(.repeatedDeny).count == 1)
         #expect(r.incidents(.repeatedDeny).first?.traces.count == 5)
     }

@@ -57,7 +57,7 @@ struct ActivityMergeTests {
         }
     }
 
-    @Test("a chunk's order is found by counting when times are dense and by comparison when they are sparse")
+    @Test("records whose times are too far apart for counting still sort into (time, agent, order) order")
     func sparse() {
         let chunk = ActivityChunk()
         // Agent-major with far-apart times: the comparison sort's case.
