@@ -8,7 +8,7 @@
 #   --seconds S   every phase, stateful sequences included, repeated until S seconds are spent
 #                 (make api-check: 60)
 #   --examples N  the stateless phases only (examples, coverage, fuzzing), at most N generated
-#                 cases per operation, with a fixed seed: a bounded run (make test: 25)
+#                 cases per operation, with a fixed seed: a bounded run (make test: 100)
 #   --skip-if-unavailable  when the tools cannot be installed (no network, no python3 venv),
 #                 say so and exit 0 instead of failing
 set -eu

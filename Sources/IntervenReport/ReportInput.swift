@@ -58,7 +58,8 @@ public struct ReportInput: @unchecked Sendable {
     /// agents the page lists are rendered from `result`, never the whole `agents.json`.
     public init(result: RunResult, files: [String: [UInt8]], activity: (text: [UInt8], format: String)? = nil) throws(ReportError) {
         try self.init(files: files, agents: { names in
-            ResultsWriter.agentsJSON(result.agents.filter { names.contains($0.name) })
+            // Rows are made for the listed agents only (a million rows would be built otherwise).
+            ResultsWriter.agentsJSON(result.agents.indices.filter { names.contains(result.agents.name(at: $0)) }.map { result.agents[$0] })
         }, agentsTotal: result.agents.count, activity: activity)
     }
 

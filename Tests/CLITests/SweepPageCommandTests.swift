@@ -5,6 +5,22 @@ import Testing
 /// `sweep` and `merge` write sweep.html; `report DIR` rebuilds it; it renders in a real browser.
 @Suite("sweep page")
 struct SweepPageCommandTests {
+    /// A temporary directory holding the sweep's scenario and the sweep written to `sweep/`
+    /// (the caller removes the directory).
+    private func swept() throws -> (dir: URL, file: String, out: URL) {
+        let dir = try CLIProcess.temporaryDirectory()
+        do {
+            let file = try CLIProcess.write(SweepCommandTests.scenario, named: "tiny-sweep.yaml", in: dir)
+            let out = dir.appendingPathComponent("sweep")
+            let r = try sweep(file, ["--out", out.path])
+            #expect(r.status == 0, "\(r.stderr)")
+            return (dir, file, out)
+        } catch {
+            try? FileManager.default.removeItem(at: dir)
+            throw error
+        }
+    }
+
     private func sweep(_ file: String, _ extra: [String]) throws -> CLIProcess.Result {
         try CLIProcess.run(["sweep", file, "--vary", "triggers.repeated_deny.count=2..5", "--vary", "trust.deny=-0.05,-0.1",
                             "--seeds", "1..2", "--quiet", "--min-detection", "0.5"] + extra, environment: SweepCommandTests.clean)
@@ -12,12 +28,8 @@ struct SweepPageCommandTests {
 
     @Test("sweep and merge write sweep.html; report DIR rebuilds it byte for byte from sweep.json; --activity on a sweep is refused")
     func rebuild() throws {
-        let dir = try CLIProcess.temporaryDirectory()
+        let (dir, file, out) = try swept()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let file = try CLIProcess.write(SweepCommandTests.scenario, named: "tiny-sweep.yaml", in: dir)
-        let out = dir.appendingPathComponent("sweep")
-        let r = try sweep(file, ["--out", out.path])
-        #expect(r.status == 0, "\(r.stderr)")
         let page = out.appendingPathComponent("sweep.html")
         let written = try Data(contentsOf: page)
         #expect(String(decoding: written, as: UTF8.self).contains("<h1>sweep tiny-sweep</h1>"))
@@ -52,12 +64,8 @@ struct SweepPageCommandTests {
     @Test("the sweep page renders in headless Chromium: sections, charts, the sortable table, no console error",
           .enabled(if: ReportCommandTests.chromium != nil, "headless Chromium is not installed (Debian: apt-get install chromium; make test installs it)"))
     func rendersInChromium() throws {
-        let dir = try CLIProcess.temporaryDirectory()
+        let (dir, _, out) = try swept()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let file = try CLIProcess.write(SweepCommandTests.scenario, named: "tiny-sweep.yaml", in: dir)
-        let out = dir.appendingPathComponent("sweep")
-        let r = try sweep(file, ["--out", out.path])
-        #expect(r.status == 0, "\(r.stderr)")
         let (dom, log) = try ReportCommandTests.render(out.appendingPathComponent("sweep.html"), profile: dir.appendingPathComponent("profile"))
         for id in ["question", "answer", "tradeoff", "grid", "cells", "chart-sweep-scatter", "heat-metric", "cells-table",
                    "chart-heat-false_positive_ratio-0", "chart-heat-detection_rate-0"] {

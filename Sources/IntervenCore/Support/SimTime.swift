@@ -1,7 +1,7 @@
 /// A point in virtual time, in integer milliseconds since the start of a run.
 ///
 /// Virtual time is an integer so that runs reproduce bit for bit; one tick is one millisecond.
-public struct SimTime: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct SimTime: Hashable, Comparable, Sendable, BitwiseCopyable, CustomStringConvertible {
     /// Milliseconds since the start of the run.
     public var milliseconds: Int64
 

@@ -111,18 +111,13 @@ struct RollingCounters: Sendable {
     }
 
     /// Zeroes every counter of one agent (its rows stay allocated to the index).
-    mutating func clear(agent: Int) {
-        for k in CounterKind.allCases {
-            let base = Int(rowOf[agent * Self.kinds + k.rawValue])
-            guard base >= 0 else { continue }
-            rows[base] = UInt64(bitPattern: Self.none)
-            for w in 1..<Self.wordsPerRow { rows[base + w] = 0 }
-        }
-    }
+    mutating func clear(agent: Int) { zero(CounterKind.allCases, agent: agent) }
 
     /// Zeroes the trust counters of one agent.
-    mutating func resetTrustCounters(agent: Int) {
-        for k in CounterKind.trustCounters {
+    mutating func resetTrustCounters(agent: Int) { zero(CounterKind.trustCounters, agent: agent) }
+
+    private mutating func zero(_ kinds: [CounterKind], agent: Int) {
+        for k in kinds {
             let base = Int(rowOf[agent * Self.kinds + k.rawValue])
             guard base >= 0 else { continue }
             rows[base] = UInt64(bitPattern: Self.none)

@@ -1,9 +1,8 @@
-// Raw byte storage for the activity log: records are formatted with a moving pointer into a
-// buffer sized once per record, from fragments made once per shard, with no `String` and no
-// array bounds or uniqueness checks per field.
+// Raw bytes for the activity log: records are formatted with a moving pointer into room
+// reserved once per record (in an `ActivityStore`), from fragments made once per shard, with no
+// `String` and no array bounds or uniqueness checks per field.
 
-/// A growable byte buffer owned by one thread at a time (a shard, then the writer it is handed
-/// to with its chunk).
+/// A growable byte buffer: the writer's piece of merged records.
 final class ActivityBytes: @unchecked Sendable {
     private(set) var base: UnsafeMutablePointer<UInt8>
     var count = 0
@@ -34,14 +33,6 @@ final class ActivityBytes: @unchecked Sendable {
 
     /// Sets `count` to the end of what was written from `reserve`'s pointer.
     @inline(__always) func commit(_ end: UnsafeMutablePointer<UInt8>) { count = end - base }
-
-    /// Appends bytes.
-    func append(_ bytes: UnsafeRawBufferPointer) {
-        guard let from = bytes.baseAddress, bytes.count > 0 else { return }
-        let p = reserve(bytes.count)
-        UnsafeMutableRawPointer(p).copyMemory(from: from, byteCount: bytes.count)
-        count += bytes.count
-    }
 
     /// The bytes written so far.
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }

@@ -56,21 +56,14 @@ struct ActivityChunk: Sendable {
     /// Sorted by `sort`: time, agent, start and length of the records.
     let sortedTimes = ActivityColumn<Int64>(), sortedAgents = ActivityColumn<Int32>()
     let sortedStarts = ActivityColumn<Int>(), sortedLengths = ActivityColumn<Int32>()
-    /// Where the record being written starts.
-    private let open = ActivityColumn<Int>(capacity: 1)
 
-    init(bucketWidth: Int64 = 1000) {
-        store = ActivityStore(bucketWidth: bucketWidth)
-        open.append(0)
-    }
+    init(bucketWidth: Int64 = 1000) { store = ActivityStore(bucketWidth: bucketWidth) }
 
     var count: Int { starts.count }
 
     /// Starts a record at `time` with room for `room` bytes; returns where it goes.
     @inline(__always) func reserve(_ room: Int, time: Int64) -> UnsafeMutablePointer<UInt8> {
-        let p = store.reserve(room, time: time)
-        open[0] = Int(bitPattern: p)
-        return p
+        store.reserve(room, time: time)
     }
 
     /// Ends the bytes of the record being written at `end`.
@@ -80,8 +73,9 @@ struct ActivityChunk: Sendable {
     @inline(__always) func close(time: Int64, agent: Int32, end: UnsafeMutablePointer<UInt8>) {
         times.append(time)
         agents.append(agent)
-        starts.append(open[0])
-        lengths.append(Int32(truncatingIfNeeded: Int(bitPattern: end) - open[0]))
+        let start = store.recordStart!
+        starts.append(Int(bitPattern: start))
+        lengths.append(Int32(truncatingIfNeeded: end - start))
     }
 
     /// Adds a whole record.

@@ -27,8 +27,9 @@ final class ActivityStore: @unchecked Sendable {
     private var slabInUse = 0, slabUsed = 0
     /// Records too big for a segment, each in its own allocation.
     private var oversized: [UnsafeMutablePointer<UInt8>] = []
-    /// The slot of the record being written.
+    /// The slot of the record being written, and where it starts.
     private var slot = 0
+    private(set) var recordStart: UnsafeMutablePointer<UInt8>? = nil
     /// Bytes committed.
     private(set) var bytes = 0
 
@@ -50,8 +51,12 @@ final class ActivityStore: @unchecked Sendable {
     /// Starts a record at `time` with room for `room` bytes; returns where it goes.
     @inline(__always) func reserve(_ room: Int, time: Int64) -> UnsafeMutablePointer<UInt8> {
         slot = Int(truncatingIfNeeded: (time / bucketWidth) & Int64(Self.slots - 1))
-        if let p = next[slot], limit[slot]! - p >= room { return p }
-        return newSegment(room)
+        if let p = next[slot], limit[slot]! - p >= room {
+            recordStart = p
+            return p
+        }
+        recordStart = newSegment(room)
+        return recordStart!
     }
 
     /// Ends what `reserve` started at `end`.

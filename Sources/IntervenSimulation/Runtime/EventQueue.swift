@@ -14,7 +14,11 @@ enum EventKind: UInt8, Comparable {
 ///
 /// The order never depends on which shard holds the agent, so every shard count sees the same
 /// per-agent history.
-struct ShardEvent {
+///
+/// Plain data (`BitwiseCopyable`): the event arrays' pages are given back to the system while
+/// they hold events already run (see `EventQueue.discardUnusedStorage`), which is only safe for
+/// values with no references to release.
+struct ShardEvent: BitwiseCopyable {
     var time: SimTime
     /// Global agent index (-1 for tenant-wide events, which therefore come first).
     var agent: Int32
